@@ -1,0 +1,125 @@
+package openentry
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+)
+
+// AuthProvider is a way users sign up and log in (OneEntry "users-auth-providers").
+type AuthProvider struct {
+	ID                  int64
+	Identifier          string
+	Type                string // "email", "phone", "oauth", …
+	FormIdentifier      string
+	UserGroupIdentifier string
+	IsActive            bool
+	IsCheckCode         bool // new accounts must be activated with a code
+	Position            int64
+	LocalizeInfos       Localized
+	Config              map[string]string // OneEntry sends every config value as a string
+}
+
+// AuthData is one credential entry: {"marker":"email_reg","value":"…"}.
+type AuthData struct {
+	Marker string `json:"marker"`
+	Value  string `json:"value"`
+}
+
+// Device is what a client says about itself in x-device-metadata. It is
+// recorded, never used to refuse a request: the JS SDK sends a different
+// fingerprint from each module.
+type Device struct {
+	Fingerprint string
+	Info        json.RawMessage
+}
+
+// TokenPair is the answer to auth and refresh.
+type TokenPair struct {
+	UserIdentifier         string `json:"userIdentifier"`
+	AuthProviderIdentifier string `json:"authProviderIdentifier"`
+	AccessToken            string `json:"accessToken"`
+	RefreshToken           string `json:"refreshToken"`
+}
+
+// Principal is the signed-in user behind an access token.
+type Principal struct {
+	UserID     int64
+	SessionID  int64
+	Provider   string
+	Identifier string
+}
+
+// SignUp is a registration request.
+type SignUp struct {
+	Provider          string
+	FormIdentifier    string
+	AuthData          []AuthData
+	FormData          FormData
+	NotificationEmail string
+	PhonePush         []string
+	Locale            string
+	Device            Device
+}
+
+// AuthService registers users and manages their sessions and tokens.
+type AuthService interface {
+	// Providers lists active auth providers.
+	Providers(ctx context.Context, page Page) ([]AuthProvider, error)
+	// Provider returns an active provider; ErrNotFound otherwise.
+	Provider(ctx context.Context, marker string) (*AuthProvider, error)
+	// SignUp creates a user. ErrNotFound for an unknown provider, ErrInvalid
+	// for bad data or a login that is taken.
+	SignUp(ctx context.Context, in SignUp) (*User, error)
+	// Auth checks credentials and opens a session. ErrUnauthorized for an
+	// unknown login or a wrong password alike.
+	Auth(ctx context.Context, provider string, authData []AuthData, device Device) (*TokenPair, error)
+	// Refresh rotates a refresh token. ErrInvalid for an unknown, expired or
+	// already used token; reuse also closes the session it belonged to.
+	Refresh(ctx context.Context, refreshToken string, device Device) (*TokenPair, error)
+	// Logout closes the session that owns refreshToken, which must belong to p.
+	Logout(ctx context.Context, p Principal, refreshToken string) error
+	// Authenticate verifies an access token. ErrUnauthorized if it is
+	// malformed, forged, expired or its session is closed.
+	Authenticate(ctx context.Context, accessToken string) (*Principal, error)
+}
+
+type principalKey struct{}
+
+// NewContextWithPrincipal returns ctx carrying p.
+func NewContextWithPrincipal(ctx context.Context, p *Principal) context.Context {
+	return context.WithValue(ctx, principalKey{}, p)
+}
+
+// PrincipalFromContext returns the signed-in user, or nil.
+func PrincipalFromContext(ctx context.Context) *Principal {
+	p, _ := ctx.Value(principalKey{}).(*Principal)
+	return p
+}
+
+// AccessClaims are what an access token says about its bearer.
+type AccessClaims struct {
+	UserID     int64
+	SessionID  int64
+	Provider   string
+	Identifier string
+}
+
+// PasswordHasher hashes and checks passwords.
+type PasswordHasher interface {
+	// Hash returns a self-describing hash of password.
+	Hash(ctx context.Context, password string) (string, error)
+	// Verify reports whether password matches hash. An empty hash stands for
+	// an unknown user and must cost as much time as a real check.
+	Verify(ctx context.Context, hash, password string) (bool, error)
+}
+
+// TokenIssuer mints and verifies access tokens and makes refresh tokens.
+type TokenIssuer interface {
+	// IssueAccess returns a signed access token carrying c, valid for ttl.
+	IssueAccess(c AccessClaims, ttl time.Duration) (string, error)
+	// VerifyAccess returns the claims of a valid, unexpired token, or ErrUnauthorized.
+	VerifyAccess(token string) (AccessClaims, error)
+	// NewRefresh returns a random opaque refresh token.
+	NewRefresh() (string, error)
+}

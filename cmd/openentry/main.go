@@ -1,0 +1,54 @@
+// Command openentry runs a self-hosted server that speaks the OneEntry
+// Content API.
+//
+//	openentry serve [--addr 127.0.0.1:8080] [--db sqlite:openentry.db] [--project FILE] [--demo]
+//	openentry demo
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args, os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "openentry:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+const usage = `usage:
+  openentry serve [flags]   serve the OneEntry API (see openentry serve -h)
+  openentry demo            run the seed scenario against a throw-away demo server
+`
+
+// run is the whole program, with its environment injected so tests can call it.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) < 2 {
+		fmt.Fprint(stderr, usage)
+		return errors.New("no command given")
+	}
+	switch args[1] {
+	case "serve":
+		return runServe(ctx, args[2:], getenv, stdout, stderr)
+	case "demo":
+		return runDemo(ctx, args[2:], stdout, stderr)
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("unknown command %q", args[1])
+	}
+}

@@ -1,0 +1,163 @@
+package openentry
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Form is a OneEntry form: registration forms, order forms and so on.
+type Form struct {
+	ID             int64
+	Identifier     string
+	Type           string // "order", "sing_in_up" (sic), "data", …
+	LocalizeInfos  Localized
+	Version        int64
+	Position       int64
+	ProcessingType string
+	Attributes     []FormAttribute
+}
+
+// FormAttribute is one field of a form.
+type FormAttribute struct {
+	Marker              string    `json:"marker"`
+	Type                string    `json:"type"`
+	Position            int64     `json:"position"`
+	IsRequired          bool      `json:"isRequired,omitempty"`
+	IsLogin             bool      `json:"isLogin,omitempty"`
+	IsPassword          bool      `json:"isPassword,omitempty"`
+	IsNotificationEmail bool      `json:"isNotificationEmail,omitempty"`
+	LocalizeInfos       Localized `json:"localizeInfos"`
+}
+
+// FormField is one submitted value: {"marker":"name","type":"string","value":"…"}.
+// Value is kept as raw JSON so that what a client sent is stored unchanged.
+type FormField struct {
+	Marker string          `json:"marker"`
+	Type   string          `json:"type"`
+	Value  json.RawMessage `json:"value"`
+}
+
+// FormData is submitted form data per locale, OneEntry's stored shape:
+// {"en_US": [{"marker":"name",…}]}.
+type FormData map[string][]FormField
+
+// LoginAttribute is the attribute that holds a user's login, if any.
+func (f *Form) LoginAttribute() *FormAttribute {
+	for i := range f.Attributes {
+		if f.Attributes[i].IsLogin {
+			return &f.Attributes[i]
+		}
+	}
+	return nil
+}
+
+// PasswordAttribute is the attribute that holds a user's password, if any.
+func (f *Form) PasswordAttribute() *FormAttribute {
+	for i := range f.Attributes {
+		if f.Attributes[i].IsPassword {
+			return &f.Attributes[i]
+		}
+	}
+	return nil
+}
+
+// CheckData validates submitted fields against the form: every marker must be
+// one of the form's non-credential attributes, values must suit their type,
+// and required attributes must be present and non-empty. It returns the
+// fields with null entries dropped (the JS SDK sends [null] for no formData)
+// and each field's type taken from the form.
+func (f *Form) CheckData(fields []FormField) ([]FormField, error) {
+	byMarker := make(map[string]FormAttribute, len(f.Attributes))
+	for _, a := range f.Attributes {
+		if !a.IsLogin && !a.IsPassword {
+			byMarker[a.Marker] = a
+		}
+	}
+	out := make([]FormField, 0, len(fields))
+	seen := make(map[string]bool, len(fields))
+	for _, field := range fields {
+		if field.Marker == "" {
+			return nil, Invalid("formData: every field needs a marker")
+		}
+		attr, ok := byMarker[field.Marker]
+		if !ok {
+			return nil, Invalid(fmt.Sprintf("formData: form %q has no attribute %q", f.Identifier, field.Marker))
+		}
+		if seen[field.Marker] {
+			return nil, Invalid(fmt.Sprintf("formData: attribute %q is given twice", field.Marker))
+		}
+		seen[field.Marker] = true
+		if err := checkValue(attr, field.Value); err != nil {
+			return nil, err
+		}
+		field.Type = attr.Type
+		out = append(out, field)
+	}
+	var missing []string
+	for _, a := range f.Attributes {
+		if !a.IsRequired || a.IsLogin || a.IsPassword {
+			continue
+		}
+		if !seen[a.Marker] || isEmptyValue(valueOf(out, a.Marker)) {
+			missing = append(missing, a.Marker)
+		}
+	}
+	if len(missing) > 0 {
+		return nil, Invalid("required values are missing or incorrect: " + strings.Join(missing, ", "))
+	}
+	return out, nil
+}
+
+func valueOf(fields []FormField, marker string) json.RawMessage {
+	for _, f := range fields {
+		if f.Marker == marker {
+			return f.Value
+		}
+	}
+	return nil
+}
+
+func isEmptyValue(v json.RawMessage) bool {
+	s := strings.TrimSpace(string(v))
+	return s == "" || s == "null" || s == `""` || s == "[]" || s == "{}"
+}
+
+func checkValue(a FormAttribute, v json.RawMessage) error {
+	if isEmptyValue(v) {
+		return nil
+	}
+	switch a.Type {
+	case "string", "text", "textarea":
+		var s string
+		if json.Unmarshal(v, &s) != nil {
+			return Invalid(fmt.Sprintf("formData: %q must be a string", a.Marker))
+		}
+		if len(s) > 10000 {
+			return Invalid(fmt.Sprintf("formData: %q is longer than 10000 bytes", a.Marker))
+		}
+	case "integer", "float", "real":
+		var n json.Number
+		if json.Unmarshal(v, &n) != nil {
+			var s string
+			if json.Unmarshal(v, &s) != nil {
+				return Invalid(fmt.Sprintf("formData: %q must be a number", a.Marker))
+			}
+			n = json.Number(s)
+		}
+		if _, err := strconv.ParseFloat(string(n), 64); err != nil {
+			return Invalid(fmt.Sprintf("formData: %q must be a number", a.Marker))
+		}
+	}
+	return nil
+}
+
+// FormService reads forms.
+type FormService interface {
+	// Forms returns a page of forms and the total count.
+	Forms(ctx context.Context, page Page) ([]Form, int64, error)
+	// Form returns the form with the marker, or ErrNotFound.
+	Form(ctx context.Context, marker string) (*Form, error)
+}

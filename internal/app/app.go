@@ -1,0 +1,97 @@
+// Package app wires the stores, credentials and HTTP handler together. It is
+// the only package that knows all of them.
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/openentry/openentry"
+	"github.com/openentry/openentry/internal/credential"
+	"github.com/openentry/openentry/internal/httpapi"
+	"github.com/openentry/openentry/internal/sqlstore"
+)
+
+// Config is everything a running server needs.
+type Config struct {
+	DB          string               // "sqlite:PATH" (or a bare path)
+	AppToken    string               // x-app-token of the project
+	TokenSecret []byte               // HMAC key for access tokens; random if empty
+	Projects    []*openentry.Project // applied at start, in order
+	Hashing     credential.Params    // argon2id cost; DefaultParams if zero
+	Now         func() time.Time     // clock; time.Now if nil
+	Random      io.Reader            // randomness; crypto/rand if nil
+}
+
+// App is an opened server: database, services and handler.
+type App struct {
+	Handler http.Handler
+	db      *sqlstore.DB
+}
+
+// Open opens the database, runs migrations, applies the project and builds
+// the handler.
+func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
+	if cfg.AppToken == "" {
+		return nil, errors.New("no app token: set OPENENTRY_APP_TOKEN")
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Random == nil {
+		cfg.Random = rand.Reader
+	}
+	if len(cfg.TokenSecret) == 0 {
+		// Tokens then die with the process; fine for a demo, and serve warns.
+		cfg.TokenSecret = make([]byte, 32)
+		if _, err := io.ReadFull(cfg.Random, cfg.TokenSecret); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.Hashing == (credential.Params{}) {
+		cfg.Hashing = credential.DefaultParams
+	}
+	path, err := sqlitePath(cfg.DB)
+	if err != nil {
+		return nil, err
+	}
+	db, err := sqlstore.Open(ctx, path, cfg.Now)
+	if err != nil {
+		return nil, err
+	}
+	hasher := credential.NewHasher(cfg.Hashing, max(1, runtime.GOMAXPROCS(0)/2))
+	for _, p := range cfg.Projects {
+		if err := db.ApplyProject(ctx, p, hasher); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("apply project: %w", err)
+		}
+	}
+	tokens := credential.NewTokens(cfg.TokenSecret, cfg.Now, cfg.Random)
+	auth := sqlstore.NewAuthService(db, hasher, tokens)
+	catalog := sqlstore.NewCatalogService(db)
+	handler := httpapi.NewHandler(logger, httpapi.Config{AppToken: cfg.AppToken, Ready: db.Ping},
+		auth, auth, catalog, catalog, sqlstore.NewOrderService(db), sqlstore.NewPaymentService(db))
+	return &App{Handler: handler, db: db}, nil
+}
+
+// Close closes the database. Call it after the HTTP server has shut down.
+func (a *App) Close() error { return a.db.Close() }
+
+// sqlitePath reads a --db value: "sqlite:PATH" or a bare path.
+func sqlitePath(dsn string) (string, error) {
+	if dsn == "" {
+		return "openentry.db", nil
+	}
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		return "", errors.New("PostgreSQL is not supported yet; use sqlite:PATH")
+	}
+	return strings.TrimPrefix(dsn, "sqlite:"), nil
+}

@@ -1,0 +1,111 @@
+package credential
+
+import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/openentry/openentry"
+)
+
+// ErrInvalidToken is returned for any token that is malformed, forged or expired.
+var ErrInvalidToken = errors.New("credential: invalid token")
+
+// claims are what an access token carries; the field names follow OneEntry's
+// JWTs (id, authProviderIdentifier, userIdentifier, iat, exp) plus sid, the
+// session the token belongs to, so that logout can revoke it.
+type claims struct {
+	UserID     int64  `json:"id"`
+	SessionID  int64  `json:"sid"`
+	Provider   string `json:"authProviderIdentifier"`
+	Identifier string `json:"userIdentifier"`
+	IssuedAt   int64  `json:"iat"`
+	ExpiresAt  int64  `json:"exp"`
+}
+
+// Tokens mints HS256 JWT access tokens and opaque refresh tokens.
+type Tokens struct {
+	secret []byte
+	now    func() time.Time
+	random io.Reader
+}
+
+// NewTokens returns a Tokens signing with secret. now and random are injected
+// so that tests can pin them.
+func NewTokens(secret []byte, now func() time.Time, random io.Reader) *Tokens {
+	if random == nil {
+		random = rand.Reader
+	}
+	return &Tokens{secret: secret, now: now, random: random}
+}
+
+var jwtHeader = base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"HS256","typ":"JWT"}`))
+
+// IssueAccess mints an access token valid for ttl.
+func (t *Tokens) IssueAccess(ac openentry.AccessClaims, ttl time.Duration) (string, error) {
+	c := claims{UserID: ac.UserID, SessionID: ac.SessionID, Provider: ac.Provider, Identifier: ac.Identifier}
+	now := t.now()
+	c.IssuedAt = now.Unix()
+	c.ExpiresAt = now.Add(ttl).Unix()
+	payload, err := json.Marshal(c)
+	if err != nil {
+		return "", err
+	}
+	signing := jwtHeader + "." + base64.RawURLEncoding.EncodeToString(payload)
+	return signing + "." + t.sign(signing), nil
+}
+
+// VerifyAccess checks an access token's signature and expiry and returns its claims.
+func (t *Tokens) VerifyAccess(token string) (openentry.AccessClaims, error) {
+	c, err := t.verify(token)
+	if err != nil {
+		return openentry.AccessClaims{}, openentry.Unauthorized("Access token is invalid or expired")
+	}
+	return openentry.AccessClaims{UserID: c.UserID, SessionID: c.SessionID, Provider: c.Provider, Identifier: c.Identifier}, nil
+}
+
+func (t *Tokens) verify(token string) (claims, error) {
+	dot := strings.LastIndexByte(token, '.')
+	if dot < 0 || !strings.HasPrefix(token, jwtHeader+".") {
+		return claims{}, ErrInvalidToken
+	}
+	signing, sig := token[:dot], token[dot+1:]
+	if !hmac.Equal([]byte(sig), []byte(t.sign(signing))) {
+		return claims{}, ErrInvalidToken
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(signing[len(jwtHeader)+1:])
+	if err != nil {
+		return claims{}, ErrInvalidToken
+	}
+	var c claims
+	if err := json.Unmarshal(payload, &c); err != nil {
+		return claims{}, ErrInvalidToken
+	}
+	if t.now().Unix() >= c.ExpiresAt {
+		return claims{}, ErrInvalidToken
+	}
+	return c, nil
+}
+
+func (t *Tokens) sign(s string) string {
+	m := hmac.New(sha256.New, t.secret)
+	m.Write([]byte(s))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+// NewRefresh returns a new opaque refresh token, shaped like OneEntry's
+// "<epoch-ms>-<random>". Stores keep only a digest of it.
+func (t *Tokens) NewRefresh() (string, error) {
+	b := make([]byte, 32)
+	if _, err := io.ReadFull(t.random, b); err != nil {
+		return "", err
+	}
+	return strconv.FormatInt(t.now().UnixMilli(), 10) + "-" + base64.RawURLEncoding.EncodeToString(b), nil
+}

@@ -1,0 +1,60 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+)
+
+// maxBodyBytes bounds every request body; larger bodies get 413.
+const maxBodyBytes = 1 << 20
+
+var errBodyTooLarge = errors.New("request body is larger than 1 MiB")
+
+// decode reads a JSON body into T. An empty body decodes to T's zero value:
+// the JS SDK sends Content-Type: application/json even with no body. Unknown
+// fields are allowed, because SDKs send more than we read.
+func decode[T any](w http.ResponseWriter, r *http.Request) (T, error) {
+	var v T
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return v, errBodyTooLarge
+		}
+		return v, badRequest("could not read the request body")
+	}
+	if len(body) == 0 {
+		return v, nil
+	}
+	if err := json.Unmarshal(body, &v); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) && typeErr.Field != "" {
+			return v, badRequest("body field " + typeErr.Field + " has the wrong type")
+		}
+		return v, badRequest("malformed JSON body")
+	}
+	return v, nil
+}
+
+// encode writes v as JSON with the given status.
+func encode(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v) // the client is gone if this fails; nothing to do
+}
+
+// handle adapts fn to an http.Handler: a result is encoded with status, an
+// error goes through writeError. POSTs answer 201 on OneEntry, reads 200.
+func handle[T any](logger *slog.Logger, status int, fn func(w http.ResponseWriter, r *http.Request) (T, error)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		v, err := fn(w, r)
+		if err != nil {
+			writeError(w, r, logger, err)
+			return
+		}
+		encode(w, status, v)
+	})
+}

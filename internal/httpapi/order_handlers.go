@@ -1,0 +1,153 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+
+	"github.com/openentry/openentry"
+)
+
+// handleGetStorages serves GET /orders-storage (JS: Orders.getAllOrdersStorage).
+func handleGetStorages(logger *slog.Logger, orders openentry.OrderService) http.Handler {
+	return handle(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request) ([]wireStorage, error) {
+		q, err := parseQuery(r)
+		if err != nil {
+			return nil, err
+		}
+		storages, err := orders.Storages(r.Context(), q.Page)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]wireStorage, len(storages))
+		for i := range storages {
+			out[i] = toWireStorage(&storages[i], q.Lang)
+		}
+		return out, nil
+	})
+}
+
+// handleGetStorage serves GET /orders-storage/marker/{marker} (JS: Orders.getOrdersStorageByMarker).
+func handleGetStorage(logger *slog.Logger, orders openentry.OrderService) http.Handler {
+	return handle(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (*wireStorage, error) {
+		q, err := parseQuery(r)
+		if err != nil {
+			return nil, err
+		}
+		s, err := orders.Storage(r.Context(), r.PathValue("marker"))
+		if err != nil {
+			return nil, err
+		}
+		out := toWireStorage(s, q.Lang)
+		return &out, nil
+	})
+}
+
+// handleGetStatuses serves GET /orders-storage/marker/{marker}/order-statuses
+// (JS: Orders.getAllStatusesByStorageMarker).
+func handleGetStatuses(logger *slog.Logger, orders openentry.OrderService) http.Handler {
+	return handle(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request) ([]wireStatus, error) {
+		q, err := parseQuery(r)
+		if err != nil {
+			return nil, err
+		}
+		statuses, err := orders.Statuses(r.Context(), r.PathValue("marker"), q.Page)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]wireStatus, len(statuses))
+		for i, s := range statuses {
+			out[i] = wireStatus{ID: s.ID, Identifier: s.Identifier, LocalizeInfos: s.LocalizeInfos.Resolve(q.Lang),
+				Position: s.Position, IsUsed: true, IsDefault: s.IsDefault}
+		}
+		return out, nil
+	})
+}
+
+// handleCreateOrder serves POST /orders-storage/marker/{marker}/orders (JS: Orders.createOrder).
+// Prices, totals and currency a client sends are not read: the server prices
+// the order from its own products.
+func handleCreateOrder(logger *slog.Logger, orders openentry.OrderService) http.Handler {
+	type line struct {
+		ProductID json.RawMessage `json:"productId"`
+		Quantity  json.RawMessage `json:"quantity"`
+	}
+	type request struct {
+		FormIdentifier           string          `json:"formIdentifier"`
+		PaymentAccountIdentifier string          `json:"paymentAccountIdentifier"`
+		FormData                 json.RawMessage `json:"formData"`
+		Products                 []line          `json:"products"`
+	}
+	return handle(logger, http.StatusCreated, func(w http.ResponseWriter, r *http.Request) (*wireCreatedOrder, error) {
+		q, err := parseQuery(r)
+		if err != nil {
+			return nil, err
+		}
+		in, err := decode[request](w, r)
+		if err != nil {
+			return nil, err
+		}
+		data, err := parseFormData(in.FormData, q.Lang)
+		if err != nil {
+			return nil, err
+		}
+		lines := make([]openentry.LineInput, len(in.Products))
+		for i, l := range in.Products {
+			id, err1 := jsonInt(l.ProductID)
+			qty, err2 := jsonInt(l.Quantity)
+			if err1 != nil || err2 != nil {
+				return nil, badRequest(fmt.Sprintf("products[%d]: productId and quantity must be integers", i))
+			}
+			lines[i] = openentry.LineInput{ProductID: id, Quantity: qty}
+		}
+		o, err := orders.CreateOrder(r.Context(), principal(r).UserID, openentry.OrderCreate{
+			StorageMarker: r.PathValue("marker"), FormIdentifier: in.FormIdentifier,
+			PaymentAccountIdentifier: in.PaymentAccountIdentifier, FormData: data, Lines: lines,
+		})
+		if err != nil {
+			return nil, err
+		}
+		out := toWireCreatedOrder(o)
+		return &out, nil
+	})
+}
+
+// handleGetOrders serves GET /orders-storage/marker/{marker}/orders (JS: Orders.getAllOrdersByMarker).
+func handleGetOrders(logger *slog.Logger, orders openentry.OrderService) http.Handler {
+	return handle(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (*list[wireOrder], error) {
+		q, err := parseQuery(r)
+		if err != nil {
+			return nil, err
+		}
+		page, total, err := orders.Orders(r.Context(), principal(r).UserID, r.PathValue("marker"), q.Page)
+		if err != nil {
+			return nil, err
+		}
+		out := &list[wireOrder]{Items: make([]wireOrder, len(page)), Total: total}
+		for i := range page {
+			out.Items[i] = toWireOrder(&page[i], q.Lang)
+		}
+		return out, nil
+	})
+}
+
+// handleGetOrder serves GET /orders-storage/marker/{marker}/orders/{id} (JS: Orders.getOrderByMarkerAndId).
+func handleGetOrder(logger *slog.Logger, orders openentry.OrderService) http.Handler {
+	return handle(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (*wireOrder, error) {
+		q, err := parseQuery(r)
+		if err != nil {
+			return nil, err
+		}
+		id, err := pathID(r, "id")
+		if err != nil {
+			return nil, err
+		}
+		o, err := orders.Order(r.Context(), principal(r).UserID, r.PathValue("marker"), id)
+		if err != nil {
+			return nil, err
+		}
+		out := toWireOrder(o, q.Lang)
+		return &out, nil
+	})
+}

@@ -1,0 +1,83 @@
+// Package httpapi serves the OneEntry Content API over net/http.
+package httpapi
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+
+	"github.com/openentry/openentry"
+)
+
+// Config is what the handler needs besides its services.
+type Config struct {
+	AppToken string                          // the project's x-app-token
+	Ready    func(ctx context.Context) error // checked by /healthz
+}
+
+// NewHandler returns the whole HTTP surface. Paths are copied from the JS SDK
+// (oneentry@1.0.149); the table below is the list of implemented routes.
+func NewHandler(logger *slog.Logger, cfg Config, auth openentry.AuthService, users openentry.UserService,
+	forms openentry.FormService, products openentry.ProductService, orders openentry.OrderService,
+	payments openentry.PaymentService,
+) http.Handler {
+	mux := http.NewServeMux()
+	content := func(pattern string, h http.Handler) {
+		mux.Handle(pattern, requireAppToken(cfg.AppToken, h))
+	}
+	user := func(h http.Handler) http.Handler { return requireUser(logger, auth, h) }
+
+	mux.Handle("GET /healthz", handleHealthz(logger, cfg.Ready))
+
+	const ap = "/api/content/users-auth-providers"
+	content("GET "+ap, handleGetAuthProviders(logger, auth))
+	content("GET "+ap+"/marker/{marker}", handleGetAuthProvider(logger, auth))
+	content("POST "+ap+"/marker/{marker}/users/sign-up", handleSignUp(logger, auth))
+	content("POST "+ap+"/marker/{marker}/users/auth", handleAuth(logger, auth))
+	content("POST "+ap+"/marker/{marker}/users/refresh", handleRefresh(logger, auth))
+	content("POST "+ap+"/marker/{marker}/users/logout", user(handleLogout(logger, auth)))
+
+	content("GET /api/content/users/me", user(handleGetMe(logger, users)))
+
+	content("GET /api/content/forms", handleGetForms(logger, forms))
+	content("GET /api/content/forms/marker/{marker}", handleGetForm(logger, forms))
+
+	content("GET /api/content/products/ids", handleGetProductsByIDs(logger, products))
+	content("GET /api/content/products/{id}", handleGetProduct(logger, products))
+
+	const os = "/api/content/orders-storage"
+	content("GET "+os, user(handleGetStorages(logger, orders)))
+	content("GET "+os+"/marker/{marker}", user(handleGetStorage(logger, orders)))
+	content("GET "+os+"/marker/{marker}/orders", user(handleGetOrders(logger, orders)))
+	content("GET "+os+"/marker/{marker}/orders/{id}", user(handleGetOrder(logger, orders)))
+	content("POST "+os+"/marker/{marker}/orders", user(handleCreateOrder(logger, orders)))
+	content("GET "+os+"/marker/{marker}/order-statuses", handleGetStatuses(logger, orders))
+
+	const pay = "/api/content/payments"
+	// The JS SDK's getSessions asks for "/sessions/?offset…": serve both spellings.
+	content("GET "+pay+"/sessions", user(handleGetSessions(logger, payments)))
+	content("GET "+pay+"/sessions/{$}", user(handleGetSessions(logger, payments)))
+	content("GET "+pay+"/sessions/{id}", user(handleGetSession(logger, payments)))
+	content("GET "+pay+"/sessions/order/{id}", user(handleGetSessionByOrder(logger, payments)))
+	content("POST "+pay+"/sessions", user(handleCreateSession(logger, payments)))
+	content("GET "+pay+"/accounts", user(handleGetAccounts(logger, payments)))
+	content("GET "+pay+"/accounts/{id}", user(handleGetAccount(logger, payments)))
+
+	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeErrorStatus(w, http.StatusNotFound, "Cannot "+r.Method+" "+r.URL.Path) // NestJS's wording
+	}))
+	return recoverer(logger)(accessLog(logger)(mux))
+}
+
+func handleHealthz(logger *slog.Logger, ready func(context.Context) error) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if ready != nil {
+			if err := ready(r.Context()); err != nil {
+				logger.WarnContext(r.Context(), "not ready", "err", err)
+				writeErrorStatus(w, http.StatusServiceUnavailable, "Not ready")
+				return
+			}
+		}
+		encode(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+}

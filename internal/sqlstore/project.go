@@ -1,0 +1,217 @@
+package sqlstore
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/openentry/openentry"
+)
+
+// ApplyProject upserts everything p describes in one transaction: objects
+// are matched by identifier (products by id) and updated in place, nothing is
+// deleted, and seed users are created only if their login is free, so that
+// applying a file twice, or after users signed up, loses nothing.
+func (d *DB) ApplyProject(ctx context.Context, p *openentry.Project, hasher openentry.PasswordHasher) error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	// Hash before the transaction: hashing is slow and must not hold the write lock.
+	hashes := make([]string, len(p.Users))
+	for i, u := range p.Users {
+		var exists bool
+		err := d.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM users WHERE provider = ? AND identifier_folded = ?)`,
+			u.AuthProvider, foldLogin(u.Login)).Scan(&exists)
+		if err != nil {
+			return fmt.Errorf("look up seed user %q: %w", u.Login, err)
+		}
+		if exists {
+			continue
+		}
+		if hashes[i], err = hasher.Hash(ctx, u.Password); err != nil {
+			return fmt.Errorf("hash password of seed user %q: %w", u.Login, err)
+		}
+	}
+	tx, err := d.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for i, f := range p.Forms {
+		if err := upsertForm(ctx, tx, f, int64(i+1)); err != nil {
+			return fmt.Errorf("form %q: %w", f.Identifier, err)
+		}
+	}
+	for i, ap := range p.AuthProviders {
+		if err := upsertAuthProvider(ctx, tx, ap, int64(i+1)); err != nil {
+			return fmt.Errorf("auth provider %q: %w", ap.Identifier, err)
+		}
+	}
+	for i, a := range p.PaymentAccounts {
+		_, err := tx.ExecContext(ctx, `
+			INSERT INTO payment_accounts (identifier, type, is_visible, test_mode, localize_infos, position, updated_ms)
+			VALUES (?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (identifier) DO UPDATE SET type = excluded.type, is_visible = excluded.is_visible,
+				test_mode = excluded.test_mode, localize_infos = excluded.localize_infos,
+				position = excluded.position, updated_ms = excluded.updated_ms`,
+			a.Identifier, a.Type, true, a.TestMode, mustJSON(openentry.Titles(a.Title)), i+1, tx.nowMS)
+		if err != nil {
+			return fmt.Errorf("payment account %q: %w", a.Identifier, err)
+		}
+	}
+	for i, s := range p.OrderStorages {
+		if err := upsertOrderStorage(ctx, tx, s, int64(i+1)); err != nil {
+			return fmt.Errorf("order storage %q: %w", s.Identifier, err)
+		}
+	}
+	for i, pr := range p.Products {
+		price, _ := openentry.ParseMoney(pr.Price.String(), pr.Currency) // checked by Validate
+		status := pr.Status
+		if status == "" {
+			status = "in_stock"
+		}
+		_, err := tx.ExecContext(ctx, `
+			INSERT INTO products (id, localize_infos, price_minor, currency, sku, status_identifier, position, is_visible, updated_ms)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET localize_infos = excluded.localize_infos, price_minor = excluded.price_minor,
+				currency = excluded.currency, sku = excluded.sku, status_identifier = excluded.status_identifier,
+				position = excluded.position, is_visible = excluded.is_visible, updated_ms = excluded.updated_ms`,
+			pr.ID, mustJSON(openentry.Titles(pr.Title)), price.Minor, price.Currency, pr.Sku, status, i+1, !pr.Hidden, tx.nowMS)
+		if err != nil {
+			return fmt.Errorf("product %d: %w", pr.ID, err)
+		}
+	}
+	for i, u := range p.Users {
+		if hashes[i] == "" {
+			continue
+		}
+		if err := insertSeedUser(ctx, tx, u, hashes[i]); err != nil {
+			return fmt.Errorf("seed user %q: %w", u.Login, err)
+		}
+	}
+	return tx.Commit()
+}
+
+func upsertForm(ctx context.Context, tx *tx, f openentry.ProjectForm, position int64) error {
+	attrs := make([]openentry.FormAttribute, len(f.Attributes))
+	for i, a := range f.Attributes {
+		attrs[i] = openentry.FormAttribute{
+			Marker: a.Marker, Type: a.Type, Position: int64(i + 1),
+			IsRequired: a.IsRequired, IsLogin: a.IsLogin, IsPassword: a.IsPassword,
+			IsNotificationEmail: a.IsNotificationEmail, LocalizeInfos: openentry.Titles(a.Title),
+		}
+	}
+	processing := f.ProcessingType
+	if processing == "" {
+		processing = "db"
+	}
+	// version counts real changes only, so re-applying the same file is a no-op.
+	_, err := tx.ExecContext(ctx, `
+		INSERT INTO forms (identifier, type, processing_type, localize_infos, attributes, position, version)
+		VALUES (?, ?, ?, ?, ?, ?, 0)
+		ON CONFLICT (identifier) DO UPDATE SET type = excluded.type, processing_type = excluded.processing_type,
+			localize_infos = excluded.localize_infos, attributes = excluded.attributes, position = excluded.position,
+			version = forms.version + CASE WHEN forms.attributes = excluded.attributes AND forms.localize_infos = excluded.localize_infos
+				AND forms.type = excluded.type THEN 0 ELSE 1 END`,
+		f.Identifier, f.Type, processing, mustJSON(openentry.Titles(f.Title)), mustJSON(attrs), position)
+	return err
+}
+
+func upsertAuthProvider(ctx context.Context, tx *tx, ap openentry.ProjectAuthProvider, position int64) error {
+	config := map[string]string{
+		"accessTokenTtlSec": "36000",
+		"refreshTokenTtlMc": "604800", // sic: OneEntry's key for the refresh lifetime in seconds
+		"systemCodeTlsSec":  "120",
+		"systemCodeLength":  "6",
+	}
+	for k, v := range ap.Config {
+		config[k] = v
+	}
+	group := ap.UserGroup
+	if group == "" {
+		group = "guest"
+	}
+	_, err := tx.ExecContext(ctx, `
+		INSERT INTO auth_providers (identifier, type, form_identifier, user_group, is_active, is_check_code, position, localize_infos, config)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (identifier) DO UPDATE SET type = excluded.type, form_identifier = excluded.form_identifier,
+			user_group = excluded.user_group, is_active = excluded.is_active, is_check_code = excluded.is_check_code,
+			position = excluded.position, localize_infos = excluded.localize_infos, config = excluded.config`,
+		ap.Identifier, ap.Type, ap.FormIdentifier, group, true, ap.IsCheckCode, position, mustJSON(openentry.Titles(ap.Title)), mustJSON(config))
+	return err
+}
+
+func upsertOrderStorage(ctx context.Context, tx *tx, s openentry.ProjectOrderStorage, position int64) error {
+	var storageID int64
+	err := tx.QueryRowContext(ctx, `
+		INSERT INTO order_storages (identifier, form_identifier, localize_infos, position) VALUES (?, ?, ?, ?)
+		ON CONFLICT (identifier) DO UPDATE SET form_identifier = excluded.form_identifier,
+			localize_infos = excluded.localize_infos, position = excluded.position
+		RETURNING id`,
+		s.Identifier, s.FormIdentifier, mustJSON(openentry.Titles(s.Title)), position).Scan(&storageID)
+	if err != nil {
+		return err
+	}
+	// The file lists the accounts a storage accepts; that list replaces the old
+	// one. Orders keep their account, so nothing they refer to is removed.
+	if _, err := tx.ExecContext(ctx, `DELETE FROM order_storage_accounts WHERE storage_id = ?`, storageID); err != nil {
+		return err
+	}
+	for i, a := range s.PaymentAccounts {
+		_, err := tx.ExecContext(ctx, `
+			INSERT INTO order_storage_accounts (storage_id, account_id, position)
+			SELECT ?, id, ? FROM payment_accounts WHERE identifier = ?`, storageID, i+1, a)
+		if err != nil {
+			return err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE order_statuses SET is_default = ? WHERE storage_id = ?`, false, storageID); err != nil {
+		return err
+	}
+	for i, st := range s.Statuses {
+		_, err := tx.ExecContext(ctx, `
+			INSERT INTO order_statuses (storage_id, identifier, localize_infos, position, is_default) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (storage_id, identifier) DO UPDATE SET localize_infos = excluded.localize_infos,
+				position = excluded.position, is_default = excluded.is_default`,
+			storageID, st.Identifier, mustJSON(openentry.Titles(st.Title)), i+1, st.IsDefault)
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func insertSeedUser(ctx context.Context, tx *tx, u openentry.ProjectUser, hash string) error {
+	var form string
+	if err := tx.QueryRowContext(ctx, `SELECT form_identifier FROM auth_providers WHERE identifier = ?`, u.AuthProvider).Scan(&form); err != nil {
+		return err
+	}
+	data := openentry.FormData{openentry.DefaultLocale: u.FormData}
+	if u.FormData == nil {
+		data[openentry.DefaultLocale] = []openentry.FormField{}
+	}
+	_, err := insertUser(ctx, tx, &openentry.User{
+		Identifier: u.Login, Provider: u.AuthProvider, FormIdentifier: form, FormData: data,
+		NotificationEmail: u.Login, Locale: openentry.DefaultLocale, IsActive: true,
+	}, hash)
+	return err
+}
+
+// foldLogin is the form a login is unique in: "A@x.com" and "a@x.com" are one user.
+func foldLogin(login string) string { return strings.ToLower(strings.TrimSpace(login)) }
+
+func mustJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(fmt.Sprintf("sqlstore: marshal %T: %v", v, err)) // only our own types reach here
+	}
+	return string(b)
+}
+
+func fromJSON(s string, v any) error {
+	if err := json.Unmarshal([]byte(s), v); err != nil {
+		return fmt.Errorf("decode stored JSON: %w", err)
+	}
+	return nil
+}

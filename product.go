@@ -1,0 +1,24 @@
+package openentry
+
+import "context"
+
+// Product is something a shop sells, priced in one currency.
+type Product struct {
+	ID                     int64
+	LocalizeInfos          Localized
+	Price                  Money
+	Sku                    string
+	StatusIdentifier       string
+	AttributeSetIdentifier string
+	Position               int64
+	IsVisible              bool
+	Categories             []string
+}
+
+// ProductService reads the catalogue.
+type ProductService interface {
+	// Product returns a visible product, or ErrNotFound.
+	Product(ctx context.Context, id int64) (*Product, error)
+	// ProductsByIDs returns the visible products among ids, in the order asked.
+	ProductsByIDs(ctx context.Context, ids []int64) ([]Product, error)
+}

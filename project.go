@@ -1,0 +1,226 @@
+package openentry
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+)
+
+// Project is the declarative description of a shop that `openentry serve
+// --project FILE` applies at start. Applying it upserts by identifier (by id
+// for products) and never removes data.
+type Project struct {
+	AuthProviders   []ProjectAuthProvider   `json:"authProviders"`
+	Forms           []ProjectForm           `json:"forms"`
+	PaymentAccounts []ProjectPaymentAccount `json:"paymentAccounts"`
+	OrderStorages   []ProjectOrderStorage   `json:"orderStorages"`
+	Products        []ProjectProduct        `json:"products"`
+	Users           []ProjectUser           `json:"users"`
+}
+
+// ProjectAuthProvider configures an auth provider.
+type ProjectAuthProvider struct {
+	Identifier     string            `json:"identifier"`
+	Type           string            `json:"type"`
+	FormIdentifier string            `json:"formIdentifier"`
+	UserGroup      string            `json:"userGroup,omitempty"`
+	IsCheckCode    bool              `json:"isCheckCode"`
+	Title          map[string]string `json:"title"`
+	Config         map[string]string `json:"config,omitempty"`
+}
+
+// ProjectForm configures a form and its attributes.
+type ProjectForm struct {
+	Identifier     string             `json:"identifier"`
+	Type           string             `json:"type"`
+	ProcessingType string             `json:"processingType,omitempty"`
+	Title          map[string]string  `json:"title"`
+	Attributes     []ProjectAttribute `json:"attributes"`
+}
+
+// ProjectAttribute configures one form attribute.
+type ProjectAttribute struct {
+	Marker              string            `json:"marker"`
+	Type                string            `json:"type"`
+	IsRequired          bool              `json:"isRequired,omitempty"`
+	IsLogin             bool              `json:"isLogin,omitempty"`
+	IsPassword          bool              `json:"isPassword,omitempty"`
+	IsNotificationEmail bool              `json:"isNotificationEmail,omitempty"`
+	Title               map[string]string `json:"title"`
+}
+
+// ProjectPaymentAccount configures a payment account.
+type ProjectPaymentAccount struct {
+	Identifier string            `json:"identifier"`
+	Type       string            `json:"type"`
+	TestMode   bool              `json:"testMode,omitempty"`
+	Title      map[string]string `json:"title"`
+}
+
+// ProjectOrderStorage configures an order storage with its statuses.
+type ProjectOrderStorage struct {
+	Identifier      string               `json:"identifier"`
+	FormIdentifier  string               `json:"formIdentifier"`
+	PaymentAccounts []string             `json:"paymentAccounts"`
+	Title           map[string]string    `json:"title"`
+	Statuses        []ProjectOrderStatus `json:"statuses"`
+}
+
+// ProjectOrderStatus configures one order status.
+type ProjectOrderStatus struct {
+	Identifier string            `json:"identifier"`
+	IsDefault  bool              `json:"isDefault,omitempty"`
+	Title      map[string]string `json:"title"`
+}
+
+// ProjectProduct configures a product. Price is a decimal string ("340.00")
+// or a JSON number, read exactly, never through a float.
+type ProjectProduct struct {
+	ID       int64             `json:"id"`
+	Title    map[string]string `json:"title"`
+	Price    json.Number       `json:"price"`
+	Currency string            `json:"currency"`
+	Sku      string            `json:"sku,omitempty"`
+	Status   string            `json:"status,omitempty"`
+	Hidden   bool              `json:"hidden,omitempty"`
+}
+
+// ProjectUser is a seed user, created only if its login is not taken yet;
+// the password is hashed on load and never stored in clear.
+type ProjectUser struct {
+	AuthProvider string      `json:"authProvider"`
+	Login        string      `json:"login"`
+	Password     string      `json:"password"`
+	FormData     []FormField `json:"formData,omitempty"`
+}
+
+var markerPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
+// ValidMarker reports whether s can be a marker (identifier) of a project object.
+func ValidMarker(s string) bool { return markerPattern.MatchString(s) }
+
+// ParseProject reads a project file in JSON, rejecting unknown keys so that a
+// typo in a file does not go unnoticed, and validates it.
+func ParseProject(data []byte) (*Project, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var p Project
+	if err := dec.Decode(&p); err != nil {
+		return nil, fmt.Errorf("parse project: %w", err)
+	}
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+// Validate checks that identifiers are well formed and unique and that every
+// reference points at something the project (or an earlier apply) defines.
+func (p *Project) Validate() error {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	forms := map[string]ProjectForm{}
+	for _, f := range p.Forms {
+		if !ValidMarker(f.Identifier) {
+			bad("form %q: identifier must match %s", f.Identifier, markerPattern)
+		}
+		if _, dup := forms[f.Identifier]; dup {
+			bad("form %q: defined twice", f.Identifier)
+		}
+		forms[f.Identifier] = f
+		markers := map[string]bool{}
+		for _, a := range f.Attributes {
+			if !ValidMarker(a.Marker) || markers[a.Marker] {
+				bad("form %q: attribute %q is malformed or repeated", f.Identifier, a.Marker)
+			}
+			markers[a.Marker] = true
+		}
+	}
+	providers := map[string]bool{}
+	for _, ap := range p.AuthProviders {
+		if !ValidMarker(ap.Identifier) || providers[ap.Identifier] {
+			bad("auth provider %q: identifier malformed or repeated", ap.Identifier)
+		}
+		providers[ap.Identifier] = true
+		f, ok := forms[ap.FormIdentifier]
+		if !ok {
+			bad("auth provider %q: form %q is not defined in the project", ap.Identifier, ap.FormIdentifier)
+			continue
+		}
+		var login, password int
+		for _, a := range f.Attributes {
+			if a.IsLogin {
+				login++
+			}
+			if a.IsPassword {
+				password++
+			}
+		}
+		if login != 1 || password != 1 {
+			bad("auth provider %q: form %q needs exactly one isLogin and one isPassword attribute", ap.Identifier, f.Identifier)
+		}
+	}
+	accounts := map[string]bool{}
+	for _, a := range p.PaymentAccounts {
+		if !ValidMarker(a.Identifier) || accounts[a.Identifier] {
+			bad("payment account %q: identifier malformed or repeated", a.Identifier)
+		}
+		if a.Type != "custom" {
+			bad("payment account %q: type %q is not supported (custom)", a.Identifier, a.Type)
+		}
+		accounts[a.Identifier] = true
+	}
+	storages := map[string]bool{}
+	for _, s := range p.OrderStorages {
+		if !ValidMarker(s.Identifier) || storages[s.Identifier] {
+			bad("order storage %q: identifier malformed or repeated", s.Identifier)
+		}
+		storages[s.Identifier] = true
+		if f, ok := forms[s.FormIdentifier]; !ok || f.Type != "order" {
+			bad("order storage %q: form %q must be a form of type order in the project", s.Identifier, s.FormIdentifier)
+		}
+		for _, a := range s.PaymentAccounts {
+			if !accounts[a] {
+				bad("order storage %q: payment account %q is not defined", s.Identifier, a)
+			}
+		}
+		defaults := 0
+		statuses := map[string]bool{}
+		for _, st := range s.Statuses {
+			if !ValidMarker(st.Identifier) || statuses[st.Identifier] {
+				bad("order storage %q: status %q malformed or repeated", s.Identifier, st.Identifier)
+			}
+			statuses[st.Identifier] = true
+			if st.IsDefault {
+				defaults++
+			}
+		}
+		if defaults != 1 {
+			bad("order storage %q: needs exactly one default status, has %d", s.Identifier, defaults)
+		}
+	}
+	ids := map[int64]bool{}
+	for _, pr := range p.Products {
+		if pr.ID <= 0 || ids[pr.ID] {
+			bad("product %d: id must be positive and unique", pr.ID)
+		}
+		ids[pr.ID] = true
+		if _, err := ParseMoney(pr.Price.String(), pr.Currency); err != nil {
+			bad("product %d: %v", pr.ID, err)
+		}
+	}
+	for _, u := range p.Users {
+		if !providers[u.AuthProvider] {
+			bad("user %q: auth provider %q is not defined", u.Login, u.AuthProvider)
+		}
+		if u.Login == "" || len(u.Password) < MinPasswordLength {
+			bad("user %q: needs a login and a password of at least %d characters", u.Login, MinPasswordLength)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// MinPasswordLength is the shortest password accepted; the seed's is "123456".
+const MinPasswordLength = 6
