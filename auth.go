@@ -75,7 +75,8 @@ type AuthService interface {
 	// unknown login or a wrong password alike.
 	Auth(ctx context.Context, provider string, authData []AuthData, device Device) (*TokenPair, error)
 	// Refresh rotates a refresh token. ErrInvalid for an unknown, expired or
-	// already used token; reuse also closes the session it belonged to.
+	// already used token; reuse, unless it comes right after the rotation
+	// (concurrent retries of one client), also closes the session.
 	Refresh(ctx context.Context, refreshToken string, device Device) (*TokenPair, error)
 	// Logout closes the session that owns refreshToken, which must belong to p.
 	Logout(ctx context.Context, p Principal, refreshToken string) error

@@ -286,6 +286,10 @@ func (s *AuthService) issue(ctx context.Context, tx *tx, p *openentry.AuthProvid
 
 var errBadRefresh = openentry.Invalid("Refresh token is invalid or expired")
 
+// RefreshReuseGrace is how long after its rotation a refresh token that comes
+// back is taken for a concurrent retry rather than a stolen copy.
+const RefreshReuseGrace = 30 * time.Second
+
 // Refresh rotates a refresh token. The token is looked up on its own, not by
 // the provider in the path or the device: the JS SDK refreshes through
 // provider "email" and with a per-module fingerprint.
@@ -316,8 +320,14 @@ func (s *AuthService) Refresh(ctx context.Context, refreshToken string, device o
 		return nil, err
 	}
 	if usedMS.Valid {
-		// A rotated token came back: someone holds a copy. Close the session
-		// so that neither copy yields tokens again.
+		if tx.nowMS-usedMS.Int64 < RefreshReuseGrace.Milliseconds() {
+			// The JS SDK sends one refresh per concurrent 401, all with the
+			// same token: the losers of that race are refused, but the
+			// session the winner renewed stays open.
+			return nil, errBadRefresh
+		}
+		// A rotated token came back later: someone holds a copy. Close the
+		// session so that neither copy yields tokens again.
 		if _, err := tx.ExecContext(ctx, `UPDATE user_sessions SET revoked_ms = ? WHERE id = ? AND revoked_ms IS NULL`, tx.nowMS, sessionID); err != nil {
 			return nil, err
 		}

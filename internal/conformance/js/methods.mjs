@@ -197,10 +197,15 @@ test('AuthProvider.refresh rotates the token pair', async () => {
   const me = ok(await client.Users.getUser(), 'getUser with refreshed token');
   assert.equal(me.authProviderIdentifier, 'email');
 
-  // A refresh token is single-use: the old one is refused with 400 (reference §1.5, §10).
+  // The rotated token works once more, through the SDK's own state.
+  const third = ok(await client.AuthProvider.refresh('email', got.refreshToken), 'refresh with the rotated token');
+  assert.notEqual(third.refreshToken, got.refreshToken, 'refresh token was not rotated the second time');
+  ok(await client.Users.getUser(), 'getUser after the second refresh');
+
+  // A refresh token is single-use: the first one is refused with 400
+  // (reference §1.5 item 6, §10 item 3), not 401.
   failsWith(await sdk().AuthProvider.refresh('email', tokens.refreshToken), 400, 'refresh with a used token');
-  // The new one still works once.
-  ok(await sdk().AuthProvider.refresh('email', got.refreshToken), 'refresh with the rotated token');
+  failsWith(await sdk().AuthProvider.refresh('email', 'not-a-refresh-token'), 400, 'refresh with a made-up token');
 });
 
 test('AuthProvider.logout ends the session; its tokens then fail', async () => {
@@ -542,4 +547,26 @@ test('the SDK refreshes on 401 with config.auth.refreshToken and retries', async
 test('without a usable refresh token the SDK returns the original 401', async () => {
   const client = sdk({ auth: { refreshToken: 'not-a-refresh-token' } });
   failsWith(await client.Orders.getAllOrdersByMarker('orders'), 401, 'getAllOrdersByMarker with a bad refresh token');
+});
+
+test('parallel 401s: the SDK refreshes once per call with the same token, and the session survives', async () => {
+  const { tokens } = await newUser('parallel');
+  const client = sdk({ auth: { refreshToken: tokens.refreshToken } });
+  // No access token: all three get 401 and each calls refreshToken() with the
+  // same state.refreshToken before any answer is back (asyncModules.js).
+  // One refresh wins; the others get 400 and return their original 401. That
+  // much is the SDK's doing. What the server decides is whether the winner's
+  // tokens stay valid.
+  const first = await Promise.all([
+    client.Orders.getAllOrdersByMarker('orders'),
+    client.Payments.getSessions(),
+    client.Users.getUser(),
+  ]);
+  assert.ok(first.some((r) => !('statusCode' in r)), `no call of the first batch succeeded: ${JSON.stringify(first)}`);
+  const after = await Promise.all([
+    client.Orders.getAllOrdersByMarker('orders'),
+    client.Payments.getSessions(),
+    client.Users.getUser(),
+  ]);
+  after.forEach((r, i) => ok(r, `call ${i} after the parallel refresh`));
 });

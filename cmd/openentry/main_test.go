@@ -1,0 +1,177 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a bytes.Buffer safe for the server goroutine and the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// listenAddr waits for serve's "listening" log line and returns its address.
+func listenAddr(t *testing.T, logs *syncBuffer, errc <-chan error) string {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for time.Now().Before(deadline) {
+		for _, line := range strings.Split(logs.String(), "\n") {
+			var entry struct{ Msg, Addr string }
+			if json.Unmarshal([]byte(line), &entry) == nil && entry.Msg == "listening" {
+				return entry.Addr
+			}
+		}
+		select {
+		case err := <-errc:
+			t.Fatalf("serve exited early: %v\n%s", err, logs.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	t.Fatalf("serve did not log its address:\n%s", logs.String())
+	return ""
+}
+
+func TestServe(t *testing.T) {
+	dir := t.TempDir()
+	project := filepath.Join(dir, "project.json")
+	if err := os.WriteFile(project, []byte(`{"products":[{"id":500,"title":{"en_US":"Extra"},"price":"2.00","currency":"USD"}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{
+		"OPENENTRY_APP_TOKEN":    "serve-test-token",
+		"OPENENTRY_TOKEN_SECRET": "serve-test-secret",
+		"OPENENTRY_DB":           "sqlite:" + filepath.Join(dir, "shop.db"),
+		"OPENENTRY_PROJECT":      project,
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stdout, stderr syncBuffer
+	errc := make(chan error, 1)
+	go func() {
+		errc <- run(ctx, []string{"openentry", "serve", "--addr", "127.0.0.1:0", "--demo"}, func(k string) string { return env[k] }, &stdout, &stderr)
+	}()
+	base := "http://" + listenAddr(t, &stderr, errc)
+
+	resp, err := http.Get(base + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("healthz: got %d, want 200", resp.StatusCode)
+	}
+	// Both the demo project and the project file were applied.
+	for _, path := range []string{"/api/content/products/14", "/api/content/products/500"} {
+		req, _ := http.NewRequest("GET", base+path, nil)
+		req.Header.Set("x-app-token", "serve-test-token")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Errorf("GET %s: got %d, want 200", path, resp.StatusCode)
+		}
+	}
+	if strings.Contains(stdout.String(), "generated") {
+		t.Error("printed a generated app token although OPENENTRY_APP_TOKEN was set")
+	}
+
+	cancel() // what SIGINT/SIGTERM do through signal.NotifyContext
+	select {
+	case err := <-errc:
+		if err != nil {
+			t.Fatalf("serve: %v", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("serve did not shut down")
+	}
+}
+
+func TestServeDemoGeneratesToken(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stdout, stderr syncBuffer
+	errc := make(chan error, 1)
+	db := "sqlite:" + filepath.Join(t.TempDir(), "demo.db")
+	go func() {
+		errc <- run(ctx, []string{"openentry", "serve", "--addr", "127.0.0.1:0", "--demo", "--db", db},
+			func(string) string { return "" }, &stdout, &stderr)
+	}()
+	base := "http://" + listenAddr(t, &stderr, errc)
+	lines := strings.Split(strings.TrimSpace(stdout.String()), "\n")
+	token := lines[len(lines)-1]
+	if len(lines) != 2 || len(token) < 20 {
+		t.Fatalf("stdout: got %q, want a notice and a token", stdout.String())
+	}
+	req, _ := http.NewRequest("GET", base+"/api/content/forms", nil)
+	req.Header.Set("x-app-token", token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("with the printed token: got %d, want 200", resp.StatusCode)
+	}
+	cancel()
+	if err := <-errc; err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestServeWithoutTokenFails(t *testing.T) {
+	err := run(context.Background(), []string{"openentry", "serve", "--addr", "127.0.0.1:0", "--db", "sqlite:" + filepath.Join(t.TempDir(), "x.db")},
+		func(string) string { return "" }, &syncBuffer{}, &syncBuffer{})
+	if err == nil || !strings.Contains(err.Error(), "OPENENTRY_APP_TOKEN") {
+		t.Errorf("got %v, want an error naming OPENENTRY_APP_TOKEN", err)
+	}
+}
+
+func TestDemo(t *testing.T) {
+	var stdout, stderr syncBuffer
+	if err := run(context.Background(), []string{"openentry", "demo"}, func(string) string { return "" }, &stdout, &stderr); err != nil {
+		t.Fatalf("demo: %v\n%s\n%s", err, stdout.String(), stderr.String())
+	}
+	out := stdout.String()
+	for _, want := range []string{
+		"1. AuthProvider.Auth", `"accessToken"`,
+		"2. Orders.CreateOrder", `"totalSum": 340`, `"currency": "USD"`,
+		"3. Payments.CreateSession", "4. Payments.GetSessionByOrderID", `"status": "waiting"`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("demo output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestUnknownCommand(t *testing.T) {
+	var stderr syncBuffer
+	if err := run(context.Background(), []string{"openentry", "nope"}, func(string) string { return "" }, &syncBuffer{}, &stderr); err == nil {
+		t.Error("unknown command: got no error")
+	}
+	if !strings.Contains(stderr.String(), "usage") {
+		t.Errorf("unknown command: stderr %q lacks usage", stderr.String())
+	}
+}

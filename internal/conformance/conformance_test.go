@@ -1,0 +1,154 @@
+// Package conformance checks OpenEntry against OneEntry's official clients.
+//
+// The tests here run the official JS SDK (npm oneentry@1.0.149, pinned in
+// js/package-lock.json) against a real OpenEntry server with strict response
+// validation. They need Node.js ≥ 18 on PATH and the SDK installed:
+//
+//	npm ci --prefix internal/conformance/js
+//
+// Without either they fail rather than skip, so that a machine that cannot
+// run them never passes silently.
+package conformance
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/openentry/openentry/internal/app/apptest"
+)
+
+const (
+	jsDir       = "js"
+	sdkVersion  = "1.0.149"
+	nodeTimeout = 2 * time.Minute
+	installHint = "run `npm ci --prefix internal/conformance/js` (from the repository root) to install the pinned SDK"
+)
+
+// TestOfficialSDKSeed runs the seed page's final example (order, then pay,
+// for the registered demo user) through the official SDK; see js/seed.mjs.
+func TestOfficialSDKSeed(t *testing.T) {
+	t.Parallel()
+	node := requireNodeSDK(t)
+	srv := apptest.Start(t)
+	runNode(t, node, srv.BaseURL, "seed.mjs")
+}
+
+// TestOfficialSDKMethods calls every SDK method of the implemented routes,
+// their error answers and the SDK's refresh on 401; see js/methods.mjs.
+func TestOfficialSDKMethods(t *testing.T) {
+	t.Parallel()
+	node := requireNodeSDK(t)
+	srv := apptest.Start(t)
+	runNode(t, node, srv.BaseURL, "--test", "--test-reporter=spec", "methods.mjs")
+}
+
+// requireNodeSDK returns the path of node, and fails the test when node or
+// the pinned SDK is missing.
+func requireNodeSDK(t *testing.T) string {
+	t.Helper()
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Fatalf("node is not on PATH (%v): install Node.js ≥ 18, then %s", err, installHint)
+	}
+	out, err := exec.Command(node, "-p", "process.versions.node").Output()
+	if err != nil {
+		t.Fatalf("%s -p process.versions.node: %v", node, err)
+	}
+	version := strings.TrimSpace(string(out))
+	// Below 18 the SDK leaves fetch for the https module, a path without its
+	// refresh-on-401 logic: that is not the client these tests mean.
+	if major, _ := strconv.Atoi(strings.SplitN(version, ".", 2)[0]); major < 18 {
+		t.Fatalf("node %s at %s is too old: the tests need Node.js ≥ 18", version, node)
+	}
+
+	raw, err := os.ReadFile(filepath.Join(jsDir, "node_modules", "oneentry", "package.json"))
+	if errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("the official SDK is not installed (%s/node_modules/oneentry is missing): %s", jsDir, installHint)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pkg struct {
+		Version string `json:"version"`
+	}
+	if err := json.Unmarshal(raw, &pkg); err != nil {
+		t.Fatalf("%s/node_modules/oneentry/package.json: %v", jsDir, err)
+	}
+	if pkg.Version != sdkVersion {
+		t.Fatalf("installed oneentry is %s, want %s: %s", pkg.Version, sdkVersion, installHint)
+	}
+	return node
+}
+
+// runNode runs node with args in js/ against baseURL, logs its output line by
+// line as it comes, and fails the test if node exits non-zero or runs longer
+// than nodeTimeout.
+func runNode(t *testing.T, node, baseURL string, args ...string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), nodeTimeout)
+	defer cancel()
+
+	out := &lineLogger{t: t}
+	cmd := exec.CommandContext(ctx, node, args...)
+	cmd.Dir = jsDir
+	cmd.Env = append(os.Environ(),
+		"OPENENTRY_URL="+baseURL,
+		"OPENENTRY_APP_TOKEN="+apptest.AppToken,
+		"NO_COLOR=1",
+	)
+	cmd.Stdout = out
+	cmd.Stderr = out
+	killProcessGroup(cmd) // node --test runs each file in a child process
+	cmd.WaitDelay = 5 * time.Second
+
+	start := time.Now()
+	err := cmd.Run()
+	out.flush()
+	if ctx.Err() == context.DeadlineExceeded {
+		t.Fatalf("node %s: killed after %v", strings.Join(args, " "), nodeTimeout)
+	}
+	if err != nil {
+		t.Fatalf("node %s: %v (after %v; output above)", strings.Join(args, " "), err, time.Since(start).Round(time.Millisecond))
+	}
+}
+
+// lineLogger passes a process's output to t.Log one line at a time.
+type lineLogger struct {
+	t   *testing.T
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *lineLogger) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.buf.Write(p)
+	for {
+		line, err := l.buf.ReadString('\n')
+		if err != nil { // no full line yet: keep the rest for later
+			l.buf.Reset()
+			l.buf.WriteString(line)
+			return len(p), nil
+		}
+		l.t.Log(strings.TrimRight(line, "\r\n"))
+	}
+}
+
+func (l *lineLogger) flush() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.buf.Len() > 0 {
+		l.t.Log(l.buf.String())
+		l.buf.Reset()
+	}
+}
