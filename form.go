@@ -4,7 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strconv"
+	"regexp"
 	"strings"
 )
 
@@ -67,8 +67,7 @@ func (f *Form) PasswordAttribute() *FormAttribute {
 // CheckData validates submitted fields against the form: every marker must be
 // one of the form's non-credential attributes, values must suit their type,
 // and required attributes must be present and non-empty. It returns the
-// fields with null entries dropped (the JS SDK sends [null] for no formData)
-// and each field's type taken from the form.
+// fields with each one's type taken from the form.
 func (f *Form) CheckData(fields []FormField) ([]FormField, error) {
 	byMarker := make(map[string]FormAttribute, len(f.Attributes))
 	for _, a := range f.Attributes {
@@ -139,20 +138,28 @@ func checkValue(a FormAttribute, v json.RawMessage) error {
 			return Invalid(fmt.Sprintf("formData: %q is longer than 10000 bytes", a.Marker))
 		}
 	case "integer", "float", "real":
-		var n json.Number
-		if json.Unmarshal(v, &n) != nil {
-			var s string
-			if json.Unmarshal(v, &s) != nil {
-				return Invalid(fmt.Sprintf("formData: %q must be a number", a.Marker))
-			}
-			n = json.Number(s)
+		// OneEntry sends numbers as JSON numbers or numeric strings; either
+		// must be a JSON number literal ("NaN", "1_0" are not).
+		n := string(v)
+		var s string
+		if json.Unmarshal(v, &s) == nil {
+			n = s
 		}
-		if _, err := strconv.ParseFloat(string(n), 64); err != nil {
-			return Invalid(fmt.Sprintf("formData: %q must be a number", a.Marker))
+		pattern, want := numberPattern, "a number"
+		if a.Type == "integer" {
+			pattern, want = integerPattern, "an integer"
+		}
+		if !pattern.MatchString(n) {
+			return Invalid(fmt.Sprintf("formData: %q must be %s", a.Marker, want))
 		}
 	}
 	return nil
 }
+
+var (
+	integerPattern = regexp.MustCompile(`^-?(0|[1-9][0-9]*)$`)
+	numberPattern  = regexp.MustCompile(`^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$`)
+)
 
 // FormService reads forms.
 type FormService interface {

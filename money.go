@@ -117,10 +117,13 @@ func (m Money) MulQuantity(q int64) (Money, error) {
 	return Money{Minor: int64(lo), Currency: m.Currency}, nil
 }
 
-// Add returns m + o; both must be in the same currency.
+// Add returns m + o; both must be non-negative and in the same currency.
 func (m Money) Add(o Money) (Money, error) {
 	if m.Currency != o.Currency {
 		return Money{}, fmt.Errorf("cannot add %s to %s", o.Currency, m.Currency)
+	}
+	if m.Minor < 0 || o.Minor < 0 {
+		return Money{}, fmt.Errorf("negative amount")
 	}
 	sum, carry := bits.Add64(uint64(m.Minor), uint64(o.Minor), 0)
 	if carry != 0 || sum > 1<<63-1 {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"regexp"
 )
 
@@ -106,14 +107,21 @@ func ValidMarker(s string) bool { return markerPattern.MatchString(s) }
 func ParseProject(data []byte) (*Project, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
-	var p Project
+	var p *Project
 	if err := dec.Decode(&p); err != nil {
 		return nil, fmt.Errorf("parse project: %w", err)
+	}
+	if p == nil {
+		return nil, errors.New("parse project: the file is null, not an object")
+	}
+	// A brace closed too early would otherwise drop the rest of the file.
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errors.New("parse project: unexpected data after the top-level object")
 	}
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	return &p, nil
+	return p, nil
 }
 
 // Validate checks that identifiers are well formed and unique and that every

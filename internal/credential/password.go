@@ -110,7 +110,9 @@ func parsePHC(s string) (Params, []byte, []byte, error) {
 		return Params{}, nil, nil, errBadHash
 	}
 	var p Params
-	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.Memory, &p.Iterations, &p.Parallelism); err != nil {
+	// argon2 panics on zero rounds or threads; a stored hash must not crash a login.
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.Memory, &p.Iterations, &p.Parallelism); err != nil ||
+		p.Iterations < 1 || p.Parallelism < 1 || p.Memory < 8*uint32(p.Parallelism) {
 		return Params{}, nil, nil, errBadHash
 	}
 	salt, err := base64.RawStdEncoding.DecodeString(parts[4])

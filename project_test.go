@@ -1,0 +1,390 @@
+package openentry_test
+
+import (
+	"encoding/json"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/openentry/openentry"
+)
+
+func demoProjectFile(t *testing.T) []byte {
+	t.Helper()
+	data, err := os.ReadFile("internal/demo/project.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+// demoProject returns a fresh parse of the demo project, for a case to change.
+func demoProject(t *testing.T) *openentry.Project {
+	t.Helper()
+	p, err := openentry.ParseProject(demoProjectFile(t))
+	if err != nil {
+		t.Fatalf("ParseProject(demo): %v", err)
+	}
+	return p
+}
+
+func TestParseProjectDemo(t *testing.T) {
+	t.Parallel()
+	p := demoProject(t)
+
+	wantProvider := openentry.ProjectAuthProvider{
+		Identifier:     "email",
+		Type:           "email",
+		FormIdentifier: "reg",
+		Title:          map[string]string{"en_US": "Email"},
+		Config:         map[string]string{"accessTokenTtlSec": "36000", "refreshTokenTtlMc": "604800"},
+	}
+	if !reflect.DeepEqual(p.AuthProviders, []openentry.ProjectAuthProvider{wantProvider}) {
+		t.Errorf("AuthProviders: got %+v, want [%+v]", p.AuthProviders, wantProvider)
+	}
+
+	var formIDs []string
+	for _, f := range p.Forms {
+		formIDs = append(formIDs, f.Identifier)
+	}
+	if want := []string{"reg", "order"}; !reflect.DeepEqual(formIDs, want) {
+		t.Errorf("form identifiers: got %q, want %q", formIDs, want)
+	}
+	wantLogin := openentry.ProjectAttribute{Marker: "email_reg", Type: "string", IsLogin: true, IsNotificationEmail: true, Title: map[string]string{"en_US": "Email"}}
+	if got := p.Forms[0].Attributes[0]; !reflect.DeepEqual(got, wantLogin) {
+		t.Errorf("reg's first attribute: got %+v, want %+v", got, wantLogin)
+	}
+
+	wantAccounts := []openentry.ProjectPaymentAccount{{Identifier: "cash", Type: "custom", Title: map[string]string{"en_US": "Cash"}}}
+	if !reflect.DeepEqual(p.PaymentAccounts, wantAccounts) {
+		t.Errorf("PaymentAccounts: got %+v, want %+v", p.PaymentAccounts, wantAccounts)
+	}
+
+	if len(p.OrderStorages) != 1 {
+		t.Fatalf("OrderStorages: got %d, want 1", len(p.OrderStorages))
+	}
+	s := p.OrderStorages[0]
+	if s.Identifier != "orders" || s.FormIdentifier != "order" || !reflect.DeepEqual(s.PaymentAccounts, []string{"cash"}) {
+		t.Errorf("storage: got %q form %q accounts %q, want \"orders\" form \"order\" accounts [\"cash\"]", s.Identifier, s.FormIdentifier, s.PaymentAccounts)
+	}
+	wantStatuses := []openentry.ProjectOrderStatus{
+		{Identifier: "inProgress", IsDefault: true, Title: map[string]string{"en_US": "In progress"}},
+		{Identifier: "completed", Title: map[string]string{"en_US": "Completed"}},
+		{Identifier: "canceled", Title: map[string]string{"en_US": "Canceled"}},
+	}
+	if !reflect.DeepEqual(s.Statuses, wantStatuses) {
+		t.Errorf("statuses: got %+v, want %+v", s.Statuses, wantStatuses)
+	}
+
+	wantProducts := []openentry.ProjectProduct{
+		{ID: 1, Title: map[string]string{"en_US": "Box"}, Price: "51.00", Currency: "USD", Sku: "BOX-1"},
+		{ID: 2, Title: map[string]string{"en_US": "Mug"}, Price: "12.50", Currency: "USD", Sku: "MUG-2"},
+		{ID: 3, Title: map[string]string{"en_US": "T-shirt"}, Price: "19.99", Currency: "USD", Sku: "TEE-3"},
+		{ID: 14, Title: map[string]string{"en_US": "Cosmo"}, Price: "340.00", Currency: "USD", Sku: "COSMO-14"},
+		{ID: 15, Title: map[string]string{"en_US": "Poster"}, Price: "7.25", Currency: "USD", Sku: "POSTER-15"},
+	}
+	if !reflect.DeepEqual(p.Products, wantProducts) {
+		t.Errorf("Products: got %+v, want %+v", p.Products, wantProducts)
+	}
+
+	wantUsers := []openentry.ProjectUser{{
+		AuthProvider: "email",
+		Login:        "your-user@email.com",
+		Password:     "123456",
+		FormData:     []openentry.FormField{{Marker: "name_reg", Type: "string", Value: json.RawMessage(`"Christina Thomas"`)}},
+	}}
+	if !reflect.DeepEqual(p.Users, wantUsers) {
+		t.Errorf("Users: got %+v, want %+v", p.Users, wantUsers)
+	}
+}
+
+func TestParseProjectErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		data string
+		want []string // substrings of the error
+	}{
+		{name: "unknown top-level key", data: `{"product": []}`, want: []string{"parse project: ", `unknown field "product"`}},
+		{name: "unknown nested key", data: `{"products": [{"id": 1, "prize": "1.00", "currency": "USD"}]}`, want: []string{"parse project: ", `unknown field "prize"`}},
+		{name: "syntax error", data: `{"products": [}`, want: []string{"parse project: "}},
+		{name: "empty file", data: ``, want: []string{"parse project: "}},
+		{name: "price that is not a number", data: `{"products": [{"id": 1, "price": "abc", "currency": "USD"}]}`, want: []string{"parse project: ", "abc"}},
+		{name: "id that is not an integer", data: `{"products": [{"id": "one", "price": "1", "currency": "USD"}]}`, want: []string{"parse project: "}},
+		{name: "data after the object", data: `{"forms": []}, "products": [{"id": 0}]}`, want: []string{"unexpected data after the top-level object"}},
+		{name: "null", data: `null`, want: []string{"null"}},
+		{name: "invalid project", data: `{"products": [{"id": 0, "price": "1", "currency": "USD"}]}`, want: []string{"product 0: id must be positive and unique"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			p, err := openentry.ParseProject([]byte(tc.data))
+			if err == nil {
+				t.Fatalf("ParseProject(%s): got %+v, want an error", tc.data, p)
+			}
+			if p != nil {
+				t.Errorf("ParseProject(%s): got project %+v with error, want nil", tc.data, p)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("ParseProject(%s) error: got %q, want it to contain %q", tc.data, err, w)
+				}
+			}
+		})
+	}
+}
+
+func TestParseProjectNumericPrice(t *testing.T) {
+	t.Parallel()
+	p, err := openentry.ParseProject([]byte(`{"products": [{"id": 7, "price": 19.90, "currency": "USD"}, {"id": 8, "price": 500, "currency": "JPY"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []openentry.ProjectProduct{{ID: 7, Price: "19.90", Currency: "USD"}, {ID: 8, Price: "500", Currency: "JPY"}}
+	if !reflect.DeepEqual(p.Products, want) {
+		t.Errorf("got %+v, want %+v", p.Products, want)
+	}
+}
+
+func TestProjectValidate(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		change func(p *openentry.Project)
+		want   string // the whole error, errors joined by newlines
+	}{
+		{
+			name:   "duplicate form",
+			change: func(p *openentry.Project) { p.Forms = append(p.Forms, p.Forms[1]) },
+			want:   `form "order": defined twice`,
+		},
+		{
+			name: "malformed form identifier",
+			change: func(p *openentry.Project) {
+				p.Forms = append(p.Forms, openentry.ProjectForm{Identifier: "my form", Type: "data"})
+			},
+			want: `form "my form": identifier must match ^[A-Za-z0-9_-]{1,64}$`,
+		},
+		{
+			name:   "empty form identifier",
+			change: func(p *openentry.Project) { p.Forms = append(p.Forms, openentry.ProjectForm{Type: "data"}) },
+			want:   `form "": identifier must match ^[A-Za-z0-9_-]{1,64}$`,
+		},
+		{
+			name: "repeated attribute",
+			change: func(p *openentry.Project) {
+				p.Forms[1].Attributes = append(p.Forms[1].Attributes, openentry.ProjectAttribute{Marker: "name", Type: "string"})
+			},
+			want: `form "order": attribute "name" is malformed or repeated`,
+		},
+		{
+			name:   "malformed attribute",
+			change: func(p *openentry.Project) { p.Forms[1].Attributes[2].Marker = "com.ment" },
+			want:   `form "order": attribute "com.ment" is malformed or repeated`,
+		},
+		{
+			name:   "duplicate auth provider",
+			change: func(p *openentry.Project) { p.AuthProviders = append(p.AuthProviders, p.AuthProviders[0]) },
+			want:   `auth provider "email": identifier malformed or repeated`,
+		},
+		{
+			name:   "auth provider form missing",
+			change: func(p *openentry.Project) { p.AuthProviders[0].FormIdentifier = "signup" },
+			want:   `auth provider "email": form "signup" is not defined in the project`,
+		},
+		{
+			name:   "auth provider form without login",
+			change: func(p *openentry.Project) { p.Forms[0].Attributes[0].IsLogin = false },
+			want:   `auth provider "email": form "reg" needs exactly one isLogin and one isPassword attribute`,
+		},
+		{
+			name:   "auth provider form without password",
+			change: func(p *openentry.Project) { p.Forms[0].Attributes[1].IsPassword = false },
+			want:   `auth provider "email": form "reg" needs exactly one isLogin and one isPassword attribute`,
+		},
+		{
+			name:   "auth provider form with two passwords",
+			change: func(p *openentry.Project) { p.Forms[0].Attributes[2].IsPassword = true },
+			want:   `auth provider "email": form "reg" needs exactly one isLogin and one isPassword attribute`,
+		},
+		{
+			name:   "auth provider form with two logins",
+			change: func(p *openentry.Project) { p.Forms[0].Attributes[2].IsLogin = true },
+			want:   `auth provider "email": form "reg" needs exactly one isLogin and one isPassword attribute`,
+		},
+		{
+			name:   "auth provider on the order form",
+			change: func(p *openentry.Project) { p.AuthProviders[0].FormIdentifier = "order" },
+			want:   `auth provider "email": form "order" needs exactly one isLogin and one isPassword attribute`,
+		},
+		{
+			name:   "duplicate payment account",
+			change: func(p *openentry.Project) { p.PaymentAccounts = append(p.PaymentAccounts, p.PaymentAccounts[0]) },
+			want:   `payment account "cash": identifier malformed or repeated`,
+		},
+		{
+			name: "too long payment account identifier",
+			change: func(p *openentry.Project) {
+				p.PaymentAccounts = append(p.PaymentAccounts, openentry.ProjectPaymentAccount{Identifier: strings.Repeat("a", 65), Type: "custom"})
+			},
+			want: `payment account "` + strings.Repeat("a", 65) + `": identifier malformed or repeated`,
+		},
+		{
+			name:   "unsupported payment account type",
+			change: func(p *openentry.Project) { p.PaymentAccounts[0].Type = "stripe" },
+			want:   `payment account "cash": type "stripe" is not supported (custom)`,
+		},
+		{
+			name:   "duplicate order storage",
+			change: func(p *openentry.Project) { p.OrderStorages = append(p.OrderStorages, p.OrderStorages[0]) },
+			want:   `order storage "orders": identifier malformed or repeated`,
+		},
+		{
+			name:   "storage form not of type order",
+			change: func(p *openentry.Project) { p.OrderStorages[0].FormIdentifier = "reg" },
+			want:   `order storage "orders": form "reg" must be a form of type order in the project`,
+		},
+		{
+			name:   "storage form missing",
+			change: func(p *openentry.Project) { p.OrderStorages[0].FormIdentifier = "checkout" },
+			want:   `order storage "orders": form "checkout" must be a form of type order in the project`,
+		},
+		{
+			name:   "storage with unknown payment account",
+			change: func(p *openentry.Project) { p.OrderStorages[0].PaymentAccounts = []string{"cash", "card"} },
+			want:   `order storage "orders": payment account "card" is not defined`,
+		},
+		{
+			name:   "no default status",
+			change: func(p *openentry.Project) { p.OrderStorages[0].Statuses[0].IsDefault = false },
+			want:   `order storage "orders": needs exactly one default status, has 0`,
+		},
+		{
+			name:   "two default statuses",
+			change: func(p *openentry.Project) { p.OrderStorages[0].Statuses[2].IsDefault = true },
+			want:   `order storage "orders": needs exactly one default status, has 2`,
+		},
+		{
+			name:   "no statuses",
+			change: func(p *openentry.Project) { p.OrderStorages[0].Statuses = nil },
+			want:   `order storage "orders": needs exactly one default status, has 0`,
+		},
+		{
+			name: "repeated status",
+			change: func(p *openentry.Project) {
+				p.OrderStorages[0].Statuses = append(p.OrderStorages[0].Statuses, openentry.ProjectOrderStatus{Identifier: "completed"})
+			},
+			want: `order storage "orders": status "completed" malformed or repeated`,
+		},
+		{
+			name:   "product id zero",
+			change: func(p *openentry.Project) { p.Products[2].ID = 0 },
+			want:   `product 0: id must be positive and unique`,
+		},
+		{
+			name:   "negative product id",
+			change: func(p *openentry.Project) { p.Products[2].ID = -3 },
+			want:   `product -3: id must be positive and unique`,
+		},
+		{
+			name:   "duplicate product id",
+			change: func(p *openentry.Project) { p.Products[4].ID = 14 },
+			want:   `product 14: id must be positive and unique`,
+		},
+		{
+			name:   "price with too many decimals",
+			change: func(p *openentry.Project) { p.Products[1].Price = "12.505" },
+			want:   `product 2: amount "12.505" has more than 2 decimal places for USD`,
+		},
+		{
+			name:   "negative price",
+			change: func(p *openentry.Project) { p.Products[1].Price = "-1" },
+			want:   `product 2: amount "-1" is not a non-negative decimal`,
+		},
+		{
+			name:   "price with exponent",
+			change: func(p *openentry.Project) { p.Products[1].Price = "1e3" },
+			want:   `product 2: amount "1e3" is not a non-negative decimal`,
+		},
+		{
+			name:   "missing price",
+			change: func(p *openentry.Project) { p.Products[1].Price = "" },
+			want:   `product 2: amount "" is not a non-negative decimal`,
+		},
+		{
+			name:   "bad currency",
+			change: func(p *openentry.Project) { p.Products[1].Currency = "DOLLAR" },
+			want:   `product 2: currency "DOLLAR" is not an ISO 4217 code`,
+		},
+		{
+			name:   "user with unknown auth provider",
+			change: func(p *openentry.Project) { p.Users[0].AuthProvider = "phone" },
+			want:   `user "your-user@email.com": auth provider "phone" is not defined`,
+		},
+		{
+			name:   "user with short password",
+			change: func(p *openentry.Project) { p.Users[0].Password = "12345" },
+			want:   `user "your-user@email.com": needs a login and a password of at least 6 characters`,
+		},
+		{
+			name:   "user without login",
+			change: func(p *openentry.Project) { p.Users[0].Login = "" },
+			want:   `user "": needs a login and a password of at least 6 characters`,
+		},
+		{
+			name: "several errors",
+			change: func(p *openentry.Project) {
+				p.Products[0].ID = 0
+				p.PaymentAccounts[0].Type = "stripe"
+				p.Users[0].Password = ""
+			},
+			want: `payment account "cash": type "stripe" is not supported (custom)` + "\n" +
+				`product 0: id must be positive and unique` + "\n" +
+				`user "your-user@email.com": needs a login and a password of at least 6 characters`,
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			p := demoProject(t)
+			tc.change(p)
+			err := p.Validate()
+			if err == nil {
+				t.Fatalf("Validate: got no error, want %q", tc.want)
+			}
+			if err.Error() != tc.want {
+				t.Errorf("Validate:\ngot  %q\nwant %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestProjectValidateAccepts(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		change func(p *openentry.Project)
+	}{
+		{name: "demo as is", change: func(*openentry.Project) {}},
+		{name: "empty project", change: func(p *openentry.Project) { *p = openentry.Project{} }},
+		{name: "password of minimum length", change: func(p *openentry.Project) { p.Users[0].Password = "abcdef" }},
+		{
+			name: "longest identifier",
+			change: func(p *openentry.Project) {
+				p.PaymentAccounts = append(p.PaymentAccounts, openentry.ProjectPaymentAccount{Identifier: strings.Repeat("a", 64), Type: "custom"})
+			},
+		},
+		{name: "zero-exponent price", change: func(p *openentry.Project) { p.Products[0].Price, p.Products[0].Currency = "500", "JPY" }},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			p := demoProject(t)
+			tc.change(p)
+			if err := p.Validate(); err != nil {
+				t.Errorf("Validate: got %v, want no error", err)
+			}
+		})
+	}
+}
