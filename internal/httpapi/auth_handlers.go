@@ -19,11 +19,7 @@ func handleGetAuthProviders(logger *slog.Logger, auth openentry.AuthService) htt
 		if err != nil {
 			return nil, err
 		}
-		out := make([]wireProvider, len(providers))
-		for i := range providers {
-			out[i] = toWireProvider(&providers[i], q.Lang)
-		}
-		return out, nil
+		return wireAll(providers, q.Lang, toWireProvider), nil
 	})
 }
 

@@ -20,10 +20,7 @@ func handleGetForms(logger *slog.Logger, forms openentry.FormService) http.Handl
 		if err != nil {
 			return nil, err
 		}
-		out := &list[wireForm]{Items: make([]wireForm, len(all)), Total: total}
-		for i := range all {
-			out.Items[i] = toWireForm(&all[i], q.Lang)
-		}
+		out := &list[wireForm]{Items: wireAll(all, q.Lang, toWireForm), Total: total}
 		return out, nil
 	})
 }
@@ -92,10 +89,6 @@ func handleGetProductsByIDs(logger *slog.Logger, products openentry.ProductServi
 		if err != nil {
 			return nil, err
 		}
-		out := make([]wireProduct, len(found))
-		for i := range found {
-			out[i] = toWireProduct(&found[i], q.Lang)
-		}
-		return out, nil
+		return wireAll(found, q.Lang, toWireProduct), nil
 	})
 }

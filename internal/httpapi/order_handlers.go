@@ -20,11 +20,7 @@ func handleGetStorages(logger *slog.Logger, orders openentry.OrderService) http.
 		if err != nil {
 			return nil, err
 		}
-		out := make([]wireStorage, len(storages))
-		for i := range storages {
-			out[i] = toWireStorage(&storages[i], q.Lang)
-		}
-		return out, nil
+		return wireAll(storages, q.Lang, toWireStorage), nil
 	})
 }
 
@@ -124,10 +120,7 @@ func handleGetOrders(logger *slog.Logger, orders openentry.OrderService) http.Ha
 		if err != nil {
 			return nil, err
 		}
-		out := &list[wireOrder]{Items: make([]wireOrder, len(page)), Total: total}
-		for i := range page {
-			out.Items[i] = toWireOrder(&page[i], q.Lang)
-		}
+		out := &list[wireOrder]{Items: wireAll(page, q.Lang, toWireOrder), Total: total}
 		return out, nil
 	})
 }

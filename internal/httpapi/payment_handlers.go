@@ -96,11 +96,7 @@ func handleGetAccounts(logger *slog.Logger, payments openentry.PaymentService) h
 		if err != nil {
 			return nil, err
 		}
-		out := make([]wireAccount, len(accounts))
-		for i := range accounts {
-			out[i] = toWireAccount(&accounts[i], q.Lang)
-		}
-		return out, nil
+		return wireAll(accounts, q.Lang, toWireAccount), nil
 	})
 }
 

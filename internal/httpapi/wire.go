@@ -360,6 +360,15 @@ func toWireSession(s *openentry.PaymentSession) wireSession {
 	return w
 }
 
+// wireAll converts a page of domain objects with one of the toWire funcs.
+func wireAll[T, W any](items []T, lang string, toWire func(*T, string) W) []W {
+	out := make([]W, len(items))
+	for i := range items {
+		out[i] = toWire(&items[i], lang)
+	}
+	return out
+}
+
 // list is OneEntry's paginated shape.
 type list[T any] struct {
 	Items []T   `json:"items"`
