@@ -18,6 +18,7 @@ type AuthProvider struct {
 	Position            int64
 	LocalizeInfos       Localized
 	Config              map[string]string // OneEntry sends every config value as a string
+	Events              []string          // code events it sends, e.g. "user_registration", "reset"
 }
 
 // AuthData is one credential entry: {"marker":"email_reg","value":"…"}.
@@ -32,6 +33,7 @@ type AuthData struct {
 type Device struct {
 	Fingerprint string
 	Info        json.RawMessage
+	Address     string // the client's IP address, for rate limits
 }
 
 // TokenPair is the answer to auth and refresh.
@@ -83,6 +85,62 @@ type AuthService interface {
 	// Authenticate verifies an access token. ErrUnauthorized if it is
 	// malformed, forged, expired or its session is closed.
 	Authenticate(ctx context.Context, accessToken string) (*Principal, error)
+	// LogoutAll closes every session of p's user.
+	LogoutAll(ctx context.Context, p Principal) error
+	// Sessions lists the open sessions of p's user, one per device.
+	Sessions(ctx context.Context, p Principal) ([]DeviceSession, error)
+
+	// GenerateCode mails a one-time code for event to the user. ErrNotFound
+	// for an unknown provider or event; *RateLimitError within 30 s of the
+	// last code. An unknown user gets the same answer and no mail.
+	GenerateCode(ctx context.Context, provider, userIdentifier, event string) error
+	// CheckCode verifies a code without using it up. ErrInvalid for a wrong
+	// or expired code; *RateLimitError (and the code is destroyed) at the
+	// fifth wrong attempt.
+	CheckCode(ctx context.Context, provider, userIdentifier, event, code string) error
+	// Activate uses up a registration code and activates the user.
+	Activate(ctx context.Context, provider, userIdentifier, code string) error
+	// ChangePassword uses up a code, sets a new password and closes every
+	// session of the user.
+	ChangePassword(ctx context.Context, in PasswordChange) error
+}
+
+// Code events. Providers name the events they send codes for; activation
+// always uses EventRegistration.
+const (
+	EventRegistration = "user_registration"
+	EventReset        = "reset"
+)
+
+// PasswordChange is a code-confirmed password change (Type 1) or recovery (Type 2).
+type PasswordChange struct {
+	Provider       string
+	UserIdentifier string
+	Event          string
+	Code           string
+	Type           int
+	Password1      string
+	Password2      string
+}
+
+// DeviceSession is one device a user is signed in on.
+type DeviceSession struct {
+	Fingerprint string
+	DeviceInfo  json.RawMessage
+	CreatedAt   time.Time
+	LastUsedAt  time.Time
+}
+
+// LoginLimiter counts failed logins per account and per client address. A
+// login takes a slot before its password is checked, so that concurrent
+// guesses cannot all slip in before the first failure is counted; a login
+// that did not fail gives its slot back.
+type LoginLimiter interface {
+	// Reserve counts a login to account from address, or reports how long to
+	// wait if either has no room left.
+	Reserve(account, address string) (retryAfter time.Duration, ok bool)
+	// Release gives back a reservation whose login did not fail.
+	Release(account, address string)
 }
 
 type principalKey struct{}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"sort"
 	"strings"
+	"time"
 )
 
 // Sentinel errors. Services wrap them with context; the HTTP layer maps them
@@ -17,7 +18,24 @@ var (
 	ErrConflict     = errors.New("conflict")
 	ErrUnauthorized = errors.New("unauthorized")
 	ErrForbidden    = errors.New("forbidden")
+	// ErrTooManyRequests is wrapped by *RateLimitError.
+	ErrTooManyRequests = errors.New("too many requests")
+	// ErrUpstream means a service we depend on (mail server, payment
+	// provider) failed or could not be reached.
+	ErrUpstream = errors.New("upstream service failed")
 )
+
+// RateLimitError refuses a request for a while; RetryAfter is when trying
+// again may succeed.
+type RateLimitError struct {
+	Message    string
+	RetryAfter time.Duration
+}
+
+func (e *RateLimitError) Error() string { return e.Message }
+
+// Unwrap makes errors.Is(err, ErrTooManyRequests) true.
+func (e *RateLimitError) Unwrap() error { return ErrTooManyRequests }
 
 // ValidationError reports bad input. Message is what the client sees; Fields
 // names the offending inputs when there are several.
@@ -53,6 +71,7 @@ func (e *ValidationError) Unwrap() error { return ErrInvalid }
 type Error struct {
 	Code    error
 	Message string
+	Cause   error // for the server's log only, never shown to the client
 }
 
 func (e *Error) Error() string { return e.Message }

@@ -30,6 +30,7 @@ type ProjectAuthProvider struct {
 	IsCheckCode    bool              `json:"isCheckCode"`
 	Title          map[string]string `json:"title"`
 	Config         map[string]string `json:"config,omitempty"`
+	Events         []string          `json:"events,omitempty"`
 }
 
 // ProjectForm configures a form and its attributes.
@@ -152,6 +153,11 @@ func (p *Project) Validate() error {
 			bad("auth provider %q: identifier malformed or repeated", ap.Identifier)
 		}
 		providers[ap.Identifier] = true
+		for _, e := range ap.Events {
+			if !ValidMarker(e) {
+				bad("auth provider %q: event %q is malformed", ap.Identifier, e)
+			}
+		}
 		f, ok := forms[ap.FormIdentifier]
 		if !ok {
 			bad("auth provider %q: form %q is not defined in the project", ap.Identifier, ap.FormIdentifier)

@@ -33,15 +33,24 @@ func TestParseProjectDemo(t *testing.T) {
 	t.Parallel()
 	p := demoProject(t)
 
-	wantProvider := openentry.ProjectAuthProvider{
+	wantProviders := []openentry.ProjectAuthProvider{{
 		Identifier:     "email",
 		Type:           "email",
 		FormIdentifier: "reg",
 		Title:          map[string]string{"en_US": "Email"},
 		Config:         map[string]string{"accessTokenTtlSec": "36000", "refreshTokenTtlMc": "604800"},
-	}
-	if !reflect.DeepEqual(p.AuthProviders, []openentry.ProjectAuthProvider{wantProvider}) {
-		t.Errorf("AuthProviders: got %+v, want [%+v]", p.AuthProviders, wantProvider)
+		Events:         []string{"reset"},
+	}, {
+		Identifier:     "email_confirm",
+		Type:           "email",
+		FormIdentifier: "reg",
+		IsCheckCode:    true,
+		Title:          map[string]string{"en_US": "Email with confirmation"},
+		Config:         map[string]string{"accessTokenTtlSec": "36000", "refreshTokenTtlMc": "604800", "systemCodeLength": "6", "systemCodeTlsSec": "600"},
+		Events:         []string{"user_registration", "reset"},
+	}}
+	if !reflect.DeepEqual(p.AuthProviders, wantProviders) {
+		t.Errorf("AuthProviders: got %+v, want %+v", p.AuthProviders, wantProviders)
 	}
 
 	var formIDs []string
@@ -196,22 +205,26 @@ func TestProjectValidate(t *testing.T) {
 		{
 			name:   "auth provider form without login",
 			change: func(p *openentry.Project) { p.Forms[0].Attributes[0].IsLogin = false },
-			want:   `auth provider "email": form "reg" needs exactly one isLogin and one isPassword attribute`,
+			want: `auth provider "email": form "reg" needs exactly one isLogin and one isPassword attribute` + "\n" +
+				`auth provider "email_confirm": form "reg" needs exactly one isLogin and one isPassword attribute`,
 		},
 		{
 			name:   "auth provider form without password",
 			change: func(p *openentry.Project) { p.Forms[0].Attributes[1].IsPassword = false },
-			want:   `auth provider "email": form "reg" needs exactly one isLogin and one isPassword attribute`,
+			want: `auth provider "email": form "reg" needs exactly one isLogin and one isPassword attribute` + "\n" +
+				`auth provider "email_confirm": form "reg" needs exactly one isLogin and one isPassword attribute`,
 		},
 		{
 			name:   "auth provider form with two passwords",
 			change: func(p *openentry.Project) { p.Forms[0].Attributes[2].IsPassword = true },
-			want:   `auth provider "email": form "reg" needs exactly one isLogin and one isPassword attribute`,
+			want: `auth provider "email": form "reg" needs exactly one isLogin and one isPassword attribute` + "\n" +
+				`auth provider "email_confirm": form "reg" needs exactly one isLogin and one isPassword attribute`,
 		},
 		{
 			name:   "auth provider form with two logins",
 			change: func(p *openentry.Project) { p.Forms[0].Attributes[2].IsLogin = true },
-			want:   `auth provider "email": form "reg" needs exactly one isLogin and one isPassword attribute`,
+			want: `auth provider "email": form "reg" needs exactly one isLogin and one isPassword attribute` + "\n" +
+				`auth provider "email_confirm": form "reg" needs exactly one isLogin and one isPassword attribute`,
 		},
 		{
 			name:   "auth provider on the order form",

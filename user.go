@@ -23,8 +23,24 @@ type User struct {
 	UpdatedAt         time.Time
 }
 
-// UserService reads users.
+// UserUpdate changes the signed-in user. Nil fields stay as they are.
+type UserUpdate struct {
+	FormIdentifier    string
+	FormData          FormData // replaces the data of the locales it has
+	State             json.RawMessage
+	AuthData          []AuthData // nil, or exactly the new password; closes the user's other sessions
+	NotificationEmail *string
+}
+
+// UserService reads and changes users.
 type UserService interface {
 	// User returns the user with the id, or ErrNotFound.
 	User(ctx context.Context, id int64) (*User, error)
+	// UpdateUser changes p's user. ErrInvalid for bad form data or password.
+	UpdateUser(ctx context.Context, p Principal, in UserUpdate) error
+	// ArchiveUser closes p's user's sessions; the user can no longer log in.
+	ArchiveUser(ctx context.Context, p Principal) error
+	// DeleteUser deletes p's user's account and personal data. Orders stay
+	// for the shop's books, without the form data the user entered.
+	DeleteUser(ctx context.Context, p Principal) error
 }

@@ -1,9 +1,8 @@
 package oneentry
 
 import (
-	"bytes"
+	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -211,18 +210,160 @@ func (s *AuthProviderService) Logout(ctx context.Context, marker, refreshToken s
 		return false, err
 	}
 	// Any 2xx counts as logged out; the body is normally a bare true.
-	var raw json.RawMessage
-	err = s.client.do(req, &raw)
+	ok, err := s.client.doBool(req)
+	if err := s.signOut(ctx, err); err != nil {
+		return false, err
+	}
+	return ok, nil
+}
+
+// LogoutAll calls POST /api/content/users-auth-providers/marker/{marker}/users/logout-all
+// (JS: AuthProvider.logoutAll), which ends the user's sessions on all devices.
+// It needs the user's access token and sends no body. The stored tokens are
+// cleared as by Logout.
+func (s *AuthProviderService) LogoutAll(ctx context.Context, marker string) (bool, error) {
+	req, err := s.client.newRequest(ctx, http.MethodPost, providerPath(marker, "/users/logout-all"), nil)
+	if err != nil {
+		return false, err
+	}
+	ok, err := s.client.doBool(req)
+	if err := s.signOut(ctx, err); err != nil {
+		return false, err
+	}
+	return ok, nil
+}
+
+// signOut clears the stored tokens after a logout call that got an answer
+// (err is nil or an *Error) and returns err, or the store's failure if err is
+// nil. After a network error the tokens are kept.
+func (s *AuthProviderService) signOut(ctx context.Context, err error) error {
 	var apiErr *Error
 	if err == nil || errors.As(err, &apiErr) {
 		if serr := s.client.tokens.SetTokens(ctx, Tokens{}); serr != nil && err == nil {
 			err = fmt.Errorf("oneentry: clear tokens: %w", serr)
 		}
 	}
+	return err
+}
+
+// GenerateCode calls POST /api/content/users-auth-providers/marker/{marker}/users/generate-code
+// (JS: AuthProvider.generateCode). The server sends a one-time code for the
+// event eventIdentifier (an admin "send_code" event such as "user_registration"
+// or "reset") to the user by mail or SMS; the code is never in the answer.
+// Asking again within about 30 s fails with ErrTooManyRequests (see
+// Error.RetryAfter); an unknown event gives ErrNotFound.
+func (s *AuthProviderService) GenerateCode(ctx context.Context, marker, userIdentifier, eventIdentifier string) error {
+	body := struct {
+		UserIdentifier  string `json:"userIdentifier"`
+		EventIdentifier string `json:"eventIdentifier"`
+	}{userIdentifier, eventIdentifier}
+	req, err := s.client.newRequest(ctx, http.MethodPost, providerPath(marker, "/users/generate-code"), body)
+	if err != nil {
+		return err
+	}
+	// The answer is true or empty; any 2xx means the code is on its way.
+	return s.client.do(req, nil)
+}
+
+// CheckCode calls POST /api/content/users-auth-providers/marker/{marker}/users/check-code
+// (JS: AuthProvider.checkCode) and reports whether code is the valid code for
+// the user and event. A wrong or expired code gives ErrBadRequest, and the
+// fifth wrong one destroys the code with ErrTooManyRequests.
+func (s *AuthProviderService) CheckCode(ctx context.Context, marker, userIdentifier, eventIdentifier, code string) (bool, error) {
+	body := struct {
+		UserIdentifier  string `json:"userIdentifier"`
+		EventIdentifier string `json:"eventIdentifier"`
+		Code            string `json:"code"`
+	}{userIdentifier, eventIdentifier, code}
+	req, err := s.client.newRequest(ctx, http.MethodPost, providerPath(marker, "/users/check-code"), body)
 	if err != nil {
 		return false, err
 	}
-	return string(bytes.TrimSpace(raw)) == "true", nil
+	return s.client.doBool(req)
+}
+
+// ActivateUser calls POST /api/content/users-auth-providers/marker/{marker}/users/activate
+// (JS: AuthProvider.activateUser), which activates a new account with the code
+// that sign-up sent (providers with IsCheckCode). It reports ErrBadRequest for
+// an unknown or already active user or a bad or expired code, ErrNotFound for
+// an unknown or inactive provider and ErrTooManyRequests after five wrong codes.
+func (s *AuthProviderService) ActivateUser(ctx context.Context, marker, userIdentifier, code string) (bool, error) {
+	body := struct {
+		UserIdentifier string `json:"userIdentifier"`
+		Code           string `json:"code"`
+	}{userIdentifier, code}
+	req, err := s.client.newRequest(ctx, http.MethodPost, providerPath(marker, "/users/activate"), body)
+	if err != nil {
+		return false, err
+	}
+	return s.client.doBool(req)
+}
+
+// ChangePasswordRequest is the input of ChangePassword.
+type ChangePasswordRequest struct {
+	// UserIdentifier is the user's login, e.g. "your-user@email.com".
+	UserIdentifier string
+	// EventIdentifier names the "send_code" event GenerateCode was called with.
+	EventIdentifier string
+	// Code is the one-time code the user received.
+	Code string
+	// Type is 1 to change the password, 2 to recover a forgotten one; 0 sends 1.
+	Type int
+	// Password1 is the new password.
+	Password1 string
+	// Password2 repeats it; empty sends Password1, as the JS SDK does.
+	Password2 string
+}
+
+// ChangePassword calls POST /api/content/users-auth-providers/marker/{marker}/users/change-password
+// (JS: AuthProvider.changePassword) with a code from GenerateCode. The server
+// ends all of the user's sessions, so tokens held from before stop working;
+// sign in again with Auth. Errors are those of CheckCode.
+func (s *AuthProviderService) ChangePassword(ctx context.Context, marker string, in ChangePasswordRequest) (bool, error) {
+	body := struct {
+		UserIdentifier  string `json:"userIdentifier"`
+		EventIdentifier string `json:"eventIdentifier"`
+		Code            string `json:"code"`
+		Type            int    `json:"type"`
+		Password1       string `json:"password1"`
+		Password2       string `json:"password2"`
+	}{
+		UserIdentifier:  in.UserIdentifier,
+		EventIdentifier: in.EventIdentifier,
+		Code:            in.Code,
+		Type:            cmp.Or(in.Type, 1), // 0 is no valid type; 1 is what clients send by default
+		Password1:       in.Password1,
+		Password2:       cmp.Or(in.Password2, in.Password1),
+	}
+	req, err := s.client.newRequest(ctx, http.MethodPost, providerPath(marker, "/users/change-password"), body)
+	if err != nil {
+		return false, err
+	}
+	return s.client.doBool(req)
+}
+
+// ActiveSession is one device the user is signed in on.
+type ActiveSession struct {
+	// Fingerprint is the device's x-device-metadata fingerprint, e.g. "UQ_go_3f9a1c2b7d4e5f60".
+	Fingerprint string     `json:"fingerprint"`
+	DeviceInfo  DeviceInfo `json:"deviceInfo"`
+	CreatedDate time.Time  `json:"createdDate"`
+	UpdatedDate time.Time  `json:"updatedDate"`
+}
+
+// GetActiveSessionsByMarker calls GET /api/content/users-auth-providers/marker/{marker}/users/sessions
+// (JS: AuthProvider.getActiveSessionsByMarker). It needs the user's access
+// token and lists one session per device.
+func (s *AuthProviderService) GetActiveSessionsByMarker(ctx context.Context, marker string) ([]ActiveSession, error) {
+	req, err := s.client.newRequest(ctx, http.MethodGet, providerPath(marker, "/users/sessions"), nil)
+	if err != nil {
+		return nil, err
+	}
+	var out []ActiveSession
+	if err := s.client.do(req, &out); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 func (s *AuthProviderService) store(ctx context.Context, marker string, r *AuthResult) error {

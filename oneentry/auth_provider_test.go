@@ -2,6 +2,7 @@ package oneentry
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"testing"
 )
@@ -165,6 +166,104 @@ func TestAuthProviderService(t *testing.T) {
 			want:  true,
 			after: wantTokens(Tokens{}),
 		},
+		{
+			name: "LogoutAll sends no body and clears tokens", method: http.MethodPost, status: http.StatusCreated,
+			path:    "/users-auth-providers/marker/email/users/logout-all",
+			fixture: "true.json",
+			call: func(ctx context.Context, c *Client) (any, error) {
+				return c.AuthProvider.LogoutAll(ctx, "email")
+			},
+			want:  true,
+			after: wantTokens(Tokens{}),
+		},
+		{
+			name: "GenerateCode", method: http.MethodPost, status: http.StatusCreated,
+			path:    "/users-auth-providers/marker/email/users/generate-code",
+			body:    `{"userIdentifier":"your-user@email.com","eventIdentifier":"reset"}`,
+			fixture: "true.json",
+			call: func(ctx context.Context, c *Client) (any, error) {
+				return nil, c.AuthProvider.GenerateCode(ctx, "email", "your-user@email.com", "reset")
+			},
+			want:  nil,
+			after: wantTokens(Tokens{AccessToken: testAccess, RefreshToken: testRefresh, ProviderMarker: "email"}),
+		},
+		{
+			name: "CheckCode", method: http.MethodPost, status: http.StatusCreated,
+			path:    "/users-auth-providers/marker/email/users/check-code",
+			body:    `{"userIdentifier":"your-user@email.com","eventIdentifier":"reset","code":"123456"}`,
+			fixture: "true.json",
+			call: func(ctx context.Context, c *Client) (any, error) {
+				return c.AuthProvider.CheckCode(ctx, "email", "your-user@email.com", "reset", "123456")
+			},
+			want: true,
+		},
+		{
+			name: "CheckCode answered false", method: http.MethodPost, status: http.StatusCreated,
+			path:    "/users-auth-providers/marker/phone/users/check-code",
+			body:    `{"userIdentifier":"+100","eventIdentifier":"auth","code":"000000"}`,
+			fixture: "false.json",
+			call: func(ctx context.Context, c *Client) (any, error) {
+				return c.AuthProvider.CheckCode(ctx, "phone", "+100", "auth", "000000")
+			},
+			want: false,
+		},
+		{
+			name: "ActivateUser", method: http.MethodPost, status: http.StatusCreated,
+			path:    "/users-auth-providers/marker/email/users/activate",
+			body:    `{"userIdentifier":"your-user@email.com","code":"123456"}`,
+			fixture: "true.json",
+			call: func(ctx context.Context, c *Client) (any, error) {
+				return c.AuthProvider.ActivateUser(ctx, "email", "your-user@email.com", "123456")
+			},
+			want: true,
+		},
+		{
+			name: "ChangePassword repeats password1", method: http.MethodPost, status: http.StatusCreated,
+			path: "/users-auth-providers/marker/email/users/change-password",
+			body: `{"userIdentifier":"your-user@email.com","eventIdentifier":"reset","code":"123456",
+				"type":2,"password1":"new-secret","password2":"new-secret"}`,
+			fixture: "true.json",
+			call: func(ctx context.Context, c *Client) (any, error) {
+				return c.AuthProvider.ChangePassword(ctx, "email", ChangePasswordRequest{
+					UserIdentifier: "your-user@email.com", EventIdentifier: "reset", Code: "123456",
+					Type: 2, Password1: "new-secret",
+				})
+			},
+			want: true,
+		},
+		{
+			name: "ChangePassword type defaults to 1", method: http.MethodPost, status: http.StatusCreated,
+			path: "/users-auth-providers/marker/email/users/change-password",
+			body: `{"userIdentifier":"your-user@email.com","eventIdentifier":"reset","code":"123456",
+				"type":1,"password1":"new-secret","password2":"typo"}`,
+			fixture: "true.json",
+			call: func(ctx context.Context, c *Client) (any, error) {
+				return c.AuthProvider.ChangePassword(ctx, "email", ChangePasswordRequest{
+					UserIdentifier: "your-user@email.com", EventIdentifier: "reset", Code: "123456",
+					Password1: "new-secret", Password2: "typo",
+				})
+			},
+			want: true,
+		},
+		{
+			name: "GetActiveSessionsByMarker", method: http.MethodGet,
+			path: "/users-auth-providers/marker/email/users/sessions", fixture: "active_sessions.json",
+			call: func(ctx context.Context, c *Client) (any, error) {
+				return c.AuthProvider.GetActiveSessionsByMarker(ctx, "email")
+			},
+			want: []ActiveSession{
+				{
+					Fingerprint: "UQ_go_3f9a1c2b7d4e5f60",
+					DeviceInfo:  DeviceInfo{OS: "Go", Browser: "openentry-go", Location: "en-US"},
+					CreatedDate: ts("2025-04-24T11:33:49.101Z"), UpdatedDate: ts("2025-04-30T20:15:29.254Z"),
+				},
+				{
+					Fingerprint: "UQ_k3j9x2_5e1f0c7a8b2d",
+					DeviceInfo:  DeviceInfo{OS: "Win32", Browser: "Mozilla/5.0_(Windows_NT_10.0;_Win64;_x64)", Location: "ru-RU"},
+					CreatedDate: ts("2025-04-28T08:02:11.530Z"), UpdatedDate: ts("2025-04-28T08:02:11.530Z"),
+				},
+			},
+		},
 	})
 }
 
@@ -172,16 +271,57 @@ func TestAuthProviderService(t *testing.T) {
 // session is cleared (as in the JS SDK); the error is still returned.
 func TestLogoutError(t *testing.T) {
 	t.Parallel()
+	tests := []struct {
+		name string
+		path string
+		call func(context.Context, *Client) (bool, error)
+	}{
+		{
+			name: "Logout", path: "/users-auth-providers/marker/email/users/logout",
+			call: func(ctx context.Context, c *Client) (bool, error) {
+				return c.AuthProvider.Logout(ctx, "email", testRefresh)
+			},
+		},
+		{
+			name: "LogoutAll", path: "/users-auth-providers/marker/email/users/logout-all",
+			call: func(ctx context.Context, c *Client) (bool, error) { return c.AuthProvider.LogoutAll(ctx, "email") },
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c, mux := setup(t)
+			login(t, c)
+			mux.HandleFunc(tc.path, func(w http.ResponseWriter, r *http.Request) {
+				reply(t, w, http.StatusBadRequest, "error_400_array.json")
+			})
+			ok, err := tc.call(context.Background(), c)
+			if ok || err == nil {
+				t.Fatalf("got (%v, %v), want (false, error)", ok, err)
+			}
+			if got := tokensOf(t, c); got != (Tokens{}) {
+				t.Errorf("tokens: got %+v, want cleared", got)
+			}
+		})
+	}
+}
+
+// TestLogoutAllNetworkError: without an answer the session is kept, so the
+// call can be retried.
+func TestLogoutAllNetworkError(t *testing.T) {
+	t.Parallel()
 	c, mux := setup(t)
 	login(t, c)
-	mux.HandleFunc("/users-auth-providers/marker/email/users/logout", func(w http.ResponseWriter, r *http.Request) {
-		reply(t, w, http.StatusBadRequest, "error_400_array.json")
+	mux.HandleFunc("/users-auth-providers/marker/email/users/logout-all", func(w http.ResponseWriter, r *http.Request) {
+		panic(http.ErrAbortHandler) // drop the connection without a response
 	})
-	ok, err := c.AuthProvider.Logout(context.Background(), "email", testRefresh)
-	if ok || err == nil {
-		t.Fatalf("Logout: got (%v, %v), want (false, error)", ok, err)
+	ok, err := c.AuthProvider.LogoutAll(context.Background(), "email")
+	var apiErr *Error
+	if ok || err == nil || errors.As(err, &apiErr) {
+		t.Fatalf("got (%v, %v), want (false, transport error)", ok, err)
 	}
-	if got := tokensOf(t, c); got != (Tokens{}) {
-		t.Errorf("tokens: got %+v, want cleared", got)
+	want := Tokens{AccessToken: testAccess, RefreshToken: testRefresh, ProviderMarker: "email"}
+	if got := tokensOf(t, c); got != want {
+		t.Errorf("tokens: got %+v, want %+v", got, want)
 	}
 }

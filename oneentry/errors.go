@@ -4,8 +4,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // Sentinels for errors.Is. An *Error matches the one for its status code, so
@@ -33,6 +36,10 @@ type Error struct {
 	Message string
 	// Body is the raw response body, for fields this package does not decode.
 	Body []byte
+	// RetryAfter is how long the server asks to wait before trying again, from
+	// the Retry-After header (a 429 when a code is re-requested within 30 s or
+	// after too many wrong codes); 0 when the header is absent or unusable.
+	RetryAfter time.Duration
 }
 
 // Error formats the status and message.
@@ -67,8 +74,8 @@ func (e *Error) Is(target error) bool {
 // {"statusCode":404,"message":"Order not found","error":"Not Found",...}. The
 // body may be anything (a proxy's HTML page), so decoding failures only leave
 // Message empty.
-func newError(status int, body []byte) *Error {
-	e := &Error{StatusCode: status, Body: body}
+func newError(status int, header http.Header, body []byte, now time.Time) *Error {
+	e := &Error{StatusCode: status, Body: body, RetryAfter: retryAfter(header.Get("Retry-After"), now)}
 	var wire struct {
 		Message json.RawMessage `json:"message"`
 	}
@@ -86,4 +93,23 @@ func newError(status int, body []byte) *Error {
 		e.Message = strings.Join(many, "; ")
 	}
 	return e
+}
+
+// retryAfter parses a Retry-After value: delay-seconds, or an HTTP date, which
+// is measured from now. Anything else, and a time already past, gives 0.
+func retryAfter(v string, now time.Time) time.Duration {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0
+	}
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if secs <= 0 || secs > int64(math.MaxInt64/time.Second) { // would overflow Duration
+			return 0
+		}
+		return time.Duration(secs) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil && t.After(now) {
+		return t.Sub(now)
+	}
+	return 0
 }

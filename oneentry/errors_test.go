@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestErrorDecoding(t *testing.T) {
@@ -99,5 +100,79 @@ func TestErrorWrapped(t *testing.T) {
 	var apiErr *Error
 	if !errors.As(wrapped, &apiErr) || apiErr.Message != "Order not found" {
 		t.Errorf("errors.As: got %v, want the *Error", apiErr)
+	}
+}
+
+// TestErrorRetryAfter: a 429 from generate-code carries the server's
+// Retry-After, and still matches ErrTooManyRequests.
+func TestErrorRetryAfter(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		status int
+		header string // Retry-After; "" sends none
+		raw    string // body; "" sends error_429.json
+		want   time.Duration
+		wantIs error
+	}{
+		{name: "429 seconds", status: 429, header: "30", want: 30 * time.Second, wantIs: ErrTooManyRequests},
+		{name: "429 padded", status: 429, header: " 7 ", want: 7 * time.Second, wantIs: ErrTooManyRequests},
+		{name: "429 no header", status: 429, wantIs: ErrTooManyRequests},
+		{name: "429 garbage", status: 429, header: "soon", wantIs: ErrTooManyRequests},
+		{name: "429 past date", status: 429, header: "Wed, 30 Apr 2025 20:15:29 GMT", wantIs: ErrTooManyRequests},
+		{name: "404 unknown event", status: 404, raw: `{"statusCode":404,"message":"Event \"x\" with formType \"send_code\" not found"}`, wantIs: ErrNotFound},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			c, mux := setup(t)
+			mux.HandleFunc("/users-auth-providers/marker/email/users/generate-code", func(w http.ResponseWriter, r *http.Request) {
+				if tc.header != "" {
+					w.Header().Set("Retry-After", tc.header)
+				}
+				if tc.raw == "" {
+					reply(t, w, tc.status, "error_429.json")
+					return
+				}
+				w.WriteHeader(tc.status)
+				_, _ = w.Write([]byte(tc.raw))
+			})
+			err := c.AuthProvider.GenerateCode(context.Background(), "email", "your-user@email.com", "reset")
+			var apiErr *Error
+			if !errors.As(err, &apiErr) {
+				t.Fatalf("error: got %T %v, want *Error", err, err)
+			}
+			if apiErr.RetryAfter != tc.want {
+				t.Errorf("RetryAfter: got %v, want %v", apiErr.RetryAfter, tc.want)
+			}
+			if !errors.Is(err, tc.wantIs) {
+				t.Errorf("errors.Is(err, %v): got false, want true", tc.wantIs)
+			}
+		})
+	}
+}
+
+func TestRetryAfterParse(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2025, 4, 30, 20, 15, 0, 0, time.UTC)
+	tests := []struct {
+		in   string
+		want time.Duration
+	}{
+		{"30", 30 * time.Second},
+		{"0", 0},
+		{"-5", 0},
+		{"1.5", 0},
+		{"", 0},
+		{"99999999999999999999", 0},
+		{"9223372037", 0}, // seconds beyond what a Duration holds
+		{"Wed, 30 Apr 2025 20:15:45 GMT", 45 * time.Second},
+		{"Wed, 30 Apr 2025 20:14:00 GMT", 0},
+		{"tomorrow", 0},
+	}
+	for _, tc := range tests {
+		if got := retryAfter(tc.in, now); got != tc.want {
+			t.Errorf("retryAfter(%q): got %v, want %v", tc.in, got, tc.want)
+		}
 	}
 }

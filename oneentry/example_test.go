@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	"github.com/openentry/openentry/oneentry"
@@ -124,6 +125,59 @@ func ExampleOrdersService_AllOrdersByMarker() {
 	// order 55: completed, total 4061.55
 }
 
+// ExampleAuthProviderService_ChangePassword recovers a forgotten password: the
+// server mails a code, the user types it in with the new password, and signs in
+// again. Asking for another code too soon is refused with a Retry-After.
+func ExampleAuthProviderService_ChangePassword() {
+	srv := newSeedServer()
+	defer srv.Close()
+	ctx := context.Background()
+	client, err := oneentry.New(srv.URL, oneentry.WithToken("your-app-token"))
+	if err != nil {
+		log.Fatal(err)
+	}
+
+	// "reset" is the project's send_code event for password recovery.
+	if err := client.AuthProvider.GenerateCode(ctx, "email", "your-user@email.com", "reset"); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("code sent")
+
+	err = client.AuthProvider.GenerateCode(ctx, "email", "your-user@email.com", "reset")
+	var apiErr *oneentry.Error
+	if errors.Is(err, oneentry.ErrTooManyRequests) && errors.As(err, &apiErr) {
+		fmt.Println("asked again too soon, retry after", apiErr.RetryAfter)
+	}
+
+	ok, err := client.AuthProvider.ChangePassword(ctx, "email", oneentry.ChangePasswordRequest{
+		UserIdentifier:  "your-user@email.com",
+		EventIdentifier: "reset",
+		Code:            "123456", // from the mail
+		Type:            2,        // recovery
+		Password1:       "new-secret",
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("password changed:", ok)
+
+	// Changing the password ends all sessions, so sign in with the new one.
+	user, err := client.AuthProvider.Auth(ctx, "email", []oneentry.AuthData{
+		{Marker: "email_reg", Value: "your-user@email.com"},
+		{Marker: "password_reg", Value: "new-secret"},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("signed in:", user.UserIdentifier)
+
+	// Output:
+	// code sent
+	// asked again too soon, retry after 30s
+	// password changed: true
+	// signed in: your-user@email.com
+}
+
 // newSeedServer answers the seed scenario's routes with testdata fixtures,
 // and insists on the user token where the real API needs one.
 func newSeedServer() *httptest.Server {
@@ -150,8 +204,23 @@ func newSeedServer() *httptest.Server {
 			_, _ = w.Write(b)
 		}
 	}
+	// Only the first code is sent; the server refuses others for 30 s.
+	var codes atomic.Int32
+	sendCode := serve(http.StatusCreated, "true.json", false)
+	tooSoon := serve(http.StatusTooManyRequests, "error_429.json", false)
+	generateCode := func(w http.ResponseWriter, r *http.Request) {
+		if codes.Add(1) == 1 {
+			sendCode(w, r)
+			return
+		}
+		w.Header().Set("Retry-After", "30")
+		tooSoon(w, r)
+	}
+
 	mux := http.NewServeMux()
 	mux.Handle("POST /api/content/users-auth-providers/marker/email/users/auth", serve(http.StatusCreated, "auth.json", false))
+	mux.HandleFunc("POST /api/content/users-auth-providers/marker/email/users/generate-code", generateCode)
+	mux.Handle("POST /api/content/users-auth-providers/marker/email/users/change-password", serve(http.StatusCreated, "true.json", false))
 	mux.Handle("POST /api/content/orders-storage/marker/orders/orders", serve(http.StatusCreated, "order_created.json", true))
 	mux.Handle("GET /api/content/orders-storage/marker/orders/orders", serve(http.StatusOK, "orders.json", true))
 	mux.Handle("GET /api/content/orders-storage/marker/orders/orders/1000", serve(http.StatusNotFound, "error_404.json", false))

@@ -140,7 +140,7 @@ func WithDeviceMetadata(fingerprint string, os, browser, location string) Option
 		}
 		c.device = &deviceMetadata{
 			Fingerprint: fingerprint,
-			DeviceInfo:  deviceInfo{OS: os, Browser: browser, Location: location},
+			DeviceInfo:  DeviceInfo{OS: os, Browser: browser, Location: location},
 		}
 		return nil
 	}
@@ -148,10 +148,12 @@ func WithDeviceMetadata(fingerprint string, os, browser, location string) Option
 
 type deviceMetadata struct {
 	Fingerprint string     `json:"fingerprint"`
-	DeviceInfo  deviceInfo `json:"deviceInfo"`
+	DeviceInfo  DeviceInfo `json:"deviceInfo"`
 }
 
-type deviceInfo struct {
+// DeviceInfo describes a device, as sent in x-device-metadata and listed in
+// GetActiveSessionsByMarker.
+type DeviceInfo struct {
 	OS       string `json:"os"`
 	Browser  string `json:"browser"`
 	Location string `json:"location"`
@@ -190,7 +192,7 @@ func New(baseURL string, opts ...Option) (*Client, error) {
 		_, _ = rand.Read(b[:]) // never fails since Go 1.24
 		c.device = &deviceMetadata{
 			Fingerprint: "UQ_go_" + hex.EncodeToString(b[:]),
-			DeviceInfo: deviceInfo{
+			DeviceInfo: DeviceInfo{
 				OS:       "Go",
 				Browser:  "openentry-go",
 				Location: strings.ReplaceAll(c.langCode, "_", "-"),
@@ -316,7 +318,7 @@ func (c *Client) do(req *http.Request, v any) error {
 	}
 
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return newError(resp.StatusCode, body)
+		return newError(resp.StatusCode, resp.Header, body, time.Now())
 	}
 	if v == nil || len(bytes.TrimSpace(body)) == 0 {
 		return nil
@@ -325,6 +327,17 @@ func (c *Client) do(req *http.Request, v any) error {
 		return fmt.Errorf("oneentry: decode %s %s response: %w", req.Method, req.URL.Path, err)
 	}
 	return nil
+}
+
+// doBool sends req and reports whether the 2xx answer is the bare JSON true
+// with which OneEntry confirms actions (check-code, PUT /users/me, ...). Other
+// 2xx bodies (false, empty) give false without an error.
+func (c *Client) doBool(req *http.Request) (bool, error) {
+	var raw json.RawMessage
+	if err := c.do(req, &raw); err != nil {
+		return false, err
+	}
+	return string(bytes.TrimSpace(raw)) == "true", nil
 }
 
 // authorize sets the bearer from the token store and reports which access token

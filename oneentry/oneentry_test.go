@@ -272,7 +272,7 @@ func TestNewDefaults(t *testing.T) {
 	if !strings.HasPrefix(dm.Fingerprint, "UQ_go_") || len(dm.Fingerprint) != len("UQ_go_")+16 {
 		t.Errorf("fingerprint: got %q, want UQ_go_<16 hex>", dm.Fingerprint)
 	}
-	want := deviceInfo{OS: "Go", Browser: "openentry-go", Location: "en-US"}
+	want := DeviceInfo{OS: "Go", Browser: "openentry-go", Location: "en-US"}
 	if dm.DeviceInfo != want {
 		t.Errorf("device info: got %+v, want %+v", dm.DeviceInfo, want)
 	}

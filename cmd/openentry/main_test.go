@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/openentry/openentry/internal/mail/mailtest"
 )
 
 // syncBuffer is a bytes.Buffer safe for the server goroutine and the test.
@@ -173,5 +175,81 @@ func TestUnknownCommand(t *testing.T) {
 	}
 	if !strings.Contains(stderr.String(), "usage") {
 		t.Errorf("unknown command: stderr %q lacks usage", stderr.String())
+	}
+}
+
+// startServe runs `openentry serve` with env and returns its base URL and logs.
+func startServe(t *testing.T, env map[string]string, args ...string) (string, *syncBuffer) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout, stderr syncBuffer
+	errc := make(chan error, 1)
+	argv := append([]string{"openentry", "serve", "--addr", "127.0.0.1:0", "--db", "sqlite:" + filepath.Join(t.TempDir(), "s.db")}, args...)
+	go func() { errc <- run(ctx, argv, func(k string) string { return env[k] }, &stdout, &stderr) }()
+	base := "http://" + listenAddr(t, &stderr, errc)
+	t.Cleanup(func() {
+		cancel()
+		if err := <-errc; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	})
+	return base, &stderr
+}
+
+func post(t *testing.T, url, token, body string) int {
+	t.Helper()
+	req, _ := http.NewRequest("POST", url, strings.NewReader(body))
+	req.Header.Set("x-app-token", token)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+const confirmSignUp = `{"formIdentifier":"reg","authData":[{"marker":"email_reg","value":"new@example.com"},{"marker":"password_reg","value":"pass1234"}],"formData":[],"notificationData":{"email":"new@example.com","phonePush":[]},"langCode":"en_US"}`
+
+func TestServeSendsCodesOverSMTP(t *testing.T) {
+	smtp := mailtest.Start(t)
+	base, _ := startServe(t, map[string]string{
+		"OPENENTRY_APP_TOKEN": "tok", "OPENENTRY_SMTP_URL": smtp.URL(), "OPENENTRY_SMTP_FROM": "Shop <shop@example.com>",
+	}, "--demo")
+	if got := post(t, base+"/api/content/users-auth-providers/marker/email_confirm/users/sign-up", "tok", confirmSignUp); got != 201 {
+		t.Fatalf("sign-up: got %d, want 201", got)
+	}
+	code := smtp.Code(t, "new@example.com")
+	if got := smtp.WaitFor(t, "new@example.com", 5*time.Second).From; !strings.Contains(got, "shop@example.com") {
+		t.Errorf("from: got %q, want OPENENTRY_SMTP_FROM", got)
+	}
+	activate := `{"userIdentifier":"new@example.com","code":"` + code + `"}`
+	if got := post(t, base+"/api/content/users-auth-providers/marker/email_confirm/users/activate", "tok", activate); got != 201 {
+		t.Errorf("activate with the mailed code: got %d, want 201", got)
+	}
+}
+
+func TestServeDemoLogsCodesWithoutSMTP(t *testing.T) {
+	base, logs := startServe(t, map[string]string{"OPENENTRY_APP_TOKEN": "tok"}, "--demo")
+	if got := post(t, base+"/api/content/users-auth-providers/marker/email_confirm/users/sign-up", "tok", confirmSignUp); got != 201 {
+		t.Fatalf("sign-up: got %d, want 201", got)
+	}
+	if !strings.Contains(logs.String(), "development mail delivery") || !strings.Contains(logs.String(), "Your code: ") {
+		t.Errorf("the code was not written to the log:\n%s", logs.String())
+	}
+}
+
+func TestServeWithoutSMTPCannotSendCodes(t *testing.T) {
+	project := filepath.Join(t.TempDir(), "p.json")
+	demoFile, err := os.ReadFile("../../internal/demo/project.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(project, demoFile, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	base, _ := startServe(t, map[string]string{"OPENENTRY_APP_TOKEN": "tok"}, "--project", project)
+	if got := post(t, base+"/api/content/users-auth-providers/marker/email_confirm/users/sign-up", "tok", confirmSignUp); got != 502 {
+		t.Errorf("sign-up needing a code without a mail server: got %d, want 502", got)
 	}
 }

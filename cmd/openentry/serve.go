@@ -17,6 +17,7 @@ import (
 	"github.com/openentry/openentry"
 	"github.com/openentry/openentry/internal/app"
 	"github.com/openentry/openentry/internal/demo"
+	"github.com/openentry/openentry/internal/mail"
 )
 
 func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -63,7 +64,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if len(secret) == 0 {
 		logger.Warn("OPENENTRY_TOKEN_SECRET is not set: access tokens will not survive a restart")
 	}
-	a, err := app.Open(ctx, app.Config{DB: *db, AppToken: token, TokenSecret: secret, Projects: projects}, logger)
+	mailer, err := newMailer(getenv, *withDemo, logger)
+	if err != nil {
+		return err
+	}
+	a, err := app.Open(ctx, app.Config{DB: *db, AppToken: token, TokenSecret: secret, Projects: projects, Mailer: mailer}, logger)
 	if err != nil {
 		return err
 	}
@@ -103,6 +108,25 @@ func serveHTTP(ctx context.Context, ln net.Listener, h http.Handler, logger *slo
 		return err
 	}
 	return nil
+}
+
+// newMailer sends codes over OPENENTRY_SMTP_URL. Without it, --demo writes
+// codes to the log (development delivery) and a real shop cannot send any.
+func newMailer(getenv func(string) string, demo bool, logger *slog.Logger) (openentry.Mailer, error) {
+	if url := getenv("OPENENTRY_SMTP_URL"); url != "" {
+		m, err := mail.NewSMTP(url, envOr(getenv, "OPENENTRY_SMTP_FROM", "OpenEntry <no-reply@localhost>"))
+		if err != nil {
+			return nil, fmt.Errorf("OPENENTRY_SMTP_URL: %w", err)
+		}
+		logger.Info("mail", "smtp", m.String())
+		return m, nil
+	}
+	if demo {
+		logger.Warn("OPENENTRY_SMTP_URL is not set: codes are written to this log (development delivery)")
+		return mail.NewLogMailer(logger), nil
+	}
+	logger.Warn("OPENENTRY_SMTP_URL is not set: one-time codes (activation, password reset) cannot be sent")
+	return nil, nil
 }
 
 func envOr(getenv func(string) string, key, fallback string) string {

@@ -4,7 +4,9 @@ package app
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -17,6 +19,7 @@ import (
 	"github.com/openentry/openentry"
 	"github.com/openentry/openentry/internal/credential"
 	"github.com/openentry/openentry/internal/httpapi"
+	"github.com/openentry/openentry/internal/ratelimit"
 	"github.com/openentry/openentry/internal/sqlstore"
 )
 
@@ -29,6 +32,26 @@ type Config struct {
 	Hashing     credential.Params    // argon2id cost; DefaultParams if zero
 	Now         func() time.Time     // clock; time.Now if nil
 	Random      io.Reader            // randomness; crypto/rand if nil
+	Mailer      openentry.Mailer     // delivers codes; without one, sending a code is a 502
+	LoginLimits LoginLimits          // zero: DefaultLoginLimits
+}
+
+// LoginLimits bounds failed logins within Window.
+type LoginLimits struct {
+	PerAccount int
+	PerAddress int
+	Window     time.Duration
+}
+
+// DefaultLoginLimits: ten failures lock an account for the rest of 15
+// minutes; an address gets more room, since many users may share one NAT.
+var DefaultLoginLimits = LoginLimits{PerAccount: 10, PerAddress: 100, Window: 15 * time.Minute}
+
+// noMailer is used when no mail server is configured: codes cannot be sent.
+type noMailer struct{}
+
+func (noMailer) Send(context.Context, openentry.Message) error {
+	return fmt.Errorf("no mail server configured (OPENENTRY_SMTP_URL): %w", openentry.ErrUpstream)
 }
 
 // App is an opened server: database, services and handler.
@@ -74,8 +97,24 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 			return nil, fmt.Errorf("apply project: %w", err)
 		}
 	}
-	tokens := credential.NewTokens(cfg.TokenSecret, cfg.Now, cfg.Random)
-	auth := sqlstore.NewAuthService(db, hasher, tokens)
+	if cfg.Mailer == nil {
+		cfg.Mailer = noMailer{}
+	}
+	if cfg.LoginLimits == (LoginLimits{}) {
+		cfg.LoginLimits = DefaultLoginLimits
+	}
+	// Codes are stored under a key derived from the token secret, not the
+	// secret itself, so one key never serves two purposes.
+	codeKey := hmac.New(sha256.New, cfg.TokenSecret)
+	codeKey.Write([]byte("openentry one-time codes"))
+	auth := sqlstore.NewAuthService(db, sqlstore.AuthDeps{
+		Hasher:  hasher,
+		Tokens:  credential.NewTokens(cfg.TokenSecret, cfg.Now, cfg.Random),
+		Mailer:  cfg.Mailer,
+		Limiter: ratelimit.NewLogins(cfg.LoginLimits.PerAccount, cfg.LoginLimits.PerAddress, cfg.LoginLimits.Window, cfg.Now),
+		CodeKey: codeKey.Sum(nil),
+		Random:  cfg.Random,
+	})
 	catalog := sqlstore.NewCatalogService(db)
 	handler := httpapi.NewHandler(logger, httpapi.Config{AppToken: cfg.AppToken, Ready: db.Ping},
 		auth, auth, catalog, catalog, sqlstore.NewOrderService(db), sqlstore.NewPaymentService(db))

@@ -763,7 +763,7 @@ func TestCatalog(t *testing.T) {
 	srv := apptest.Start(t)
 	a := newAPI(t, srv)
 	providers := a.expect("GET", "/api/content/users-auth-providers?langCode=en_US&offset=0&limit=30", "", nil, 200).list(t)
-	if len(providers) != 1 {
+	if len(providers) != 2 || providers[1].(map[string]any)["identifier"] != "email_confirm" || providers[1].(map[string]any)["isCheckCode"] != true {
 		t.Fatalf("providers: got %v", providers)
 	}
 	p := providers[0].(map[string]any)

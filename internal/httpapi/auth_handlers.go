@@ -56,12 +56,9 @@ func handleSignUp(logger *slog.Logger, auth openentry.AuthService) http.Handler 
 		if err != nil {
 			return nil, err
 		}
-		lang := openentry.DefaultLocale
-		if in.LangCode != "" {
-			if !langPattern.MatchString(in.LangCode) {
-				return nil, badRequest("langCode must match /^[a-zA-Z_]{2,5}$/")
-			}
-			lang = canonicalLang(in.LangCode)
+		lang, err := bodyLang(in.LangCode)
+		if err != nil {
+			return nil, err
 		}
 		data, err := parseFormData(in.FormData, lang)
 		if err != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/openentry/openentry"
@@ -29,14 +30,22 @@ func writeError(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err
 	var (
 		verr *openentry.ValidationError
 		oerr *openentry.Error
+		rerr *openentry.RateLimitError
 	)
 	switch {
 	case errors.Is(err, errBodyTooLarge):
 		status, message = http.StatusRequestEntityTooLarge, err.Error()
 	case errors.As(err, &verr):
 		status, message = http.StatusBadRequest, verr.Error()
+	case errors.As(err, &rerr):
+		status, message = http.StatusTooManyRequests, rerr.Message
+		// Retry-After is in whole seconds, rounded up so a client never retries too early.
+		w.Header().Set("Retry-After", strconv.FormatInt(int64((rerr.RetryAfter+time.Second-1)/time.Second), 10))
 	case errors.As(err, &oerr) && codeStatus(oerr.Code) != 0:
 		status, message = codeStatus(oerr.Code), oerr.Message
+		if status >= 500 {
+			logger.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "status", status, "err", oerr.Cause)
+		}
 	case errors.Is(err, context.Canceled):
 		status, message = 499, "Client closed request" // nginx's code; the client is gone anyway
 	default:
@@ -57,6 +66,8 @@ func codeStatus(code error) int {
 		return http.StatusNotFound
 	case openentry.ErrConflict:
 		return http.StatusConflict
+	case openentry.ErrUpstream:
+		return http.StatusBadGateway
 	}
 	return 0
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -115,19 +116,24 @@ func principal(r *http.Request) *openentry.Principal {
 
 // device reads x-device-metadata. A missing or malformed header yields an
 // empty Device: it is recorded when present and never a reason to refuse.
+// Address is the TCP peer: the per-address login limit trusts no header.
 func device(r *http.Request) openentry.Device {
+	d := openentry.Device{Address: r.RemoteAddr}
+	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		d.Address = host
+	}
 	raw := r.Header.Get("x-device-metadata")
 	if raw == "" || len(raw) > 4096 {
-		return openentry.Device{}
+		return d
 	}
 	var m struct {
 		Fingerprint string          `json:"fingerprint"`
 		DeviceInfo  json.RawMessage `json:"deviceInfo"`
 	}
 	if json.Unmarshal([]byte(raw), &m) != nil {
-		return openentry.Device{}
+		return d
 	}
-	d := openentry.Device{Fingerprint: m.Fingerprint}
+	d.Fingerprint = m.Fingerprint
 	if len(m.DeviceInfo) > 0 && m.DeviceInfo[0] == '{' {
 		d.Info = m.DeviceInfo
 	}

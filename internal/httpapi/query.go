@@ -67,3 +67,14 @@ func pathID(r *http.Request, name string) (int64, error) {
 func jsonInt(raw []byte) (int64, error) {
 	return strconv.ParseInt(string(raw), 10, 64)
 }
+
+// bodyLang reads a langCode sent in a body; empty means the default locale.
+func bodyLang(lang string) (string, error) {
+	if lang == "" {
+		return openentry.DefaultLocale, nil
+	}
+	if !langPattern.MatchString(lang) {
+		return "", badRequest("langCode must match /^[a-zA-Z_]{2,5}$/")
+	}
+	return canonicalLang(lang), nil
+}

@@ -36,8 +36,17 @@ func NewHandler(logger *slog.Logger, cfg Config, auth openentry.AuthService, use
 	content("POST "+ap+"/marker/{marker}/users/auth", handleAuth(logger, auth))
 	content("POST "+ap+"/marker/{marker}/users/refresh", handleRefresh(logger, auth))
 	content("POST "+ap+"/marker/{marker}/users/logout", user(handleLogout(logger, auth)))
+	content("POST "+ap+"/marker/{marker}/users/logout-all", user(handleLogoutAll(logger, auth)))
+	content("GET "+ap+"/marker/{marker}/users/sessions", user(handleGetDeviceSessions(logger, auth)))
+	content("POST "+ap+"/marker/{marker}/users/generate-code", handleGenerateCode(logger, auth))
+	content("POST "+ap+"/marker/{marker}/users/check-code", handleCheckCode(logger, auth))
+	content("POST "+ap+"/marker/{marker}/users/activate", handleActivate(logger, auth))
+	content("POST "+ap+"/marker/{marker}/users/change-password", handleChangePassword(logger, auth))
 
 	content("GET /api/content/users/me", user(handleGetMe(logger, users)))
+	content("PUT /api/content/users/me", user(handleUpdateMe(logger, users)))
+	content("DELETE /api/content/users/me", user(handleArchiveMe(logger, users)))
+	content("DELETE /api/content/users/me/account", user(handleDeleteMe(logger, users)))
 
 	content("GET /api/content/forms", handleGetForms(logger, forms))
 	content("GET /api/content/forms/marker/{marker}", handleGetForm(logger, forms))

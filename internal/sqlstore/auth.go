@@ -2,10 +2,12 @@ package sqlstore
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"time"
 
@@ -14,9 +16,18 @@ import (
 
 // AuthService implements openentry.AuthService and openentry.UserService.
 type AuthService struct {
-	db     *DB
-	hasher openentry.PasswordHasher
-	tokens openentry.TokenIssuer
+	db *DB
+	AuthDeps
+}
+
+// AuthDeps are what AuthService needs besides the database.
+type AuthDeps struct {
+	Hasher  openentry.PasswordHasher
+	Tokens  openentry.TokenIssuer
+	Mailer  openentry.Mailer       // delivers one-time codes
+	Limiter openentry.LoginLimiter // counts failed logins
+	CodeKey []byte                 // HMAC key codes are stored under
+	Random  io.Reader              // for codes; crypto/rand if nil
 }
 
 var (
@@ -25,20 +36,26 @@ var (
 )
 
 // NewAuthService returns an AuthService over db.
-func NewAuthService(db *DB, hasher openentry.PasswordHasher, tokens openentry.TokenIssuer) *AuthService {
-	return &AuthService{db: db, hasher: hasher, tokens: tokens}
+func NewAuthService(db *DB, deps AuthDeps) *AuthService {
+	if deps.Random == nil {
+		deps.Random = rand.Reader
+	}
+	return &AuthService{db: db, AuthDeps: deps}
 }
 
-const providerColumns = `id, identifier, type, form_identifier, user_group, is_active, is_check_code, position, localize_infos, config`
+const providerColumns = `id, identifier, type, form_identifier, user_group, is_active, is_check_code, position, localize_infos, config, events`
 
 func scanProvider(row interface{ Scan(...any) error }) (*openentry.AuthProvider, error) {
 	var p openentry.AuthProvider
-	var infos, config string
+	var infos, config, events string
 	if err := row.Scan(&p.ID, &p.Identifier, &p.Type, &p.FormIdentifier, &p.UserGroupIdentifier,
-		&p.IsActive, &p.IsCheckCode, &p.Position, &infos, &config); err != nil {
+		&p.IsActive, &p.IsCheckCode, &p.Position, &infos, &config, &events); err != nil {
 		return nil, err
 	}
 	if err := fromJSON(infos, &p.LocalizeInfos); err != nil {
+		return nil, err
+	}
+	if err := fromJSON(events, &p.Events); err != nil {
 		return nil, err
 	}
 	return &p, fromJSON(config, &p.Config)
@@ -135,8 +152,8 @@ func (s *AuthService) SignUp(ctx context.Context, in openentry.SignUp) (*openent
 	if len(login) > 254 {
 		return nil, openentry.Invalid("login is longer than 254 characters")
 	}
-	if len(password) < openentry.MinPasswordLength || len(password) > 1024 {
-		return nil, openentry.Invalid(fmt.Sprintf("password must have %d to 1024 characters", openentry.MinPasswordLength))
+	if err := checkPassword(password); err != nil {
+		return nil, err
 	}
 	data := openentry.FormData{}
 	for lang, fields := range in.FormData {
@@ -155,7 +172,7 @@ func (s *AuthService) SignUp(ctx context.Context, in openentry.SignUp) (*openent
 	if email == "" && p.Type == "email" {
 		email = login
 	}
-	hash, err := s.hasher.Hash(ctx, password)
+	hash, err := s.Hasher.Hash(ctx, password)
 	if err != nil {
 		return nil, err
 	}
@@ -181,6 +198,14 @@ func (s *AuthService) SignUp(ctx context.Context, in openentry.SignUp) (*openent
 		return nil, err
 	}
 	u.CreatedAt, u.UpdatedAt = tx.now, tx.now
+	if p.IsCheckCode {
+		// The first code goes out with sign-up, as on OneEntry.
+		if err := s.sendCode(ctx, p, u.ID, u.NotificationEmail, openentry.EventRegistration); err != nil {
+			return nil, &openentry.Error{Code: openentry.ErrUpstream,
+				Message: "The account was created, but its activation code could not be sent: ask for a new one with generate-code",
+				Cause:   err}
+		}
+	}
 	return u, nil
 }
 
@@ -216,24 +241,41 @@ func (s *AuthService) Auth(ctx context.Context, provider string, authData []open
 	if err != nil {
 		return nil, err
 	}
+	// Limits apply before any work, to unknown accounts as to known ones.
+	account := p.Identifier + "\x00" + foldLogin(login)
+	wait, ok := s.Limiter.Reserve(account, device.Address)
+	if !ok {
+		return nil, &openentry.RateLimitError{Message: "Too many failed logins; try again later", RetryAfter: wait}
+	}
+	failed := false
+	defer func() {
+		if !failed {
+			s.Limiter.Release(account, device.Address)
+		}
+	}()
 	var (
 		userID     int64
 		identifier string
 		hash       string
 		active     bool
+		archivedMS sql.NullInt64
 	)
-	err = s.db.db.QueryRowContext(ctx, `SELECT id, identifier, password_hash, is_active FROM users
-		WHERE provider = ? AND identifier_folded = ?`, p.Identifier, foldLogin(login)).Scan(&userID, &identifier, &hash, &active)
+	err = s.db.db.QueryRowContext(ctx, `SELECT id, identifier, password_hash, is_active, archived_ms FROM users
+		WHERE provider = ? AND identifier_folded = ?`, p.Identifier, foldLogin(login)).Scan(&userID, &identifier, &hash, &active, &archivedMS)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, err
 	}
 	// An unknown user is checked against a dummy hash: same time, same answer.
-	ok, err := s.hasher.Verify(ctx, hash, password)
+	ok, err = s.Hasher.Verify(ctx, hash, password)
 	if err != nil {
 		return nil, err
 	}
 	if !ok {
+		failed = true
 		return nil, errBadCredentials
+	}
+	if archivedMS.Valid {
+		return nil, openentry.Forbidden("User is archived")
 	}
 	if !active {
 		return nil, openentry.Forbidden("User is not activated")
@@ -268,7 +310,7 @@ func (s *AuthService) Auth(ctx context.Context, provider string, authData []open
 
 // issue stores a new refresh token for the session and mints an access token.
 func (s *AuthService) issue(ctx context.Context, tx *tx, p *openentry.AuthProvider, c openentry.AccessClaims) (*openentry.TokenPair, error) {
-	refresh, err := s.tokens.NewRefresh()
+	refresh, err := s.Tokens.NewRefresh()
 	if err != nil {
 		return nil, err
 	}
@@ -277,7 +319,7 @@ func (s *AuthService) issue(ctx context.Context, tx *tx, p *openentry.AuthProvid
 		digestOf(refresh), c.SessionID, tx.nowMS, tx.now.Add(refreshTTL).UnixMilli()); err != nil {
 		return nil, err
 	}
-	access, err := s.tokens.IssueAccess(c, ttlFromConfig(p.Config, "accessTokenTtlSec", 10*time.Hour))
+	access, err := s.Tokens.IssueAccess(c, ttlFromConfig(p.Config, "accessTokenTtlSec", 10*time.Hour))
 	if err != nil {
 		return nil, err
 	}
@@ -390,7 +432,7 @@ var errSessionClosed = openentry.Unauthorized("Session is closed")
 
 // Authenticate verifies an access token and that its session is still open.
 func (s *AuthService) Authenticate(ctx context.Context, accessToken string) (*openentry.Principal, error) {
-	c, err := s.tokens.VerifyAccess(accessToken)
+	c, err := s.Tokens.VerifyAccess(accessToken)
 	if err != nil {
 		return nil, err
 	}

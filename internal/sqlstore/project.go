@@ -132,13 +132,17 @@ func upsertAuthProvider(ctx context.Context, tx *tx, ap openentry.ProjectAuthPro
 	if group == "" {
 		group = "guest"
 	}
+	events := ap.Events
+	if events == nil {
+		events = []string{}
+	}
 	_, err := tx.ExecContext(ctx, `
-		INSERT INTO auth_providers (identifier, type, form_identifier, user_group, is_active, is_check_code, position, localize_infos, config)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+		INSERT INTO auth_providers (identifier, type, form_identifier, user_group, is_active, is_check_code, position, localize_infos, config, events)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (identifier) DO UPDATE SET type = excluded.type, form_identifier = excluded.form_identifier,
 			user_group = excluded.user_group, is_active = excluded.is_active, is_check_code = excluded.is_check_code,
-			position = excluded.position, localize_infos = excluded.localize_infos, config = excluded.config`,
-		ap.Identifier, ap.Type, ap.FormIdentifier, group, true, ap.IsCheckCode, position, mustJSON(openentry.Titles(ap.Title)), mustJSON(config))
+			position = excluded.position, localize_infos = excluded.localize_infos, config = excluded.config, events = excluded.events`,
+		ap.Identifier, ap.Type, ap.FormIdentifier, group, true, ap.IsCheckCode, position, mustJSON(openentry.Titles(ap.Title)), mustJSON(config), mustJSON(events))
 	return err
 }
 

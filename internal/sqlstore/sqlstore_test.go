@@ -9,6 +9,7 @@ import (
 	"github.com/openentry/openentry"
 	"github.com/openentry/openentry/internal/credential"
 	"github.com/openentry/openentry/internal/demo"
+	"github.com/openentry/openentry/internal/ratelimit"
 	"github.com/openentry/openentry/internal/sqlstore"
 )
 
@@ -27,7 +28,11 @@ func TestApplyProjectIsIdempotentAndKeepsUserData(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "shop.db")
 	db := open(t, path)
 	hasher := credential.NewHasher(credential.TestParams, 1)
-	tokens := credential.NewTokens([]byte("secret"), time.Now, nil)
+	deps := sqlstore.AuthDeps{
+		Hasher:  hasher,
+		Tokens:  credential.NewTokens([]byte("secret"), time.Now, nil),
+		Limiter: ratelimit.NewLogins(10, 100, time.Minute, time.Now),
+	}
 	p, err := demo.Project()
 	if err != nil {
 		t.Fatal(err)
@@ -35,7 +40,7 @@ func TestApplyProjectIsIdempotentAndKeepsUserData(t *testing.T) {
 	if err := db.ApplyProject(ctx, p, hasher); err != nil {
 		t.Fatal(err)
 	}
-	auth := sqlstore.NewAuthService(db, hasher, tokens)
+	auth := sqlstore.NewAuthService(db, deps)
 	orders := sqlstore.NewOrderService(db)
 	login := []openentry.AuthData{{Marker: "email_reg", Value: demo.UserLogin}, {Marker: "password_reg", Value: demo.UserPassword}}
 	pair, err := auth.Auth(ctx, "email", login, openentry.Device{})
@@ -66,7 +71,7 @@ func TestApplyProjectIsIdempotentAndKeepsUserData(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	auth = sqlstore.NewAuthService(db, hasher, tokens)
+	auth = sqlstore.NewAuthService(db, deps)
 	orders = sqlstore.NewOrderService(db)
 	if _, err := auth.Auth(ctx, "email", login, openentry.Device{}); err != nil {
 		t.Errorf("seed user's password was overwritten by re-applying the project: %v", err)

@@ -35,6 +35,9 @@ func WithProject(p *openentry.Project) Option {
 	return func(c *app.Config) { c.Projects = append(c.Projects, p) }
 }
 
+// WithMailer sets how the server sends codes (e.g. SMTP to a mailtest server).
+func WithMailer(m openentry.Mailer) Option { return func(c *app.Config) { c.Mailer = m } }
+
 // WithClock sets the server's clock.
 func WithClock(now func() time.Time) Option { return func(c *app.Config) { c.Now = now } }
 

@@ -102,7 +102,7 @@ async function createOrder(client, products, formData) {
 test('AuthProvider.getAuthProviders lists the email provider', async () => {
   const got = ok(await sdk().AuthProvider.getAuthProviders(), 'getAuthProviders');
   assert.ok(Array.isArray(got), `got ${JSON.stringify(got)}, want an array`);
-  assert.deepEqual(got.map((p) => p.identifier), ['email']);
+  assert.deepEqual(got.map((p) => p.identifier), ['email', 'email_confirm']);
   const [p] = got;
   assert.equal(typeof p.id, 'number');
   assert.equal(p.type, 'email');
