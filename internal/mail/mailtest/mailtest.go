@@ -110,7 +110,10 @@ func start(t testing.TB, tlsConfig *tls.Config, implicit bool) *Server {
 		_ = srv.Serve(l) // returns nil after Close
 	}()
 	t.Cleanup(func() {
+		// srv.Close alone misses the listener if Serve has not registered it
+		// yet, and Serve would then block in Accept for ever.
 		_ = srv.Close()
+		_ = l.Close()
 		<-served
 	})
 	return s
