@@ -125,8 +125,10 @@ func ParseProject(data []byte) (*Project, error) {
 	return p, nil
 }
 
-// Validate checks that identifiers are well formed and unique and that every
-// reference points at something the project (or an earlier apply) defines.
+// Validate checks what a file can check alone: identifiers well formed and
+// unique, prices exact, one default status per storage, seed passwords long
+// enough. References (a provider's form, a storage's accounts) may point at
+// objects of an earlier apply, so applying checks them against the database.
 func (p *Project) Validate() error {
 	var errs []error
 	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
@@ -158,23 +160,6 @@ func (p *Project) Validate() error {
 				bad("auth provider %q: event %q is malformed", ap.Identifier, e)
 			}
 		}
-		f, ok := forms[ap.FormIdentifier]
-		if !ok {
-			bad("auth provider %q: form %q is not defined in the project", ap.Identifier, ap.FormIdentifier)
-			continue
-		}
-		var login, password int
-		for _, a := range f.Attributes {
-			if a.IsLogin {
-				login++
-			}
-			if a.IsPassword {
-				password++
-			}
-		}
-		if login != 1 || password != 1 {
-			bad("auth provider %q: form %q needs exactly one isLogin and one isPassword attribute", ap.Identifier, f.Identifier)
-		}
 	}
 	accounts := map[string]bool{}
 	for _, a := range p.PaymentAccounts {
@@ -192,14 +177,6 @@ func (p *Project) Validate() error {
 			bad("order storage %q: identifier malformed or repeated", s.Identifier)
 		}
 		storages[s.Identifier] = true
-		if f, ok := forms[s.FormIdentifier]; !ok || f.Type != "order" {
-			bad("order storage %q: form %q must be a form of type order in the project", s.Identifier, s.FormIdentifier)
-		}
-		for _, a := range s.PaymentAccounts {
-			if !accounts[a] {
-				bad("order storage %q: payment account %q is not defined", s.Identifier, a)
-			}
-		}
 		defaults := 0
 		statuses := map[string]bool{}
 		for _, st := range s.Statuses {
@@ -226,9 +203,6 @@ func (p *Project) Validate() error {
 		}
 	}
 	for _, u := range p.Users {
-		if !providers[u.AuthProvider] {
-			bad("user %q: auth provider %q is not defined", u.Login, u.AuthProvider)
-		}
 		if u.Login == "" || len(u.Password) < MinPasswordLength {
 			bad("user %q: needs a login and a password of at least %d characters", u.Login, MinPasswordLength)
 		}

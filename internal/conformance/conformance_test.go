@@ -15,16 +15,23 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/openentry/openentry"
 	"github.com/openentry/openentry/internal/app/apptest"
+	"github.com/openentry/openentry/internal/mail"
+	"github.com/openentry/openentry/internal/mail/mailtest"
 )
 
 const (
@@ -50,6 +57,105 @@ func TestOfficialSDKMethods(t *testing.T) {
 	node := requireNodeSDK(t)
 	srv := apptest.Start(t)
 	runNode(t, node, srv.BaseURL, "--test", "--test-reporter=spec", "methods.mjs")
+}
+
+// TestOfficialSDKUsers calls the SDK's code, password, session and account
+// methods (AuthProvider and Users) against a server that mails its codes to
+// a real SMTP test server; see js/users.mjs. Node reads the codes from a
+// loopback mailbox (see mailbox).
+func TestOfficialSDKUsers(t *testing.T) {
+	t.Parallel()
+	node := requireNodeSDK(t)
+	smtp := mailtest.Start(t)
+	mailer, err := mail.NewSMTP(smtp.URL(), "OpenEntry <noreply@openentry.test>")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// email_short lets the access token expire within the test, so that the
+	// SDK's refresh on 401 runs for an expired token, not just a missing one.
+	short := &openentry.Project{AuthProviders: []openentry.ProjectAuthProvider{{
+		Identifier: "email_short", Type: "email", FormIdentifier: "reg",
+		Title:  map[string]string{"en_US": "Email, short tokens"},
+		Config: map[string]string{"accessTokenTtlSec": "2", "refreshTokenTtlMc": "604800"},
+		Events: []string{"reset"},
+	}}}
+	srv := apptest.Start(t, apptest.WithMailer(mailer), apptest.WithProject(short))
+	box := httptest.NewServer(mailbox(smtp, 5*time.Second))
+	t.Cleanup(box.Close)
+	runNodeEnv(t, node, srv.BaseURL, []string{"OPENENTRY_MAILBOX_URL=" + box.URL},
+		"--test", "--test-reporter=spec", "users.mjs")
+}
+
+// mailCode finds the code in a mail text such as "Your code: 123456".
+var mailCode = regexp.MustCompile(`(?i)\bcode:\s*([0-9A-Z]+)`)
+
+// mailbox serves the codes the SMTP server received, for node:
+//
+//	GET /code?to=ADDR&after=N
+//
+// waits up to wait until more than N messages to ADDR have arrived, then
+// answers the code in the newest one as text/plain, with the number of
+// messages to ADDR so far in X-Mail-Count (pass it as after to wait for the
+// next code). It answers 404 on timeout and 422 if the newest message holds
+// no code.
+//
+//	GET /count?to=ADDR
+//
+// answers at once with that number, as text.
+//
+// Handlers run on the server's goroutines, so they report through the
+// response and never call t.Fatal.
+func mailbox(s *mailtest.Server, wait time.Duration) http.Handler {
+	// to is compared without case, as mailtest.WaitFor does.
+	messagesTo := func(to string) []mailtest.Delivered {
+		var out []mailtest.Delivered
+		for _, d := range s.Messages() {
+			for _, rcpt := range d.To {
+				if strings.EqualFold(rcpt, to) {
+					out = append(out, d)
+					break
+				}
+			}
+		}
+		return out
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /count", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, len(messagesTo(r.URL.Query().Get("to"))))
+	})
+	mux.HandleFunc("GET /code", func(w http.ResponseWriter, r *http.Request) {
+		to := r.URL.Query().Get("to")
+		after, err := strconv.Atoi(r.URL.Query().Get("after"))
+		if to == "" || (r.URL.Query().Has("after") && (err != nil || after < 0)) {
+			http.Error(w, "want ?to=ADDR[&after=N]", http.StatusBadRequest)
+			return
+		}
+		deadline := time.NewTimer(wait)
+		defer deadline.Stop()
+		tick := time.NewTicker(10 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			if got := messagesTo(to); len(got) > after {
+				w.Header().Set("X-Mail-Count", strconv.Itoa(len(got)))
+				m := mailCode.FindStringSubmatch(got[len(got)-1].Text)
+				if m == nil {
+					http.Error(w, "no code in the newest message to "+to+":\n"+got[len(got)-1].Text, http.StatusUnprocessableEntity)
+					return
+				}
+				fmt.Fprint(w, m[1])
+				return
+			}
+			select {
+			case <-tick.C:
+			case <-deadline.C:
+				http.Error(w, fmt.Sprintf("no message to %s after the first %d within %v", to, after, wait), http.StatusNotFound)
+				return
+			case <-r.Context().Done():
+				return
+			}
+		}
+	})
+	return mux
 }
 
 // requireNodeSDK returns the path of node, and fails the test when node or
@@ -95,6 +201,12 @@ func requireNodeSDK(t *testing.T) string {
 // than nodeTimeout.
 func runNode(t *testing.T, node, baseURL string, args ...string) {
 	t.Helper()
+	runNodeEnv(t, node, baseURL, nil, args...)
+}
+
+// runNodeEnv is runNode with env (KEY=value entries) added to node's environment.
+func runNodeEnv(t *testing.T, node, baseURL string, env []string, args ...string) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), nodeTimeout)
 	defer cancel()
 
@@ -106,6 +218,7 @@ func runNode(t *testing.T, node, baseURL string, args ...string) {
 		"OPENENTRY_APP_TOKEN="+apptest.AppToken,
 		"NO_COLOR=1",
 	)
+	cmd.Env = append(cmd.Env, env...)
 	cmd.Stdout = out
 	cmd.Stderr = out
 	killProcessGroup(cmd) // node --test runs each file in a child process

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -82,6 +83,9 @@ func (d *DB) ApplyProject(ctx context.Context, p *openentry.Project, hasher open
 			return fmt.Errorf("product %d: %w", pr.ID, err)
 		}
 	}
+	if err := checkReferences(ctx, tx, p); err != nil {
+		return err
+	}
 	for i, u := range p.Users {
 		if hashes[i] == "" {
 			continue
@@ -91,6 +95,71 @@ func (d *DB) ApplyProject(ctx context.Context, p *openentry.Project, hasher open
 		}
 	}
 	return tx.Commit()
+}
+
+// checkReferences runs after the upserts, so references resolve both to this
+// file's objects and to those of earlier applies.
+func checkReferences(ctx context.Context, tx *tx, p *openentry.Project) error {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	for _, ap := range p.AuthProviders {
+		f, err := findForm(ctx, tx, ap.FormIdentifier)
+		if errors.Is(err, openentry.ErrNotFound) {
+			bad("auth provider %q: form %q is not defined", ap.Identifier, ap.FormIdentifier)
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		var login, password int
+		for _, a := range f.Attributes {
+			if a.IsLogin {
+				login++
+			}
+			if a.IsPassword {
+				password++
+			}
+		}
+		if login != 1 || password != 1 {
+			bad("auth provider %q: form %q needs exactly one isLogin and one isPassword attribute", ap.Identifier, f.Identifier)
+		}
+	}
+	for _, st := range p.OrderStorages {
+		f, err := findForm(ctx, tx, st.FormIdentifier)
+		if err != nil && !errors.Is(err, openentry.ErrNotFound) {
+			return err
+		}
+		if err != nil || f.Type != "order" {
+			bad("order storage %q: form %q must be a form of type order", st.Identifier, st.FormIdentifier)
+		}
+		for _, a := range st.PaymentAccounts {
+			if err := exists(ctx, tx, `SELECT EXISTS (SELECT 1 FROM payment_accounts WHERE identifier = ?)`, a); errors.Is(err, openentry.ErrNotFound) {
+				bad("order storage %q: payment account %q is not defined", st.Identifier, a)
+			} else if err != nil {
+				return err
+			}
+		}
+	}
+	for _, u := range p.Users {
+		if err := exists(ctx, tx, `SELECT EXISTS (SELECT 1 FROM auth_providers WHERE identifier = ?)`, u.AuthProvider); errors.Is(err, openentry.ErrNotFound) {
+			bad("user %q: auth provider %q is not defined", u.Login, u.AuthProvider)
+		} else if err != nil {
+			return err
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// exists runs a SELECT EXISTS query; false is ErrNotFound.
+func exists(ctx context.Context, q queryer, query string, args ...any) error {
+	var ok bool
+	if err := q.QueryRowContext(ctx, query, args...).Scan(&ok); err != nil {
+		return err
+	}
+	if !ok {
+		return openentry.ErrNotFound
+	}
+	return nil
 }
 
 func upsertForm(ctx context.Context, tx *tx, f openentry.ProjectForm, position int64) error {

@@ -3,6 +3,7 @@ package sqlstore_test
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -135,5 +136,65 @@ func TestMigrationsRunOnce(t *testing.T) {
 	db := open(t, path)
 	if err := db.Ping(context.Background()); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestApplyProjectChecksReferences(t *testing.T) {
+	ctx := context.Background()
+	hasher := credential.NewHasher(credential.TestParams, 1)
+	cases := []struct {
+		name   string
+		change func(p *openentry.Project)
+		want   string
+	}{
+		{"provider form missing", func(p *openentry.Project) { p.AuthProviders[0].FormIdentifier = "signup" },
+			`auth provider "email": form "signup" is not defined`},
+		{"provider form without login", func(p *openentry.Project) { p.Forms[0].Attributes[0].IsLogin = false },
+			`auth provider "email": form "reg" needs exactly one isLogin and one isPassword attribute`},
+		{"provider form with two passwords", func(p *openentry.Project) { p.Forms[0].Attributes[2].IsPassword = true },
+			`auth provider "email_confirm": form "reg" needs exactly one isLogin and one isPassword attribute`},
+		{"provider on the order form", func(p *openentry.Project) { p.AuthProviders[0].FormIdentifier = "order" },
+			`auth provider "email": form "order" needs exactly one isLogin and one isPassword attribute`},
+		{"storage form not of type order", func(p *openentry.Project) { p.OrderStorages[0].FormIdentifier = "reg" },
+			`order storage "orders": form "reg" must be a form of type order`},
+		{"storage form missing", func(p *openentry.Project) { p.OrderStorages[0].FormIdentifier = "checkout" },
+			`order storage "orders": form "checkout" must be a form of type order`},
+		{"storage with unknown account", func(p *openentry.Project) { p.OrderStorages[0].PaymentAccounts = []string{"cash", "card"} },
+			`order storage "orders": payment account "card" is not defined`},
+		{"user with unknown provider", func(p *openentry.Project) { p.Users[0].AuthProvider = "phone" },
+			`user "your-user@email.com": auth provider "phone" is not defined`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			db := open(t, filepath.Join(t.TempDir(), "shop.db"))
+			p, err := demo.Project()
+			if err != nil {
+				t.Fatal(err)
+			}
+			tc.change(p)
+			err = db.ApplyProject(ctx, p, hasher)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("got %v, want an error containing %q", err, tc.want)
+			}
+			if _, err := sqlstore.NewCatalogService(db).Product(ctx, 14); err == nil {
+				t.Error("a rejected project was half applied: product 14 exists")
+			}
+		})
+	}
+
+	// A later file may refer to what an earlier one defined.
+	db := open(t, filepath.Join(t.TempDir(), "shop.db"))
+	p, _ := demo.Project()
+	if err := db.ApplyProject(ctx, p, hasher); err != nil {
+		t.Fatal(err)
+	}
+	later := &openentry.Project{
+		AuthProviders: []openentry.ProjectAuthProvider{{Identifier: "email2", Type: "email", FormIdentifier: "reg"}},
+		OrderStorages: []openentry.ProjectOrderStorage{{Identifier: "b2b", FormIdentifier: "order", PaymentAccounts: []string{"cash"},
+			Statuses: []openentry.ProjectOrderStatus{{Identifier: "new", IsDefault: true}}}},
+		Users: []openentry.ProjectUser{{AuthProvider: "email2", Login: "b2b@example.com", Password: "secret-pw"}},
+	}
+	if err := db.ApplyProject(ctx, later, hasher); err != nil {
+		t.Errorf("a file referring to an earlier apply's form and account: %v", err)
 	}
 }
