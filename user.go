@@ -43,4 +43,8 @@ type UserService interface {
 	// DeleteUser deletes p's user's account and personal data. Orders stay
 	// for the shop's books, without the form data the user entered.
 	DeleteUser(ctx context.Context, p Principal) error
+	// AddPushToken registers a device's FCM token for p's user (idempotent).
+	AddPushToken(ctx context.Context, p Principal, token string) error
+	// DeletePushToken forgets a device's FCM token (idempotent).
+	DeletePushToken(ctx context.Context, p Principal, token string) error
 }

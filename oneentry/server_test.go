@@ -179,6 +179,11 @@ func TestLiveUserAndSessions(t *testing.T) {
 	if len(me.FormData) != 1 || me.FormData[0].Value != "Chris" || len(me.State["cart"].([]any)) != 1 {
 		t.Errorf("user after update: got %+v", me)
 	}
+	for _, call := range []func(context.Context, string) (bool, error){laptop.Users.AddFCMToken, laptop.Users.AddFCMToken, laptop.Users.DeleteFCMToken} {
+		if ok := must(call(ctx, "fcm:token/with slash"))(t); !ok {
+			t.Error("FCM token call: got false")
+		}
+	}
 	must(laptop.AuthProvider.LogoutAll(ctx, "email"))(t)
 	_, err := phone.Users.GetUser(ctx, "en_US")
 	wantStatus(t, err, 401)

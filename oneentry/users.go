@@ -3,6 +3,7 @@ package oneentry
 import (
 	"context"
 	"net/http"
+	"net/url"
 )
 
 // UsersService mirrors the JS module Users: the signed-in user's own record.
@@ -107,6 +108,26 @@ func (s *UsersService) ArchiveUser(ctx context.Context) (bool, error) {
 // which deletes the signed-in user's account for good.
 func (s *UsersService) DeleteUser(ctx context.Context) (bool, error) {
 	req, err := s.client.newRequest(ctx, http.MethodDelete, "/users/me/account", nil)
+	if err != nil {
+		return false, err
+	}
+	return s.client.doBool(req)
+}
+
+// AddFCMToken calls POST /api/content/users/me/fcm-token/{token} (JS:
+// Users.addFCMToken), registering a device for push notifications.
+func (s *UsersService) AddFCMToken(ctx context.Context, token string) (bool, error) {
+	return s.fcmToken(ctx, http.MethodPost, token)
+}
+
+// DeleteFCMToken calls DELETE /api/content/users/me/fcm-token/{token} (JS:
+// Users.deleteFCMToken).
+func (s *UsersService) DeleteFCMToken(ctx context.Context, token string) (bool, error) {
+	return s.fcmToken(ctx, http.MethodDelete, token)
+}
+
+func (s *UsersService) fcmToken(ctx context.Context, method, token string) (bool, error) {
+	req, err := s.client.newRequest(ctx, method, "/users/me/fcm-token/"+url.PathEscape(token), nil)
 	if err != nil {
 		return false, err
 	}

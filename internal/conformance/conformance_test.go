@@ -15,13 +15,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -84,78 +81,6 @@ func TestOfficialSDKUsers(t *testing.T) {
 	t.Cleanup(box.Close)
 	runNodeEnv(t, node, srv.BaseURL, []string{"OPENENTRY_MAILBOX_URL=" + box.URL},
 		"--test", "--test-reporter=spec", "users.mjs")
-}
-
-// mailCode finds the code in a mail text such as "Your code: 123456".
-var mailCode = regexp.MustCompile(`(?i)\bcode:\s*([0-9A-Z]+)`)
-
-// mailbox serves the codes the SMTP server received, for node:
-//
-//	GET /code?to=ADDR&after=N
-//
-// waits up to wait until more than N messages to ADDR have arrived, then
-// answers the code in the newest one as text/plain, with the number of
-// messages to ADDR so far in X-Mail-Count (pass it as after to wait for the
-// next code). It answers 404 on timeout and 422 if the newest message holds
-// no code.
-//
-//	GET /count?to=ADDR
-//
-// answers at once with that number, as text.
-//
-// Handlers run on the server's goroutines, so they report through the
-// response and never call t.Fatal.
-func mailbox(s *mailtest.Server, wait time.Duration) http.Handler {
-	// to is compared without case, as mailtest.WaitFor does.
-	messagesTo := func(to string) []mailtest.Delivered {
-		var out []mailtest.Delivered
-		for _, d := range s.Messages() {
-			for _, rcpt := range d.To {
-				if strings.EqualFold(rcpt, to) {
-					out = append(out, d)
-					break
-				}
-			}
-		}
-		return out
-	}
-	mux := http.NewServeMux()
-	mux.HandleFunc("GET /count", func(w http.ResponseWriter, r *http.Request) {
-		fmt.Fprint(w, len(messagesTo(r.URL.Query().Get("to"))))
-	})
-	mux.HandleFunc("GET /code", func(w http.ResponseWriter, r *http.Request) {
-		to := r.URL.Query().Get("to")
-		after, err := strconv.Atoi(r.URL.Query().Get("after"))
-		if to == "" || (r.URL.Query().Has("after") && (err != nil || after < 0)) {
-			http.Error(w, "want ?to=ADDR[&after=N]", http.StatusBadRequest)
-			return
-		}
-		deadline := time.NewTimer(wait)
-		defer deadline.Stop()
-		tick := time.NewTicker(10 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			if got := messagesTo(to); len(got) > after {
-				w.Header().Set("X-Mail-Count", strconv.Itoa(len(got)))
-				m := mailCode.FindStringSubmatch(got[len(got)-1].Text)
-				if m == nil {
-					http.Error(w, "no code in the newest message to "+to+":\n"+got[len(got)-1].Text, http.StatusUnprocessableEntity)
-					return
-				}
-				fmt.Fprint(w, m[1])
-				return
-			}
-			select {
-			case <-tick.C:
-			case <-deadline.C:
-				http.Error(w, fmt.Sprintf("no message to %s after the first %d within %v", to, after, wait), http.StatusNotFound)
-				return
-			case <-r.Context().Done():
-				return
-			}
-		}
-	})
-	return mux
 }
 
 // requireNodeSDK returns the path of node, and fails the test when node or

@@ -47,6 +47,8 @@ func NewHandler(logger *slog.Logger, cfg Config, auth openentry.AuthService, use
 	content("PUT /api/content/users/me", user(handleUpdateMe(logger, users)))
 	content("DELETE /api/content/users/me", user(handleArchiveMe(logger, users)))
 	content("DELETE /api/content/users/me/account", user(handleDeleteMe(logger, users)))
+	content("POST /api/content/users/me/fcm-token/{token}", user(handlePushToken(logger, http.StatusCreated, users.AddPushToken)))
+	content("DELETE /api/content/users/me/fcm-token/{token}", user(handlePushToken(logger, http.StatusOK, users.DeletePushToken)))
 
 	content("GET /api/content/forms", handleGetForms(logger, forms))
 	content("GET /api/content/forms/marker/{marker}", handleGetForm(logger, forms))

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"encoding/json"
 	"log/slog"
 	"net/http"
@@ -150,5 +151,13 @@ func handleArchiveMe(logger *slog.Logger, users openentry.UserService) http.Hand
 func handleDeleteMe(logger *slog.Logger, users openentry.UserService) http.Handler {
 	return handle(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (bool, error) {
 		return true, users.DeleteUser(r.Context(), *principal(r))
+	})
+}
+
+// handlePushToken serves POST and DELETE /users/me/fcm-token/{token} (JS:
+// Users.addFCMToken, deleteFCMToken).
+func handlePushToken(logger *slog.Logger, status int, change func(context.Context, openentry.Principal, string) error) http.Handler {
+	return handle(logger, status, func(w http.ResponseWriter, r *http.Request) (bool, error) {
+		return true, change(r.Context(), *principal(r), r.PathValue("token"))
 	})
 }

@@ -353,3 +353,30 @@ func TestBruteForce(t *testing.T) {
 	}
 	checkError(t, a.do("POST", authPath, "", authBody("ghost@email.com", "guess")), 429, "")
 }
+
+func TestPushTokens(t *testing.T) {
+	srv := apptest.Start(t)
+	a := newAPI(t, srv)
+	tk := a.loginDemo()
+	path := "/api/content/users/me/fcm-token/"
+	checkError(t, a.do("POST", path+"tok-1", "", nil), 401, "")
+	isTrue(t, a.expect("POST", path+"tok-1", tk.Access, nil, 201))
+	isTrue(t, a.expect("POST", path+"tok-1", tk.Access, nil, 201)) // idempotent
+	isTrue(t, a.expect("POST", path+"tok-2", tk.Access, nil, 201))
+	if n := count(t, srv, "user_push_tokens"); n != 2 {
+		t.Errorf("push tokens: got %d rows, want 2", n)
+	}
+	isTrue(t, a.expect("DELETE", path+"tok-1", tk.Access, nil, 200))
+	isTrue(t, a.expect("DELETE", path+"tok-1", tk.Access, nil, 200))
+	if n := count(t, srv, "user_push_tokens WHERE token = 'tok-2'"); n != 1 || count(t, srv, "user_push_tokens") != 1 {
+		t.Error("delete removed the wrong token")
+	}
+	for i := range 49 {
+		a.expect("POST", fmt.Sprintf("%stok-%d", path, i+3), tk.Access, nil, 201)
+	}
+	checkError(t, a.do("POST", path+"one-too-many", tk.Access, nil), 400, "at most 50")
+	a.expect("DELETE", "/api/content/users/me/account", tk.Access, nil, 200)
+	if n := count(t, srv, "user_push_tokens"); n != 0 {
+		t.Errorf("push tokens after deleting the account: got %d, want 0", n)
+	}
+}

@@ -156,6 +156,7 @@ func (s *AuthService) DeleteUser(ctx context.Context, p openentry.Principal) err
 			[]any{tombstone, tombstone, false, tx.nowMS, tx.nowMS, p.UserID}},
 		{`DELETE FROM user_sessions WHERE user_id = ?`, []any{p.UserID}}, // device data is personal too
 		{`DELETE FROM user_codes WHERE user_id = ?`, []any{p.UserID}},
+		{`DELETE FROM user_push_tokens WHERE user_id = ?`, []any{p.UserID}},
 		{`UPDATE orders SET form_data = '{}', updated_ms = ? WHERE user_id = ?`, []any{tx.nowMS, p.UserID}},
 	}
 	for _, st := range steps {
@@ -164,4 +165,37 @@ func (s *AuthService) DeleteUser(ctx context.Context, p openentry.Principal) err
 		}
 	}
 	return tx.Commit()
+}
+
+// maxPushTokens bounds the tokens one user can register.
+const maxPushTokens = 50
+
+// AddPushToken registers a device's FCM token for p's user.
+func (s *AuthService) AddPushToken(ctx context.Context, p openentry.Principal, token string) error {
+	if token == "" || len(token) > 4096 {
+		return openentry.Invalid("token must have 1 to 4096 characters")
+	}
+	tx, err := s.db.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM user_push_tokens WHERE user_id = ? AND token <> ?`, p.UserID, token).Scan(&n); err != nil {
+		return err
+	}
+	if n >= maxPushTokens {
+		return openentry.Invalid(fmt.Sprintf("at most %d push tokens per user", maxPushTokens))
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO user_push_tokens (user_id, token, created_ms) VALUES (?, ?, ?)
+		ON CONFLICT (user_id, token) DO NOTHING`, p.UserID, token, tx.nowMS); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// DeletePushToken forgets a device's FCM token.
+func (s *AuthService) DeletePushToken(ctx context.Context, p openentry.Principal, token string) error {
+	_, err := s.db.db.ExecContext(ctx, `DELETE FROM user_push_tokens WHERE user_id = ? AND token = ?`, p.UserID, token)
+	return err
 }

@@ -16,3 +16,11 @@ CREATE TABLE user_codes (
     expires_ms BIGINT NOT NULL,
     PRIMARY KEY (user_id, event)
 );
+
+-- Firebase Cloud Messaging tokens a user's devices registered for pushes.
+CREATE TABLE user_push_tokens (
+    user_id    BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    token      TEXT NOT NULL,
+    created_ms BIGINT NOT NULL,
+    PRIMARY KEY (user_id, token)
+);
