@@ -21,6 +21,7 @@ type OrderStorage struct {
 	LocalizeInfos   Localized
 	Position        int64
 	PaymentAccounts []string // identifiers of accounts this storage accepts
+	PaidStatus      string   // the status a paid order moves to; "" keeps it
 }
 
 // OrderStatus is one status an order of a storage can be in.

@@ -21,13 +21,16 @@ const (
 
 // PaymentAccount is a way to pay: "cash" (type custom), Stripe, …
 type PaymentAccount struct {
-	ID            int64
-	Identifier    string
-	Type          string
-	IsVisible     bool
-	TestMode      bool
-	LocalizeInfos Localized
-	UpdatedAt     time.Time
+	ID             int64
+	Identifier     string
+	Type           string
+	IsVisible      bool
+	TestMode       bool
+	LocalizeInfos  Localized
+	SessionTimeout time.Duration // how long a session may wait; 0: no limit
+	SuccessURL     string        // where a hosted checkout returns after paying
+	CancelURL      string        // …and after giving up
+	UpdatedAt      time.Time
 }
 
 // PaymentSession is one attempt to pay an order.
@@ -43,6 +46,44 @@ type PaymentSession struct {
 	ClientSecret string
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
+}
+
+// Refund statuses.
+const (
+	RefundWaiting  = "waiting"  // requested by the user
+	RefundCanceled = "canceled" // withdrawn by the user
+	RefundApproved = "approved" // approved by the shop, sent to the provider
+	RefundRefunded = "refunded" // the money is back
+)
+
+// Refund is a user's request to get money back for some products of a paid order.
+type Refund struct {
+	ID            int64
+	OrderID       int64
+	UserID        int64
+	StorageID     int64
+	StorageMarker string
+	UserLogin     string
+	Status        string
+	Amount        Money
+	Note          string
+	Products      map[int64]int64 // product id → quantity
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+}
+
+// RefundService handles refund requests. Users see only their own orders'.
+type RefundService interface {
+	// Refunds lists the refund requests of one of userID's orders, newest first.
+	Refunds(ctx context.Context, userID, orderID int64) ([]Refund, error)
+	// RequestRefund asks for products (id → quantity; nil: everything not yet
+	// asked for) of a paid order back. ErrNotFound for an unpaid order.
+	RequestRefund(ctx context.Context, userID, orderID int64, products map[int64]int64, note string) error
+	// CancelRefund withdraws the order's waiting requests.
+	CancelRefund(ctx context.Context, userID, orderID int64) error
+	// ApproveRefund is the shop's: it pays the money back, through the
+	// provider for orders paid through one.
+	ApproveRefund(ctx context.Context, refundID int64) (*Refund, error)
 }
 
 // PaymentService opens and reads payment sessions. Sessions are visible only
@@ -62,4 +103,15 @@ type PaymentService interface {
 	SessionByOrder(ctx context.Context, userID, orderID int64) (*PaymentSession, error)
 	// Sessions returns a page of userID's sessions, newest first, and the total.
 	Sessions(ctx context.Context, userID int64, page Page) ([]PaymentSession, int64, error)
+
+	// HandleStripeWebhook verifies a Stripe event with the stripe accounts'
+	// signing secrets before reading it, and applies it once. It returns what
+	// the event did. ErrInvalid for a bad signature or a stale timestamp.
+	HandleStripeWebhook(ctx context.Context, payload []byte, signature string) (string, error)
+	// SettleSession is the shop's: it marks a waiting session of a custom
+	// account completed or canceled, by the same rules as provider events.
+	SettleSession(ctx context.Context, sessionID int64, status string) error
+	// ExpireSessions expires the sessions that waited past their account's
+	// timeout and returns how many.
+	ExpireSessions(ctx context.Context) (int64, error)
 }

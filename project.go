@@ -53,12 +53,18 @@ type ProjectAttribute struct {
 	Title               map[string]string `json:"title"`
 }
 
-// ProjectPaymentAccount configures a payment account.
+// ProjectPaymentAccount configures a payment account. A stripe account is
+// enabled once it has a secret key (here or from the environment).
 type ProjectPaymentAccount struct {
-	Identifier string            `json:"identifier"`
-	Type       string            `json:"type"`
-	TestMode   bool              `json:"testMode,omitempty"`
-	Title      map[string]string `json:"title"`
+	Identifier     string            `json:"identifier"`
+	Type           string            `json:"type"` // custom or stripe
+	TestMode       bool              `json:"testMode,omitempty"`
+	Title          map[string]string `json:"title"`
+	SessionTimeout int               `json:"sessionTimeout,omitempty"` // minutes; stripe: 30 to 1440, default 30
+	SuccessURL     string            `json:"successUrl,omitempty"`
+	CancelURL      string            `json:"cancelUrl,omitempty"`
+	SecretKey      string            `json:"secretKey,omitempty"`
+	WebhookSecret  string            `json:"webhookSecret,omitempty"`
 }
 
 // ProjectOrderStorage configures an order storage with its statuses.
@@ -68,6 +74,7 @@ type ProjectOrderStorage struct {
 	PaymentAccounts []string             `json:"paymentAccounts"`
 	Title           map[string]string    `json:"title"`
 	Statuses        []ProjectOrderStatus `json:"statuses"`
+	PaidStatus      string               `json:"paidStatus,omitempty"` // the status a paid order moves to
 }
 
 // ProjectOrderStatus configures one order status.
@@ -166,8 +173,17 @@ func (p *Project) Validate() error {
 		if !ValidMarker(a.Identifier) || accounts[a.Identifier] {
 			bad("payment account %q: identifier malformed or repeated", a.Identifier)
 		}
-		if a.Type != "custom" {
-			bad("payment account %q: type %q is not supported (custom)", a.Identifier, a.Type)
+		switch a.Type {
+		case AccountCustom:
+		case AccountStripe:
+			if a.SessionTimeout != 0 && (a.SessionTimeout < 30 || a.SessionTimeout > 1440) {
+				bad("payment account %q: sessionTimeout must be 30 to 1440 minutes for stripe", a.Identifier)
+			}
+		default:
+			bad("payment account %q: type %q is not supported (custom, stripe)", a.Identifier, a.Type)
+		}
+		if a.SessionTimeout < 0 {
+			bad("payment account %q: sessionTimeout must not be negative", a.Identifier)
 		}
 		accounts[a.Identifier] = true
 	}
@@ -190,6 +206,9 @@ func (p *Project) Validate() error {
 		}
 		if defaults != 1 {
 			bad("order storage %q: needs exactly one default status, has %d", s.Identifier, defaults)
+		}
+		if s.PaidStatus != "" && !statuses[s.PaidStatus] {
+			bad("order storage %q: paidStatus %q is not one of its statuses", s.Identifier, s.PaidStatus)
 		}
 	}
 	ids := map[int64]bool{}

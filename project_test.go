@@ -65,7 +65,11 @@ func TestParseProjectDemo(t *testing.T) {
 		t.Errorf("reg's first attribute: got %+v, want %+v", got, wantLogin)
 	}
 
-	wantAccounts := []openentry.ProjectPaymentAccount{{Identifier: "cash", Type: "custom", Title: map[string]string{"en_US": "Cash"}}}
+	wantAccounts := []openentry.ProjectPaymentAccount{
+		{Identifier: "cash", Type: "custom", Title: map[string]string{"en_US": "Cash"}},
+		{Identifier: "stripe", Type: "stripe", TestMode: true, Title: map[string]string{"en_US": "Card (Stripe)"}, SessionTimeout: 30,
+			SuccessURL: "http://127.0.0.1:8080/demo/?paid=1", CancelURL: "http://127.0.0.1:8080/demo/?canceled=1"},
+	}
 	if !reflect.DeepEqual(p.PaymentAccounts, wantAccounts) {
 		t.Errorf("PaymentAccounts: got %+v, want %+v", p.PaymentAccounts, wantAccounts)
 	}
@@ -74,8 +78,9 @@ func TestParseProjectDemo(t *testing.T) {
 		t.Fatalf("OrderStorages: got %d, want 1", len(p.OrderStorages))
 	}
 	s := p.OrderStorages[0]
-	if s.Identifier != "orders" || s.FormIdentifier != "order" || !reflect.DeepEqual(s.PaymentAccounts, []string{"cash"}) {
-		t.Errorf("storage: got %q form %q accounts %q, want \"orders\" form \"order\" accounts [\"cash\"]", s.Identifier, s.FormIdentifier, s.PaymentAccounts)
+	if s.Identifier != "orders" || s.FormIdentifier != "order" || !reflect.DeepEqual(s.PaymentAccounts, []string{"cash", "stripe"}) || s.PaidStatus != "completed" {
+		t.Errorf("storage: got %q form %q accounts %q paid %q, want \"orders\" form \"order\" accounts [\"cash\" \"stripe\"] paid \"completed\"",
+			s.Identifier, s.FormIdentifier, s.PaymentAccounts, s.PaidStatus)
 	}
 	wantStatuses := []openentry.ProjectOrderStatus{
 		{Identifier: "inProgress", IsDefault: true, Title: map[string]string{"en_US": "In progress"}},
@@ -211,8 +216,20 @@ func TestProjectValidate(t *testing.T) {
 		},
 		{
 			name:   "unsupported payment account type",
-			change: func(p *openentry.Project) { p.PaymentAccounts[0].Type = "stripe" },
-			want:   `payment account "cash": type "stripe" is not supported (custom)`,
+			change: func(p *openentry.Project) { p.PaymentAccounts[0].Type = "paypal" },
+			want:   `payment account "cash": type "paypal" is not supported (custom, stripe)`,
+		},
+		{
+			name: "stripe session timeout out of range",
+			change: func(p *openentry.Project) {
+				p.PaymentAccounts[0].Type, p.PaymentAccounts[0].SessionTimeout = "stripe", 10
+			},
+			want: `payment account "cash": sessionTimeout must be 30 to 1440 minutes for stripe`,
+		},
+		{
+			name:   "paid status not a status",
+			change: func(p *openentry.Project) { p.OrderStorages[0].PaidStatus = "paid" },
+			want:   `order storage "orders": paidStatus "paid" is not one of its statuses`,
 		},
 		{
 			name:   "duplicate order storage",
@@ -232,7 +249,8 @@ func TestProjectValidate(t *testing.T) {
 		{
 			name:   "no statuses",
 			change: func(p *openentry.Project) { p.OrderStorages[0].Statuses = nil },
-			want:   `order storage "orders": needs exactly one default status, has 0`,
+			want: `order storage "orders": needs exactly one default status, has 0` + "\n" +
+				`order storage "orders": paidStatus "completed" is not one of its statuses`,
 		},
 		{
 			name: "repeated status",
@@ -295,10 +313,10 @@ func TestProjectValidate(t *testing.T) {
 			name: "several errors",
 			change: func(p *openentry.Project) {
 				p.Products[0].ID = 0
-				p.PaymentAccounts[0].Type = "stripe"
+				p.PaymentAccounts[0].Type = "paypal"
 				p.Users[0].Password = ""
 			},
-			want: `payment account "cash": type "stripe" is not supported (custom)` + "\n" +
+			want: `payment account "cash": type "paypal" is not supported (custom, stripe)` + "\n" +
 				`product 0: id must be positive and unique` + "\n" +
 				`user "your-user@email.com": needs a login and a password of at least 6 characters`,
 		},

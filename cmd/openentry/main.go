@@ -3,6 +3,8 @@
 //
 //	openentry serve [--addr 127.0.0.1:8080] [--db sqlite:openentry.db] [--project FILE] [--demo]
 //	openentry demo
+//	openentry payments complete|cancel --session N
+//	openentry refunds approve --refund N
 package main
 
 import (
@@ -31,6 +33,8 @@ func main() {
 const usage = `usage:
   openentry serve [flags]   serve the OneEntry API (see openentry serve -h)
   openentry demo            run the seed scenario against a throw-away demo server
+  openentry payments complete|cancel --session N   settle a cash (custom) payment session
+  openentry refunds approve --refund N             pay a refund request back
 `
 
 // run is the whole program, with its environment injected so tests can call it.
@@ -44,6 +48,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runServe(ctx, args[2:], getenv, stdout, stderr)
 	case "demo":
 		return runDemo(ctx, args[2:], stdout, stderr)
+	case "payments":
+		return runPayments(ctx, args[2:], getenv, stdout, stderr)
+	case "refunds":
+		return runRefunds(ctx, args[2:], getenv, stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return nil

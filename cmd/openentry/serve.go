@@ -60,6 +60,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		}
 		fmt.Fprintf(stdout, "OPENENTRY_APP_TOKEN was not set; generated one for this run:\n%s\n", token)
 	}
+	if token == "" {
+		return errors.New("no app token: set OPENENTRY_APP_TOKEN")
+	}
 	secret := []byte(getenv("OPENENTRY_TOKEN_SECRET"))
 	if len(secret) == 0 {
 		logger.Warn("OPENENTRY_TOKEN_SECRET is not set: access tokens will not survive a restart")
@@ -68,7 +71,9 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	a, err := app.Open(ctx, app.Config{DB: *db, AppToken: token, TokenSecret: secret, Projects: projects, Mailer: mailer}, logger)
+	a, err := app.Open(ctx, app.Config{
+		DB: *db, AppToken: token, TokenSecret: secret, Projects: projects, Mailer: mailer, Stripe: stripeConfig(getenv),
+	}, logger)
 	if err != nil {
 		return err
 	}
@@ -127,6 +132,14 @@ func newMailer(getenv func(string) string, demo bool, logger *slog.Logger) (open
 	}
 	logger.Warn("OPENENTRY_SMTP_URL is not set: one-time codes (activation, password reset) cannot be sent")
 	return nil, nil
+}
+
+func stripeConfig(getenv func(string) string) app.StripeConfig {
+	return app.StripeConfig{
+		SecretKey:     getenv("OPENENTRY_STRIPE_SECRET_KEY"),
+		WebhookSecret: getenv("OPENENTRY_STRIPE_WEBHOOK_SECRET"),
+		APIURL:        getenv("OPENENTRY_STRIPE_API_URL"),
+	}
 }
 
 func envOr(getenv func(string) string, key, fallback string) string {

@@ -21,6 +21,7 @@ import (
 	"github.com/openentry/openentry/internal/httpapi"
 	"github.com/openentry/openentry/internal/ratelimit"
 	"github.com/openentry/openentry/internal/sqlstore"
+	"github.com/openentry/openentry/internal/stripepay"
 )
 
 // Config is everything a running server needs.
@@ -34,6 +35,17 @@ type Config struct {
 	Random      io.Reader            // randomness; crypto/rand if nil
 	Mailer      openentry.Mailer     // delivers codes; without one, sending a code is a 502
 	LoginLimits LoginLimits          // zero: DefaultLoginLimits
+	Stripe      StripeConfig
+	// SweepEvery is how often sessions past their timeout are expired; zero: 30 s.
+	SweepEvery time.Duration
+}
+
+// StripeConfig fills in stripe accounts whose project entry has no keys,
+// and points the Stripe client elsewhere (stripe-mock) when APIURL is set.
+type StripeConfig struct {
+	SecretKey     string // OPENENTRY_STRIPE_SECRET_KEY
+	WebhookSecret string // OPENENTRY_STRIPE_WEBHOOK_SECRET
+	APIURL        string // OPENENTRY_STRIPE_API_URL
 }
 
 // LoginLimits bounds failed logins within Window.
@@ -56,16 +68,17 @@ func (noMailer) Send(context.Context, openentry.Message) error {
 
 // App is an opened server: database, services and handler.
 type App struct {
-	Handler http.Handler
-	db      *sqlstore.DB
+	Handler  http.Handler
+	db       *sqlstore.DB
+	payments *sqlstore.PaymentService
+	refunds  *sqlstore.RefundService
+	stop     context.CancelFunc
+	swept    chan struct{}
 }
 
 // Open opens the database, runs migrations, applies the project and builds
 // the handler.
 func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
-	if cfg.AppToken == "" {
-		return nil, errors.New("no app token: set OPENENTRY_APP_TOKEN")
-	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -92,6 +105,7 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 	}
 	hasher := credential.NewHasher(cfg.Hashing, max(1, runtime.GOMAXPROCS(0)/2))
 	for _, p := range cfg.Projects {
+		withStripeKeys(p, cfg.Stripe)
 		if err := db.ApplyProject(ctx, p, hasher); err != nil {
 			db.Close()
 			return nil, fmt.Errorf("apply project: %w", err)
@@ -116,13 +130,78 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 		Random:  cfg.Random,
 	})
 	catalog := sqlstore.NewCatalogService(db)
-	handler := httpapi.NewHandler(logger, httpapi.Config{AppToken: cfg.AppToken, Ready: db.Ping},
-		auth, auth, catalog, catalog, sqlstore.NewOrderService(db), sqlstore.NewPaymentService(db))
-	return &App{Handler: handler, db: db}, nil
+	gateway := stripepay.New(cfg.Stripe.APIURL, logger)
+	a := &App{db: db, payments: sqlstore.NewPaymentService(db, gateway), refunds: sqlstore.NewRefundService(db, gateway)}
+	a.Handler = httpapi.NewHandler(logger, httpapi.Config{AppToken: cfg.AppToken, Ready: db.Ping},
+		auth, auth, catalog, catalog, sqlstore.NewOrderService(db), a.payments, a.refunds)
+	if cfg.SweepEvery == 0 {
+		cfg.SweepEvery = 30 * time.Second
+	}
+	sweepCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	a.stop, a.swept = stop, make(chan struct{})
+	go a.sweep(sweepCtx, cfg.SweepEvery, logger)
+	return a, nil
 }
 
-// Close closes the database. Call it after the HTTP server has shut down.
-func (a *App) Close() error { return a.db.Close() }
+// sweep expires sessions past their timeout until ctx ends. Every instance
+// may run it: the update is idempotent.
+func (a *App) sweep(ctx context.Context, every time.Duration, logger *slog.Logger) {
+	defer close(a.swept)
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		n, err := a.payments.ExpireSessions(ctx)
+		if err != nil && ctx.Err() == nil {
+			logger.Error("expire payment sessions", "err", err)
+		} else if n > 0 {
+			logger.Info("expired payment sessions", "count", n)
+		}
+	}
+}
+
+// ExpireSessions runs one sweep now.
+func (a *App) ExpireSessions(ctx context.Context) (int64, error) {
+	return a.payments.ExpireSessions(ctx)
+}
+
+// SettleSession marks a waiting cash (custom) session completed or canceled.
+func (a *App) SettleSession(ctx context.Context, id int64, status string) error {
+	return a.payments.SettleSession(ctx, id, status)
+}
+
+// ApproveRefund pays a waiting refund request back.
+func (a *App) ApproveRefund(ctx context.Context, id int64) (*openentry.Refund, error) {
+	return a.refunds.ApproveRefund(ctx, id)
+}
+
+// Close stops the sweeper and closes the database. Call it after the HTTP
+// server has shut down.
+func (a *App) Close() error {
+	a.stop()
+	<-a.swept
+	return a.db.Close()
+}
+
+// withStripeKeys gives stripe accounts without keys the ones from the environment.
+func withStripeKeys(p *openentry.Project, c StripeConfig) {
+	for i := range p.PaymentAccounts {
+		a := &p.PaymentAccounts[i]
+		if a.Type != openentry.AccountStripe {
+			continue
+		}
+		if a.SecretKey == "" {
+			a.SecretKey = c.SecretKey
+		}
+		if a.WebhookSecret == "" {
+			a.WebhookSecret = c.WebhookSecret
+		}
+	}
+}
 
 // sqlitePath reads a --db value: "sqlite:PATH" or a bare path.
 func sqlitePath(dsn string) (string, error) {

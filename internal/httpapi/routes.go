@@ -19,7 +19,7 @@ type Config struct {
 // (oneentry@1.0.149); the table below is the list of implemented routes.
 func NewHandler(logger *slog.Logger, cfg Config, auth openentry.AuthService, users openentry.UserService,
 	forms openentry.FormService, products openentry.ProductService, orders openentry.OrderService,
-	payments openentry.PaymentService,
+	payments openentry.PaymentService, refunds openentry.RefundService,
 ) http.Handler {
 	mux := http.NewServeMux()
 	content := func(pattern string, h http.Handler) {
@@ -73,6 +73,11 @@ func NewHandler(logger *slog.Logger, cfg Config, auth openentry.AuthService, use
 	content("POST "+pay+"/sessions", user(handleCreateSession(logger, payments)))
 	content("GET "+pay+"/accounts", user(handleGetAccounts(logger, payments)))
 	content("GET "+pay+"/accounts/{id}", user(handleGetAccount(logger, payments)))
+	mux.Handle("POST "+pay+"/webhook/stripe", handleStripeWebhook(logger, payments))
+
+	content("GET /api/content/orders/{id}/refund", user(handleGetRefunds(logger, refunds)))
+	content("POST /api/content/orders/{id}/refund", user(handleCreateRefund(logger, refunds)))
+	content("DELETE /api/content/orders/{id}/refund", user(handleCancelRefund(logger, refunds)))
 
 	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeErrorStatus(w, http.StatusNotFound, "Cannot "+r.Method+" "+r.URL.Path) // NestJS's wording

@@ -327,11 +327,22 @@ type wireAccount struct {
 	UpdatedDate   openentry.Time  `json:"updatedDate"`
 }
 
+// toWireAccount shows an account's public settings; keys and signing
+// secrets never leave the server.
 func toWireAccount(a *openentry.PaymentAccount, lang string) wireAccount {
+	settings := map[string]any{"status": "connected"}
+	if a.SessionTimeout > 0 {
+		settings["sessionTimeout"] = int64(a.SessionTimeout.Minutes())
+	}
+	if a.SuccessURL != "" {
+		settings["successUrl"] = a.SuccessURL
+	}
+	if a.CancelURL != "" {
+		settings["cancelUrl"] = a.CancelURL
+	}
 	return wireAccount{
 		ID: a.ID, Identifier: a.Identifier, Type: a.Type, IsVisible: a.IsVisible, IsUsed: true, TestMode: a.TestMode,
-		LocalizeInfos: a.LocalizeInfos.Resolve(lang), Settings: map[string]any{"status": "connected"},
-		UpdatedDate: openentry.Time(a.UpdatedAt),
+		LocalizeInfos: a.LocalizeInfos.Resolve(lang), Settings: settings, UpdatedDate: openentry.Time(a.UpdatedAt),
 	}
 }
 

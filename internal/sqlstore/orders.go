@@ -18,12 +18,12 @@ var _ openentry.OrderService = (*OrderService)(nil)
 // NewOrderService returns an OrderService over db.
 func NewOrderService(db *DB) *OrderService { return &OrderService{db: db} }
 
-const storageColumns = `id, identifier, form_identifier, localize_infos, position`
+const storageColumns = `id, identifier, form_identifier, localize_infos, position, paid_status`
 
 func scanStorage(row interface{ Scan(...any) error }) (*openentry.OrderStorage, error) {
 	var s openentry.OrderStorage
 	var infos string
-	if err := row.Scan(&s.ID, &s.Identifier, &s.FormIdentifier, &infos, &s.Position); err != nil {
+	if err := row.Scan(&s.ID, &s.Identifier, &s.FormIdentifier, &infos, &s.Position, &s.PaidStatus); err != nil {
 		return nil, err
 	}
 	return &s, fromJSON(infos, &s.LocalizeInfos)
@@ -41,8 +41,9 @@ func findStorage(ctx context.Context, q queryer, marker string) (*openentry.Orde
 }
 
 func storageAccounts(ctx context.Context, q queryer, storageID int64) ([]string, error) {
+	// Only enabled accounts: a stripe account without a key is not offered.
 	rows, err := q.QueryContext(ctx, `SELECT a.identifier FROM order_storage_accounts sa JOIN payment_accounts a ON a.id = sa.account_id
-		WHERE sa.storage_id = ? ORDER BY sa.position`, storageID)
+		WHERE sa.storage_id = ? AND a.is_visible = ? ORDER BY sa.position`, storageID, true)
 	if err != nil {
 		return nil, err
 	}
@@ -221,7 +222,7 @@ func (s *OrderService) CreateOrder(ctx context.Context, userID int64, in openent
 const orderSelect = `SELECT o.id, o.storage_id, s.identifier, o.user_id, o.form_identifier, o.form_data,
 	o.payment_account_id, a.identifier, a.localize_infos, o.status_identifier, COALESCE(st.localize_infos, '{}'),
 	o.currency, o.total_minor, o.is_completed, o.created_ms, o.updated_ms,
-	(SELECT ps.payment_url FROM payment_sessions ps WHERE ps.order_id = o.id ORDER BY ps.id DESC LIMIT 1)
+	(SELECT ps.payment_url FROM payment_sessions ps WHERE ps.order_id = o.id AND ps.status <> 'creating' ORDER BY ps.id DESC LIMIT 1)
 	FROM orders o
 	JOIN order_storages s ON s.id = o.storage_id
 	JOIN payment_accounts a ON a.id = o.payment_account_id

@@ -50,13 +50,24 @@ func (d *DB) ApplyProject(ctx context.Context, p *openentry.Project, hasher open
 		}
 	}
 	for i, a := range p.PaymentAccounts {
+		timeout := a.SessionTimeout
+		if a.Type == openentry.AccountStripe && timeout == 0 {
+			timeout = 30 // Stripe Checkout's shortest expiry
+		}
+		// A stripe account without a key cannot take payments: it stays hidden.
+		visible := a.Type != openentry.AccountStripe || a.SecretKey != ""
+		settings := map[string]string{"successUrl": a.SuccessURL, "cancelUrl": a.CancelURL}
 		_, err := tx.ExecContext(ctx, `
-			INSERT INTO payment_accounts (identifier, type, is_visible, test_mode, localize_infos, position, updated_ms)
-			VALUES (?, ?, ?, ?, ?, ?, ?)
+			INSERT INTO payment_accounts (identifier, type, is_visible, test_mode, localize_infos, position, updated_ms,
+				settings, secret_key, webhook_secret, session_timeout_min)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (identifier) DO UPDATE SET type = excluded.type, is_visible = excluded.is_visible,
 				test_mode = excluded.test_mode, localize_infos = excluded.localize_infos,
-				position = excluded.position, updated_ms = excluded.updated_ms`,
-			a.Identifier, a.Type, true, a.TestMode, mustJSON(openentry.Titles(a.Title)), i+1, tx.nowMS)
+				position = excluded.position, updated_ms = excluded.updated_ms, settings = excluded.settings,
+				secret_key = excluded.secret_key, webhook_secret = excluded.webhook_secret,
+				session_timeout_min = excluded.session_timeout_min`,
+			a.Identifier, a.Type, visible, a.TestMode, mustJSON(openentry.Titles(a.Title)), i+1, tx.nowMS,
+			mustJSON(settings), a.SecretKey, a.WebhookSecret, timeout)
 		if err != nil {
 			return fmt.Errorf("payment account %q: %w", a.Identifier, err)
 		}
@@ -218,11 +229,11 @@ func upsertAuthProvider(ctx context.Context, tx *tx, ap openentry.ProjectAuthPro
 func upsertOrderStorage(ctx context.Context, tx *tx, s openentry.ProjectOrderStorage, position int64) error {
 	var storageID int64
 	err := tx.QueryRowContext(ctx, `
-		INSERT INTO order_storages (identifier, form_identifier, localize_infos, position) VALUES (?, ?, ?, ?)
+		INSERT INTO order_storages (identifier, form_identifier, localize_infos, position, paid_status) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (identifier) DO UPDATE SET form_identifier = excluded.form_identifier,
-			localize_infos = excluded.localize_infos, position = excluded.position
+			localize_infos = excluded.localize_infos, position = excluded.position, paid_status = excluded.paid_status
 		RETURNING id`,
-		s.Identifier, s.FormIdentifier, mustJSON(openentry.Titles(s.Title)), position).Scan(&storageID)
+		s.Identifier, s.FormIdentifier, mustJSON(openentry.Titles(s.Title)), position, s.PaidStatus).Scan(&storageID)
 	if err != nil {
 		return err
 	}
