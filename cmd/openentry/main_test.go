@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -251,5 +252,67 @@ func TestServeWithoutSMTPCannotSendCodes(t *testing.T) {
 	base, _ := startServe(t, map[string]string{"OPENENTRY_APP_TOKEN": "tok"}, "--project", project)
 	if got := post(t, base+"/api/content/users-auth-providers/marker/email_confirm/users/sign-up", "tok", confirmSignUp); got != 502 {
 		t.Errorf("sign-up needing a code without a mail server: got %d, want 502", got)
+	}
+}
+
+// call sends a JSON request and decodes a JSON object answer.
+func call(t *testing.T, method, url, token, bearer, body string) (int, map[string]any) {
+	t.Helper()
+	req, _ := http.NewRequest(method, url, strings.NewReader(body))
+	req.Header.Set("x-app-token", token)
+	req.Header.Set("Content-Type", "application/json")
+	if bearer != "" {
+		req.Header.Set("Authorization", "Bearer "+bearer)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var m map[string]any
+	_ = json.NewDecoder(resp.Body).Decode(&m)
+	return resp.StatusCode, m
+}
+
+func TestOperatorCommands(t *testing.T) {
+	db := "sqlite:" + filepath.Join(t.TempDir(), "shop.db")
+	env := map[string]string{"OPENENTRY_APP_TOKEN": "tok", "OPENENTRY_DB": db}
+	getenv := func(k string) string { return env[k] }
+	base, _ := startServe(t, env, "--demo", "--db", db)
+	api := base + "/api/content"
+	_, tokens := call(t, "POST", api+"/users-auth-providers/marker/email/users/auth", "tok", "",
+		`{"authData":[{"marker":"email_reg","value":"your-user@email.com"},{"marker":"password_reg","value":"123456"}]}`)
+	access := fmt.Sprint(tokens["accessToken"])
+	_, order := call(t, "POST", api+"/orders-storage/marker/orders/orders", "tok", access,
+		`{"formIdentifier":"order","paymentAccountIdentifier":"cash","formData":[{"marker":"name","type":"string","value":"A"}],"products":[{"productId":14,"quantity":1}]}`)
+	orderID := int64(order["id"].(float64))
+	_, session := call(t, "POST", api+"/payments/sessions", "tok", access, fmt.Sprintf(`{"orderId":%d,"type":"session"}`, orderID))
+	sessionID := fmt.Sprint(session["id"])
+
+	var out syncBuffer
+	if err := run(context.Background(), []string{"openentry", "payments", "complete", "--session", sessionID}, getenv, &out, &syncBuffer{}); err != nil {
+		t.Fatalf("payments complete: %v", err)
+	}
+	if _, s := call(t, "GET", api+"/payments/sessions/"+sessionID, "tok", access, ""); s["status"] != "completed" {
+		t.Errorf("session after `payments complete`: got %v, want completed (output %q)", s["status"], out.String())
+	}
+	if err := run(context.Background(), []string{"openentry", "payments", "cancel", "--session", sessionID}, getenv, &out, &syncBuffer{}); err == nil {
+		t.Error("canceling a completed session: got no error")
+	}
+
+	if status, _ := call(t, "POST", fmt.Sprintf("%s/orders/%d/refund", api, orderID), "tok", access, `{}`); status != 201 {
+		t.Fatalf("refund request: got %d", status)
+	}
+	out = syncBuffer{}
+	if err := run(context.Background(), []string{"openentry", "refunds", "approve", "--refund", "1"}, getenv, &out, &syncBuffer{}); err != nil {
+		t.Fatalf("refunds approve: %v", err)
+	}
+	if !strings.Contains(out.String(), "340.00 USD") || !strings.Contains(out.String(), "refunded") {
+		t.Errorf("refunds approve output: %q", out.String())
+	}
+	for _, args := range [][]string{{"payments"}, {"payments", "complete"}, {"refunds", "approve"}, {"refunds", "deny", "--refund", "1"}} {
+		if err := run(context.Background(), append([]string{"openentry"}, args...), getenv, &syncBuffer{}, &syncBuffer{}); err == nil {
+			t.Errorf("openentry %v: got no error", args)
+		}
 	}
 }

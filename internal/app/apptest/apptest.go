@@ -38,6 +38,9 @@ func WithProject(p *openentry.Project) Option {
 // WithMailer sets how the server sends codes (e.g. SMTP to a mailtest server).
 func WithMailer(m openentry.Mailer) Option { return func(c *app.Config) { c.Mailer = m } }
 
+// WithStripe points stripe accounts at a Stripe API (stripe-mock) with keys.
+func WithStripe(c app.StripeConfig) Option { return func(cfg *app.Config) { cfg.Stripe = c } }
+
 // WithClock sets the server's clock.
 func WithClock(now func() time.Time) Option { return func(c *app.Config) { c.Now = now } }
 
@@ -55,6 +58,7 @@ func Start(t testing.TB, opts ...Option) *Server {
 		TokenSecret: []byte("test-token-secret"),
 		Projects:    []*openentry.Project{p},
 		Hashing:     credential.TestParams,
+		SweepEvery:  time.Hour, // tests sweep by calling App.ExpireSessions
 	}
 	for _, o := range opts {
 		o(&cfg)
