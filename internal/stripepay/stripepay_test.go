@@ -1,0 +1,634 @@
+package stripepay
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/openentry/openentry"
+	"github.com/openentry/openentry/internal/stripepay/stripemock"
+	"github.com/stripe/stripe-go/v82"
+	"github.com/stripe/stripe-go/v82/webhook"
+)
+
+const testKey = "sk_test_123"
+
+// request is what a recording proxy saw of one call to Stripe.
+type request struct {
+	Method, Path   string
+	Form           url.Values
+	IdempotencyKey string
+	Authorization  string
+}
+
+// recorder is an httptest server in front of stripe-mock that records each
+// request's form body and headers before passing it on.
+type recorder struct {
+	URL string
+	mu  sync.Mutex
+	got []request
+}
+
+func newRecorder(t *testing.T, target string) *recorder {
+	t.Helper()
+	u, err := url.Parse(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := &recorder{}
+	proxy := httputil.NewSingleHostReverseProxy(u)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		form, err := url.ParseQuery(string(body))
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		rec.mu.Lock()
+		rec.got = append(rec.got, request{
+			Method: r.Method, Path: r.URL.Path, Form: form,
+			IdempotencyKey: r.Header.Get("Idempotency-Key"),
+			Authorization:  r.Header.Get("Authorization"),
+		})
+		rec.mu.Unlock()
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		proxy.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	rec.URL = srv.URL
+	return rec
+}
+
+// only returns the one request the proxy saw.
+func (rec *recorder) only(t *testing.T) request {
+	t.Helper()
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	if len(rec.got) != 1 {
+		t.Fatalf("got %d requests to Stripe, want 1: %+v", len(rec.got), rec.got)
+	}
+	return rec.got[0]
+}
+
+// checkForm compares the given form fields; other fields may be present.
+func checkForm(t *testing.T, got url.Values, want map[string]string) {
+	t.Helper()
+	for k, v := range want {
+		if g := got.Get(k); g != v {
+			t.Errorf("form %s: got %q, want %q", k, g, v)
+		}
+	}
+}
+
+func checkoutRequest(now time.Time) openentry.CheckoutRequest {
+	return openentry.CheckoutRequest{
+		Stripe: openentry.StripeSettings{
+			SecretKey:  testKey,
+			SuccessURL: "https://shop.example/paid",
+			CancelURL:  "https://shop.example/cart",
+		},
+		SessionID: 42,
+		OrderID:   7,
+		Lines: []openentry.CheckoutLine{
+			{Name: "Concert ticket", UnitPrice: openentry.Money{Minor: 2500, Currency: "EUR"}, Quantity: 2},
+			{Name: "Programme", UnitPrice: openentry.Money{Minor: 450, Currency: "EUR"}, Quantity: 1},
+		},
+		Total:     openentry.Money{Minor: 5450, Currency: "EUR"},
+		ExpiresAt: now.Add(2 * time.Hour),
+	}
+}
+
+func TestCreateCheckout(t *testing.T) {
+	mock := stripemock.Start(t)
+	rec := newRecorder(t, mock.URL())
+	g := New(rec.URL, nil)
+	now := time.Now().Truncate(time.Second)
+	g.now = func() time.Time { return now }
+	in := checkoutRequest(now)
+
+	got, err := g.CreateCheckout(context.Background(), in)
+	if err != nil {
+		t.Fatalf("CreateCheckout: %v", err)
+	}
+	if !strings.HasPrefix(got.Ref, "cs_") {
+		t.Errorf("Ref: got %q, want cs_…", got.Ref)
+	}
+	if u, err := url.Parse(got.PaymentURL); err != nil || u.Scheme != "https" {
+		t.Errorf("PaymentURL: got %q, want an https URL", got.PaymentURL)
+	}
+	if got.ClientSecret != "" {
+		t.Errorf("ClientSecret: got %q, want none", got.ClientSecret)
+	}
+
+	req := rec.only(t)
+	if req.Method != http.MethodPost || req.Path != "/v1/checkout/sessions" {
+		t.Errorf("request: got %s %s, want POST /v1/checkout/sessions", req.Method, req.Path)
+	}
+	if req.IdempotencyKey != "oe-payment-session-42" {
+		t.Errorf("Idempotency-Key: got %q, want %q", req.IdempotencyKey, "oe-payment-session-42")
+	}
+	if req.Authorization != "Bearer "+testKey {
+		t.Errorf("Authorization: got %q, want the account's key", req.Authorization)
+	}
+	checkForm(t, req.Form, map[string]string{
+		"mode":                         "payment",
+		"client_reference_id":          "42",
+		"success_url":                  "https://shop.example/paid",
+		"cancel_url":                   "https://shop.example/cart",
+		"expires_at":                   strconv.FormatInt(now.Add(2*time.Hour).Unix(), 10),
+		"metadata[order_id]":           "7",
+		"metadata[payment_session_id]": "42",
+		"payment_intent_data[metadata][order_id]":           "7",
+		"payment_intent_data[metadata][payment_session_id]": "42",
+		"line_items[0][price_data][currency]":               "eur",
+		"line_items[0][price_data][unit_amount]":            "2500",
+		"line_items[0][price_data][product_data][name]":     "Concert ticket",
+		"line_items[0][quantity]":                           "2",
+		"line_items[1][price_data][currency]":               "eur",
+		"line_items[1][price_data][unit_amount]":            "450",
+		"line_items[1][price_data][product_data][name]":     "Programme",
+		"line_items[1][quantity]":                           "1",
+	})
+	if _, ok := req.Form["line_items[2][quantity]"]; ok {
+		t.Errorf("form: got a third line item, want two")
+	}
+}
+
+func TestCreateCheckoutDefaults(t *testing.T) {
+	mock := stripemock.Start(t)
+	rec := newRecorder(t, mock.URL())
+	g := New(rec.URL, nil)
+	in := checkoutRequest(time.Now())
+	in.Stripe.SuccessURL, in.Stripe.CancelURL = "", ""
+	in.Lines = nil
+	in.ExpiresAt = time.Time{}
+
+	if _, err := g.CreateCheckout(context.Background(), in); err != nil {
+		t.Fatalf("CreateCheckout: %v", err)
+	}
+	req := rec.only(t)
+	checkForm(t, req.Form, map[string]string{
+		"success_url":                                   DefaultSuccessURL,
+		"line_items[0][price_data][currency]":           "eur",
+		"line_items[0][price_data][unit_amount]":        "5450",
+		"line_items[0][price_data][product_data][name]": "Order 7",
+		"line_items[0][quantity]":                       "1",
+	})
+	for _, k := range []string{"cancel_url", "expires_at", "line_items[1][quantity]"} {
+		if _, ok := req.Form[k]; ok {
+			t.Errorf("form: got %s=%q, want none", k, req.Form.Get(k))
+		}
+	}
+}
+
+func TestCheckoutExpiry(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2025, 5, 1, 12, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name      string
+		now, want time.Time
+		out       time.Time
+	}{
+		{"in range", now, now.Add(2 * time.Hour), now.Add(2 * time.Hour)},
+		{"just above the minimum", now, now.Add(32 * time.Minute), now.Add(32 * time.Minute)},
+		{"too soon rounds up", now, now.Add(10 * time.Minute), now.Add(35 * time.Minute)},
+		{"in the past", now, now.Add(-time.Hour), now.Add(35 * time.Minute)},
+		{"too soon, odd now", now.Add(7 * time.Second), now, now.Add(35 * time.Minute)},
+		{"too late rounds down", now, now.Add(48 * time.Hour), now.Add(23*time.Hour + 55*time.Minute)},
+		{"too late, odd now", now.Add(3 * time.Minute), now.Add(48 * time.Hour), now.Add(24 * time.Hour)},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			got := checkoutExpiry(tc.now, tc.want)
+			if !got.Equal(tc.out) {
+				t.Errorf("got %s, want %s", got, tc.out)
+			}
+			if d := got.Sub(tc.now); d < 30*time.Minute || d > 24*time.Hour {
+				t.Errorf("got %s from now, outside Stripe's 30 min … 24 h", d)
+			}
+		})
+	}
+}
+
+func TestCreateIntent(t *testing.T) {
+	mock := stripemock.Start(t)
+	rec := newRecorder(t, mock.URL())
+	g := New(rec.URL, nil)
+
+	got, err := g.CreateIntent(context.Background(), checkoutRequest(time.Now()))
+	if err != nil {
+		t.Fatalf("CreateIntent: %v", err)
+	}
+	if !strings.HasPrefix(got.Ref, "pi_") {
+		t.Errorf("Ref: got %q, want pi_…", got.Ref)
+	}
+	if !strings.Contains(got.ClientSecret, "_secret_") {
+		t.Errorf("ClientSecret: got %q, want pi_…_secret_…", got.ClientSecret)
+	}
+	if got.PaymentURL != "" {
+		t.Errorf("PaymentURL: got %q, want none", got.PaymentURL)
+	}
+	req := rec.only(t)
+	if req.Method != http.MethodPost || req.Path != "/v1/payment_intents" {
+		t.Errorf("request: got %s %s, want POST /v1/payment_intents", req.Method, req.Path)
+	}
+	if req.IdempotencyKey != "oe-payment-intent-42" {
+		t.Errorf("Idempotency-Key: got %q, want %q", req.IdempotencyKey, "oe-payment-intent-42")
+	}
+	checkForm(t, req.Form, map[string]string{
+		"amount":                             "5450",
+		"currency":                           "eur",
+		"automatic_payment_methods[enabled]": "true",
+		"metadata[order_id]":                 "7",
+		"metadata[payment_session_id]":       "42",
+	})
+}
+
+func TestRefund(t *testing.T) {
+	mock := stripemock.Start(t)
+	tests := []struct {
+		name, payment, field string
+	}{
+		{"payment intent", "pi_3PgafyB7WZ01zgkW0abcdefg", "payment_intent"},
+		{"charge", "ch_3PgafyB7WZ01zgkW0abcdefg", "charge"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := newRecorder(t, mock.URL())
+			g := New(rec.URL, nil)
+			id, err := g.Refund(context.Background(), openentry.RefundRequest{
+				Stripe:   openentry.StripeSettings{SecretKey: testKey},
+				RefundID: 9,
+				Payment:  tc.payment,
+				Amount:   openentry.Money{Minor: 1200, Currency: "EUR"},
+			})
+			if err != nil {
+				t.Fatalf("Refund: %v", err)
+			}
+			if !strings.HasPrefix(id, "re_") {
+				t.Errorf("got %q, want re_…", id)
+			}
+			req := rec.only(t)
+			if req.Method != http.MethodPost || req.Path != "/v1/refunds" {
+				t.Errorf("request: got %s %s, want POST /v1/refunds", req.Method, req.Path)
+			}
+			if req.IdempotencyKey != "oe-refund-9" {
+				t.Errorf("Idempotency-Key: got %q, want %q", req.IdempotencyKey, "oe-refund-9")
+			}
+			checkForm(t, req.Form, map[string]string{
+				"amount":              "1200",
+				tc.field:              tc.payment,
+				"metadata[refund_id]": "9",
+			})
+		})
+	}
+}
+
+// TestUpstreamErrors checks that every way a Stripe call can fail wraps
+// openentry.ErrUpstream.
+func TestUpstreamErrors(t *testing.T) {
+	mock := stripemock.Start(t)
+	failing := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusInternalServerError)
+		fmt.Fprint(w, `{"error":{"type":"api_error","message":"Something went wrong on Stripe's end."}}`)
+	}))
+	t.Cleanup(failing.Close)
+	rejecting := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		fmt.Fprint(w, `{"error":{"type":"invalid_request_error","param":"currency","message":"Invalid currency: xx."}}`)
+	}))
+	t.Cleanup(rejecting.Close)
+	release := make(chan struct{})
+	hanging := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	t.Cleanup(hanging.Close)
+	t.Cleanup(func() { close(release) })
+
+	type call func(ctx context.Context, g *Gateway) error
+	checkout := func(mod func(*openentry.CheckoutRequest)) call {
+		return func(ctx context.Context, g *Gateway) error {
+			in := checkoutRequest(time.Now())
+			mod(&in)
+			_, err := g.CreateCheckout(ctx, in)
+			return err
+		}
+	}
+	intent := func(mod func(*openentry.CheckoutRequest)) call {
+		return func(ctx context.Context, g *Gateway) error {
+			in := checkoutRequest(time.Now())
+			mod(&in)
+			_, err := g.CreateIntent(ctx, in)
+			return err
+		}
+	}
+	refund := func(mod func(*openentry.RefundRequest)) call {
+		return func(ctx context.Context, g *Gateway) error {
+			in := openentry.RefundRequest{
+				Stripe: openentry.StripeSettings{SecretKey: testKey}, RefundID: 1,
+				Payment: "pi_123", Amount: openentry.Money{Minor: 100, Currency: "EUR"},
+			}
+			mod(&in)
+			_, err := g.Refund(ctx, in)
+			return err
+		}
+	}
+	same := func(*openentry.CheckoutRequest) {}
+	sameRefund := func(*openentry.RefundRequest) {}
+	noKey := func(in *openentry.CheckoutRequest) { in.Stripe.SecretKey = "" }
+
+	tests := []struct {
+		name    string
+		url     string
+		timeout time.Duration
+		call    call
+	}{
+		{"checkout: Stripe down", stripemock.Down(t), 0, checkout(same)},
+		{"intent: Stripe down", stripemock.Down(t), 0, intent(same)},
+		{"refund: Stripe down", stripemock.Down(t), 0, refund(sameRefund)},
+		{"checkout: Stripe fails", failing.URL, 0, checkout(same)},
+		{"intent: Stripe fails", failing.URL, 0, intent(same)},
+		{"refund: Stripe fails", failing.URL, 0, refund(sameRefund)},
+		{"checkout: Stripe hangs", hanging.URL, 300 * time.Millisecond, checkout(same)},
+		{"intent: Stripe hangs", hanging.URL, 300 * time.Millisecond, intent(same)},
+		{"refund: Stripe hangs", hanging.URL, 300 * time.Millisecond, refund(sameRefund)},
+		{"checkout: Stripe rejects", rejecting.URL, 0, checkout(same)},
+		{"intent: Stripe rejects", rejecting.URL, 0, intent(same)},
+		{"refund: Stripe rejects", rejecting.URL, 0, refund(sameRefund)},
+		{"checkout: bad key", mock.URL(), 0, checkout(func(in *openentry.CheckoutRequest) { in.Stripe.SecretKey = "nonsense" })},
+		{"checkout: no key", mock.URL(), 0, checkout(noKey)},
+		{"intent: no key", mock.URL(), 0, intent(noKey)},
+		{"refund: no key", mock.URL(), 0, refund(func(in *openentry.RefundRequest) { in.Stripe.SecretKey = "" })},
+		{"refund: no payment", mock.URL(), 0, refund(func(in *openentry.RefundRequest) { in.Payment = "" })},
+		{"refund: zero amount", mock.URL(), 0, refund(func(in *openentry.RefundRequest) { in.Amount.Minor = 0 })},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			if tc.timeout > 0 {
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithTimeout(ctx, tc.timeout)
+				defer cancel()
+			}
+			err := tc.call(ctx, New(tc.url, nil))
+			if !errors.Is(err, openentry.ErrUpstream) {
+				t.Fatalf("got %v, want an error wrapping ErrUpstream", err)
+			}
+		})
+	}
+}
+
+func TestClientPerKey(t *testing.T) {
+	t.Parallel()
+	g := New("http://127.0.0.1:1", nil)
+	var wg sync.WaitGroup
+	clients := make([]*stripe.Client, 8)
+	for i := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c, err := g.client([]string{"sk_test_a", "sk_test_b"}[i%2])
+			if err != nil {
+				t.Error(err)
+			}
+			clients[i] = c
+		}()
+	}
+	wg.Wait()
+	if clients[0] != clients[2] || clients[1] != clients[3] {
+		t.Errorf("got a new client for a key already seen, want the cached one")
+	}
+	if clients[0] == clients[1] {
+		t.Errorf("got one client for two keys, want one per key")
+	}
+}
+
+const whsec = "whsec_test_secret"
+
+// event builds a Stripe event body around a data.object.
+func event(id, typ, object string) []byte {
+	return []byte(fmt.Sprintf(`{
+  "id": %q,
+  "object": "event",
+  "api_version": %q,
+  "created": 1714564800,
+  "livemode": false,
+  "pending_webhooks": 1,
+  "request": {"id": null, "idempotency_key": null},
+  "type": %q,
+  "data": {"object": %s}
+}`, id, stripe.APIVersion, typ, object))
+}
+
+func checkoutSessionObject(paymentStatus, status, paymentIntent, metadata string) string {
+	return fmt.Sprintf(`{
+    "id": "cs_test_a1b2c3",
+    "object": "checkout.session",
+    "amount_total": 5450,
+    "currency": "eur",
+    "client_reference_id": "42",
+    "expires_at": 1714651200,
+    "livemode": false,
+    "metadata": %s,
+    "mode": "payment",
+    "payment_intent": %s,
+    "payment_status": %q,
+    "status": %q,
+    "success_url": "https://shop.example/paid",
+    "url": null
+  }`, metadata, paymentIntent, paymentStatus, status)
+}
+
+func paymentIntentObject(status, lastError string) string {
+	return fmt.Sprintf(`{
+    "id": "pi_3Pq1",
+    "object": "payment_intent",
+    "amount": 5450,
+    "amount_received": 0,
+    "currency": "eur",
+    "client_secret": "pi_3Pq1_secret_xyz",
+    "last_payment_error": %s,
+    "metadata": {"order_id": "7", "payment_session_id": "42"},
+    "status": %q
+  }`, lastError, status)
+}
+
+func chargeObject(metadata, paymentIntent string) string {
+	return fmt.Sprintf(`{
+    "id": "ch_3Pq1",
+    "object": "charge",
+    "amount": 5450,
+    "amount_captured": 5450,
+    "amount_refunded": 1200,
+    "captured": true,
+    "currency": "eur",
+    "metadata": %s,
+    "paid": true,
+    "payment_intent": %s,
+    "refunded": false,
+    "status": "succeeded"
+  }`, metadata, paymentIntent)
+}
+
+const ourMeta = `{"order_id": "7", "payment_session_id": "42"}`
+
+func TestParseEvent(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		payload []byte
+		want    openentry.PaymentEvent
+	}{
+		{
+			"checkout completed, paid",
+			event("evt_1", "checkout.session.completed", checkoutSessionObject("paid", "complete", `"pi_3Pq1"`, ourMeta)),
+			openentry.PaymentEvent{ID: "evt_1", Type: "checkout.session.completed", Kind: openentry.EventPaid, SessionID: 42, Payment: "pi_3Pq1"},
+		},
+		{
+			"checkout completed, no payment required",
+			event("evt_2", "checkout.session.completed", checkoutSessionObject("no_payment_required", "complete", `null`, ourMeta)),
+			openentry.PaymentEvent{ID: "evt_2", Type: "checkout.session.completed", Kind: openentry.EventPaid, SessionID: 42},
+		},
+		{
+			"checkout completed, unpaid (delayed method)",
+			event("evt_3", "checkout.session.completed", checkoutSessionObject("unpaid", "complete", `"pi_3Pq1"`, ourMeta)),
+			openentry.PaymentEvent{ID: "evt_3", Type: "checkout.session.completed", Kind: openentry.EventIgnored, SessionID: 42, Payment: "pi_3Pq1"},
+		},
+		{
+			"checkout completed, session id from client_reference_id",
+			event("evt_4", "checkout.session.completed", checkoutSessionObject("paid", "complete", `{"id": "pi_3Pq1", "object": "payment_intent"}`, `{}`)),
+			openentry.PaymentEvent{ID: "evt_4", Type: "checkout.session.completed", Kind: openentry.EventPaid, SessionID: 42, Payment: "pi_3Pq1"},
+		},
+		{
+			"checkout async payment succeeded",
+			event("evt_5", "checkout.session.async_payment_succeeded", checkoutSessionObject("paid", "complete", `"pi_3Pq1"`, ourMeta)),
+			openentry.PaymentEvent{ID: "evt_5", Type: "checkout.session.async_payment_succeeded", Kind: openentry.EventPaid, SessionID: 42, Payment: "pi_3Pq1"},
+		},
+		{
+			"checkout expired",
+			event("evt_6", "checkout.session.expired", checkoutSessionObject("unpaid", "expired", `null`, ourMeta)),
+			openentry.PaymentEvent{ID: "evt_6", Type: "checkout.session.expired", Kind: openentry.EventExpired, SessionID: 42},
+		},
+		{
+			"payment intent succeeded",
+			event("evt_7", "payment_intent.succeeded", paymentIntentObject("succeeded", `null`)),
+			openentry.PaymentEvent{ID: "evt_7", Type: "payment_intent.succeeded", Kind: openentry.EventPaid, SessionID: 42, Payment: "pi_3Pq1"},
+		},
+		{
+			"payment intent canceled",
+			event("evt_8", "payment_intent.canceled", paymentIntentObject("canceled", `null`)),
+			openentry.PaymentEvent{ID: "evt_8", Type: "payment_intent.canceled", Kind: openentry.EventCanceled, SessionID: 42, Payment: "pi_3Pq1"},
+		},
+		{
+			"payment intent failed",
+			event("evt_9", "payment_intent.payment_failed", paymentIntentObject("requires_payment_method",
+				`{"type": "card_error", "code": "card_declined", "decline_code": "insufficient_funds", "message": "Your card has insufficient funds."}`)),
+			openentry.PaymentEvent{ID: "evt_9", Type: "payment_intent.payment_failed", Kind: openentry.EventPaymentFailed, SessionID: 42, Payment: "pi_3Pq1", Message: "Your card has insufficient funds."},
+		},
+		{
+			"charge refunded",
+			event("evt_10", "charge.refunded", chargeObject(ourMeta, `"pi_3Pq1"`)),
+			openentry.PaymentEvent{ID: "evt_10", Type: "charge.refunded", Kind: openentry.EventRefunded, SessionID: 42, Payment: "pi_3Pq1", Refunded: openentry.Money{Minor: 1200, Currency: "EUR"}},
+		},
+		{
+			"charge refunded, no metadata",
+			event("evt_11", "charge.refunded", chargeObject(`{}`, `"pi_3Pq1"`)),
+			openentry.PaymentEvent{ID: "evt_11", Type: "charge.refunded", Kind: openentry.EventRefunded, Payment: "pi_3Pq1", Refunded: openentry.Money{Minor: 1200, Currency: "EUR"}},
+		},
+		{
+			"garbage session id",
+			event("evt_12", "payment_intent.succeeded", strings.Replace(paymentIntentObject("succeeded", `null`), `"payment_session_id": "42"`, `"payment_session_id": "x42"`, 1)),
+			openentry.PaymentEvent{ID: "evt_12", Type: "payment_intent.succeeded", Kind: openentry.EventPaid, Payment: "pi_3Pq1"},
+		},
+		{
+			"other event",
+			event("evt_13", "customer.created", `{"id": "cus_1", "object": "customer"}`),
+			openentry.PaymentEvent{ID: "evt_13", Type: "customer.created", Kind: openentry.EventIgnored},
+		},
+		{
+			"other API version",
+			[]byte(strings.Replace(string(event("evt_14", "payment_intent.succeeded", paymentIntentObject("succeeded", `null`))), stripe.APIVersion, "2020-08-27", 1)),
+			openentry.PaymentEvent{ID: "evt_14", Type: "payment_intent.succeeded", Kind: openentry.EventPaid, SessionID: 42, Payment: "pi_3Pq1"},
+		},
+	}
+	g := New("", nil)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			signed := webhook.GenerateTestSignedPayload(&webhook.UnsignedPayload{
+				Payload: tc.payload, Secret: whsec, Timestamp: time.Now(),
+			})
+			got, err := g.ParseEvent(signed.Payload, signed.Header, whsec)
+			if err != nil {
+				t.Fatalf("ParseEvent: %v", err)
+			}
+			if *got != tc.want {
+				t.Errorf("got %+v, want %+v", *got, tc.want)
+			}
+		})
+	}
+}
+
+func TestParseEventRejects(t *testing.T) {
+	t.Parallel()
+	payload := event("evt_1", "payment_intent.succeeded", paymentIntentObject("succeeded", `null`))
+	sign := func(payload []byte, secret string, at time.Time) string {
+		return webhook.GenerateTestSignedPayload(&webhook.UnsignedPayload{Payload: payload, Secret: secret, Timestamp: at}).Header
+	}
+	good := sign(payload, whsec, time.Now())
+	tests := []struct {
+		name      string
+		payload   []byte
+		signature string
+		secret    string
+	}{
+		{"bad signature", payload, strings.Replace(good, "v1=", "v1=00", 1), whsec},
+		{"tampered body", bytes.Replace(payload, []byte(`"amount": 5450`), []byte(`"amount": 1`), 1), good, whsec},
+		{"wrong secret", payload, sign(payload, "whsec_other", time.Now()), whsec},
+		{"missing header", payload, "", whsec},
+		{"garbled header", payload, "nonsense", whsec},
+		{"no v1 signature", payload, fmt.Sprintf("t=%d", time.Now().Unix()), whsec},
+		{"stale timestamp", payload, sign(payload, whsec, time.Now().Add(-301*time.Second)), whsec},
+		{"empty secret", payload, sign(payload, "", time.Now()), ""},
+		{"signed, not JSON", []byte("not json"), sign([]byte("not json"), whsec, time.Now()), whsec},
+		{"signed, not an event", []byte(`{"hello": "world"}`), sign([]byte(`{"hello": "world"}`), whsec, time.Now()), whsec},
+		{"signed, data missing", []byte(`{"id": "evt_1", "object": "event", "type": "charge.refunded"}`),
+			sign([]byte(`{"id": "evt_1", "object": "event", "type": "charge.refunded"}`), whsec, time.Now()), whsec},
+	}
+	g := New("", nil)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := g.ParseEvent(tc.payload, tc.signature, tc.secret)
+			if !errors.Is(err, openentry.ErrInvalid) {
+				t.Fatalf("got %+v, %v; want an error wrapping ErrInvalid", got, err)
+			}
+			var verr *openentry.ValidationError
+			if !errors.As(err, &verr) || verr.Message == "" {
+				t.Errorf("got %v, want a *ValidationError with a message", err)
+			}
+		})
+	}
+}
