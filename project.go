@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"strings"
 )
 
 // Project is the declarative description of a shop that `openentry serve
@@ -178,6 +179,10 @@ func (p *Project) Validate() error {
 		case AccountStripe:
 			if a.SessionTimeout != 0 && (a.SessionTimeout < 30 || a.SessionTimeout > 1440) {
 				bad("payment account %q: sessionTimeout must be 30 to 1440 minutes for stripe", a.Identifier)
+			}
+			// Stripe Checkout must send the buyer back somewhere of the shop's.
+			if !strings.HasPrefix(a.SuccessURL, "https://") && !strings.HasPrefix(a.SuccessURL, "http://") {
+				bad("payment account %q: a stripe account needs a successUrl (http or https)", a.Identifier)
 			}
 		default:
 			bad("payment account %q: type %q is not supported (custom, stripe)", a.Identifier, a.Type)

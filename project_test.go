@@ -220,11 +220,14 @@ func TestProjectValidate(t *testing.T) {
 			want:   `payment account "cash": type "paypal" is not supported (custom, stripe)`,
 		},
 		{
-			name: "stripe session timeout out of range",
-			change: func(p *openentry.Project) {
-				p.PaymentAccounts[0].Type, p.PaymentAccounts[0].SessionTimeout = "stripe", 10
-			},
-			want: `payment account "cash": sessionTimeout must be 30 to 1440 minutes for stripe`,
+			name:   "stripe session timeout out of range",
+			change: func(p *openentry.Project) { p.PaymentAccounts[1].SessionTimeout = 10 },
+			want:   `payment account "stripe": sessionTimeout must be 30 to 1440 minutes for stripe`,
+		},
+		{
+			name:   "stripe without success URL",
+			change: func(p *openentry.Project) { p.PaymentAccounts[1].SuccessURL = "" },
+			want:   `payment account "stripe": a stripe account needs a successUrl (http or https)`,
 		},
 		{
 			name:   "paid status not a status",

@@ -51,7 +51,7 @@ var langCodeRE = regexp.MustCompile(`^[a-zA-Z_]{2,5}$`)
 type Client struct {
 	// AuthProvider mirrors the JS module AuthProvider (sign-up, auth, tokens).
 	AuthProvider *AuthProviderService
-	// Orders mirrors the JS module Orders (order storages, orders, statuses).
+	// Orders mirrors the JS module Orders (order storages, orders, statuses, refunds).
 	Orders *OrdersService
 	// Payments mirrors the JS module Payments (sessions and accounts).
 	Payments *PaymentsService

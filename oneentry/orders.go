@@ -2,6 +2,7 @@ package oneentry
 
 import (
 	"context"
+	"encoding/json"
 	"iter"
 	"net/http"
 	"net/url"
@@ -9,8 +10,8 @@ import (
 	"time"
 )
 
-// OrdersService mirrors the JS module Orders: order storages, orders and
-// order statuses. Orders belong to the signed-in user.
+// OrdersService mirrors the JS module Orders: order storages, orders, order
+// statuses and refund requests. Orders belong to the signed-in user.
 type OrdersService service
 
 // OrderStorage is a place orders are kept in; its Identifier is the marker
@@ -222,4 +223,136 @@ func (s *OrdersService) GetAllStatusesByStorageMarker(ctx context.Context, marke
 		return nil, err
 	}
 	return out, nil
+}
+
+// Refund is a request to have (part of) a paid order paid back, as GetRefunds
+// lists it.
+type Refund struct {
+	ID          int64     `json:"id"`
+	CreatedDate time.Time `json:"createdDate"`
+	// Status is "waiting" (asked for), "canceled" (withdrawn with
+	// CancelRefundRequest), "approved" (the shop sent it to the payment
+	// provider) or "refunded" (paid back).
+	Status string `json:"status"`
+	// Amount is what the refunded products cost, e.g. "340" or "717.5".
+	Amount Decimal `json:"amount"`
+	Note   string  `json:"note"`
+	// Products maps product ids to the quantity asked back; the wire form is
+	// {"14":{"quantity":1}}.
+	Products       map[int64]int64 `json:"-"`
+	OrderID        int64           `json:"orderId"`
+	OrderStorageID int64           `json:"orderStorageId"`
+	UserID         int64           `json:"userId"`
+	OrderStorage   EntityRef       `json:"orderStorage"`
+	User           EntityRef       `json:"user"`
+}
+
+// EntityRef names a related entity by id and identifier (a refund's order
+// storage and user).
+type EntityRef struct {
+	ID         int64  `json:"id"`
+	Identifier string `json:"identifier"`
+}
+
+// refundQuantity is one entry of the wire form of refund products.
+type refundQuantity struct {
+	Quantity int64 `json:"quantity"`
+}
+
+// UnmarshalJSON reads products {"14":{"quantity":1}} into Products.
+func (r *Refund) UnmarshalJSON(b []byte) error {
+	type plain Refund // without this method
+	w := struct {
+		*plain
+		Products map[int64]refundQuantity `json:"products"`
+	}{plain: (*plain)(r)}
+	if err := decodeJSON(b, &w); err != nil {
+		return err
+	}
+	r.Products = nil
+	if w.Products != nil {
+		r.Products = make(map[int64]int64, len(w.Products))
+		for id, p := range w.Products {
+			r.Products[id] = p.Quantity
+		}
+	}
+	return nil
+}
+
+// MarshalJSON writes Products back in the wire form, so a Refund round-trips.
+func (r Refund) MarshalJSON() ([]byte, error) {
+	type plain Refund // without this method
+	w := struct {
+		plain
+		Products map[int64]refundQuantity `json:"products"`
+	}{plain: plain(r)}
+	if r.Products != nil {
+		w.Products = make(map[int64]refundQuantity, len(r.Products))
+		for id, n := range r.Products {
+			w.Products[id] = refundQuantity{n}
+		}
+	}
+	return json.Marshal(w)
+}
+
+// RefundRequest is the input of CreateRefundRequest.
+type RefundRequest struct {
+	// Products maps product ids to the quantity to refund, sent as
+	// {"14":{"quantity":1}}. Nil leaves the key out, which asks for
+	// everything of the order not yet asked for; an empty non-nil map is sent
+	// as {} and refused by the server.
+	Products map[int64]int64
+	// Note is an optional reason; "" leaves it out.
+	Note string
+}
+
+func refundPath(orderID int64) string {
+	return "/orders/" + strconv.FormatInt(orderID, 10) + "/refund"
+}
+
+// GetRefunds calls GET /api/content/orders/{orderID}/refund (JS:
+// Orders.getRefunds): the refund requests of one of the user's orders,
+// newest first.
+func (s *OrdersService) GetRefunds(ctx context.Context, orderID int64) ([]Refund, error) {
+	req, err := s.client.newRequest(ctx, http.MethodGet, refundPath(orderID), nil)
+	if err != nil {
+		return nil, err
+	}
+	var out []Refund
+	if err := s.client.do(req, &out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// CreateRefundRequest calls POST /api/content/orders/{orderID}/refund (JS:
+// Orders.createRefundRequest). Only paid orders can be refunded; the server
+// answers ErrNotFound ("You cannot refund uncompleted order") otherwise.
+func (s *OrdersService) CreateRefundRequest(ctx context.Context, orderID int64, in RefundRequest) (bool, error) {
+	body := struct {
+		Products map[int64]refundQuantity `json:"products,omitzero"` // nil: the whole order
+		Note     string                   `json:"note,omitempty"`
+	}{Note: in.Note}
+	if in.Products != nil {
+		body.Products = make(map[int64]refundQuantity, len(in.Products))
+		for id, n := range in.Products {
+			body.Products[id] = refundQuantity{n}
+		}
+	}
+	req, err := s.client.newRequest(ctx, http.MethodPost, refundPath(orderID), body)
+	if err != nil {
+		return false, err
+	}
+	return s.client.doBool(req)
+}
+
+// CancelRefundRequest calls DELETE /api/content/orders/{orderID}/refund (JS:
+// Orders.cancelRefundRequest), withdrawing the order's waiting refund
+// requests. With none waiting the server answers ErrNotFound.
+func (s *OrdersService) CancelRefundRequest(ctx context.Context, orderID int64) (bool, error) {
+	req, err := s.client.newRequest(ctx, http.MethodDelete, refundPath(orderID), nil)
+	if err != nil {
+		return false, err
+	}
+	return s.client.doBool(req)
 }

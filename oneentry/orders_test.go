@@ -2,9 +2,11 @@ package oneentry
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
+	"reflect"
 	"slices"
 	"strconv"
 	"sync"
@@ -234,5 +236,131 @@ func TestOrderNotFound(t *testing.T) {
 	var apiErr *Error
 	if !errors.As(err, &apiErr) || apiErr.Message != "Order not found" {
 		t.Errorf("message: got %v, want %q", err, "Order not found")
+	}
+}
+
+// seedRefunds are the two requests in refunds.json, newest first.
+var seedRefunds = []Refund{
+	{
+		ID: 7, CreatedDate: ts("2025-05-03T10:00:00.000Z"), Status: "waiting", Amount: "340", Note: "broken",
+		Products: map[int64]int64{14: 1}, OrderID: 89, OrderStorageID: 1, UserID: 5,
+		OrderStorage: EntityRef{ID: 1, Identifier: "orders"}, User: EntityRef{ID: 5, Identifier: "your-user@email.com"},
+	},
+	{
+		ID: 6, CreatedDate: ts("2025-05-02T09:30:00.000Z"), Status: "canceled", Amount: "717.5",
+		Products: map[int64]int64{14: 2, 2: 3}, OrderID: 89, OrderStorageID: 1, UserID: 5,
+		OrderStorage: EntityRef{ID: 1, Identifier: "orders"}, User: EntityRef{ID: 5, Identifier: "your-user@email.com"},
+	},
+}
+
+func TestOrdersRefunds(t *testing.T) {
+	t.Parallel()
+	runAPICases(t, []apiCase{
+		{
+			name: "GetRefunds", method: http.MethodGet,
+			path: "/orders/89/refund", fixture: "refunds.json",
+			call: func(ctx context.Context, c *Client) (any, error) { return c.Orders.GetRefunds(ctx, 89) },
+			want: seedRefunds,
+		},
+		{
+			name: "GetRefunds none", method: http.MethodGet,
+			path: "/orders/89/refund", fixture: "empty_array.json",
+			call: func(ctx context.Context, c *Client) (any, error) { return c.Orders.GetRefunds(ctx, 89) },
+			want: []Refund{},
+		},
+		{
+			name: "CreateRefundRequest products and note", method: http.MethodPost, status: http.StatusCreated,
+			path: "/orders/89/refund", body: `{"products":{"14":{"quantity":1},"2":{"quantity":3}},"note":"broken"}`,
+			fixture: "true.json",
+			call: func(ctx context.Context, c *Client) (any, error) {
+				return c.Orders.CreateRefundRequest(ctx, 89, RefundRequest{Products: map[int64]int64{14: 1, 2: 3}, Note: "broken"})
+			},
+			want: true,
+		},
+		{
+			name: "CreateRefundRequest nil products asks for the whole order", method: http.MethodPost, status: http.StatusCreated,
+			path: "/orders/89/refund", body: `{}`, fixture: "true.json",
+			call: func(ctx context.Context, c *Client) (any, error) {
+				return c.Orders.CreateRefundRequest(ctx, 89, RefundRequest{})
+			},
+			want: true,
+		},
+		{
+			name: "CreateRefundRequest empty products are sent", method: http.MethodPost, status: http.StatusCreated,
+			path: "/orders/89/refund", body: `{"products":{}}`, fixture: "true.json",
+			call: func(ctx context.Context, c *Client) (any, error) {
+				return c.Orders.CreateRefundRequest(ctx, 89, RefundRequest{Products: map[int64]int64{}})
+			},
+			want: true,
+		},
+		{
+			name: "CreateRefundRequest answering false", method: http.MethodPost, status: http.StatusCreated,
+			path: "/orders/89/refund", body: `{"note":"n"}`, fixture: "false.json",
+			call: func(ctx context.Context, c *Client) (any, error) {
+				return c.Orders.CreateRefundRequest(ctx, 89, RefundRequest{Note: "n"})
+			},
+			want: false,
+		},
+		{
+			name: "CancelRefundRequest", method: http.MethodDelete,
+			path: "/orders/89/refund", fixture: "true.json",
+			call: func(ctx context.Context, c *Client) (any, error) { return c.Orders.CancelRefundRequest(ctx, 89) },
+			want: true,
+		},
+	})
+}
+
+func TestRefundUncompletedOrder(t *testing.T) {
+	t.Parallel()
+	c, mux := setup(t)
+	login(t, c)
+	mux.HandleFunc("/orders/90/refund", func(w http.ResponseWriter, r *http.Request) {
+		testMethod(t, r, http.MethodPost)
+		reply(t, w, http.StatusNotFound, "error_404_refund.json")
+	})
+	ok, err := c.Orders.CreateRefundRequest(context.Background(), 90, RefundRequest{})
+	var apiErr *Error
+	if ok || !errors.Is(err, ErrNotFound) || !errors.As(err, &apiErr) || apiErr.Message != "You cannot refund uncompleted order" {
+		t.Fatalf("got (%v, %v), want (false, 404 %q)", ok, err, "You cannot refund uncompleted order")
+	}
+}
+
+// TestRefundJSON checks that products read from and write back to the wire
+// form {"14":{"quantity":1}}, and that a malformed list fails.
+func TestRefundJSON(t *testing.T) {
+	t.Parallel()
+	b, err := json.Marshal(seedRefunds[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wire map[string]any
+	if err := json.Unmarshal(b, &wire); err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(wire["products"]); got != "map[14:map[quantity:2] 2:map[quantity:3]]" {
+		t.Errorf("marshaled products: got %s", got)
+	}
+	if wire["amount"] != 717.5 || wire["status"] != "canceled" {
+		t.Errorf("marshaled refund: got %s", b)
+	}
+	var back Refund
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(back, seedRefunds[1]) {
+		t.Errorf("round trip:\ngot  %s\nwant %s", show(back), show(seedRefunds[1]))
+	}
+
+	var noProducts Refund
+	if err := json.Unmarshal([]byte(`{"id":1,"amount":"12.50","products":null}`), &noProducts); err != nil {
+		t.Fatal(err)
+	}
+	if noProducts.Products != nil || noProducts.Amount != "12.50" {
+		t.Errorf("null products: got %+v", noProducts)
+	}
+	for _, bad := range []string{`{"products":{"x":{"quantity":1}}}`, `{"products":{"14":{"quantity":"one"}}}`, `{"amount":"ten"}`} {
+		if err := json.Unmarshal([]byte(bad), new(Refund)); err == nil {
+			t.Errorf("%s: got no error", bad)
+		}
 	}
 }

@@ -598,24 +598,27 @@ func TestParseEventRejects(t *testing.T) {
 		return webhook.GenerateTestSignedPayload(&webhook.UnsignedPayload{Payload: payload, Secret: secret, Timestamp: at}).Header
 	}
 	good := sign(payload, whsec, time.Now())
+	notJSON := []byte("not json")
+	notEvent := []byte(`{"hello": "world"}`)
+	noData := []byte(`{"id": "evt_1", "object": "event", "type": "charge.refunded"}`)
 	tests := []struct {
 		name      string
 		payload   []byte
 		signature string
 		secret    string
+		wantMsg   string
 	}{
-		{"bad signature", payload, strings.Replace(good, "v1=", "v1=00", 1), whsec},
-		{"tampered body", bytes.Replace(payload, []byte(`"amount": 5450`), []byte(`"amount": 1`), 1), good, whsec},
-		{"wrong secret", payload, sign(payload, "whsec_other", time.Now()), whsec},
-		{"missing header", payload, "", whsec},
-		{"garbled header", payload, "nonsense", whsec},
-		{"no v1 signature", payload, fmt.Sprintf("t=%d", time.Now().Unix()), whsec},
-		{"stale timestamp", payload, sign(payload, whsec, time.Now().Add(-301*time.Second)), whsec},
-		{"empty secret", payload, sign(payload, "", time.Now()), ""},
-		{"signed, not JSON", []byte("not json"), sign([]byte("not json"), whsec, time.Now()), whsec},
-		{"signed, not an event", []byte(`{"hello": "world"}`), sign([]byte(`{"hello": "world"}`), whsec, time.Now()), whsec},
-		{"signed, data missing", []byte(`{"id": "evt_1", "object": "event", "type": "charge.refunded"}`),
-			sign([]byte(`{"id": "evt_1", "object": "event", "type": "charge.refunded"}`), whsec, time.Now()), whsec},
+		{"bad signature", payload, strings.Replace(good, "v1=", "v1=00", 1), whsec, "invalid Stripe signature"},
+		{"tampered body", bytes.Replace(payload, []byte(`"amount": 5450`), []byte(`"amount": 1`), 1), good, whsec, "invalid Stripe signature"},
+		{"wrong secret", payload, sign(payload, "whsec_other", time.Now()), whsec, "invalid Stripe signature"},
+		{"missing header", payload, "", whsec, "missing Stripe signature"},
+		{"garbled header", payload, "nonsense", whsec, "invalid Stripe signature"},
+		{"no v1 signature", payload, fmt.Sprintf("t=%d", time.Now().Unix()), whsec, "invalid Stripe signature"},
+		{"stale timestamp", payload, sign(payload, whsec, time.Now().Add(-301*time.Second)), whsec, "stale Stripe signature timestamp"},
+		{"empty secret", payload, sign(payload, "", time.Now()), "", "Stripe webhook secret is not configured"},
+		{"signed, not JSON", notJSON, sign(notJSON, whsec, time.Now()), whsec, "malformed Stripe event"},
+		{"signed, not an event", notEvent, sign(notEvent, whsec, time.Now()), whsec, "malformed Stripe event"},
+		{"signed, data missing", noData, sign(noData, whsec, time.Now()), whsec, "malformed Stripe event"},
 	}
 	g := New("", nil)
 	for _, tc := range tests {
@@ -626,8 +629,8 @@ func TestParseEventRejects(t *testing.T) {
 				t.Fatalf("got %+v, %v; want an error wrapping ErrInvalid", got, err)
 			}
 			var verr *openentry.ValidationError
-			if !errors.As(err, &verr) || verr.Message == "" {
-				t.Errorf("got %v, want a *ValidationError with a message", err)
+			if !errors.As(err, &verr) || verr.Message != tc.wantMsg {
+				t.Errorf("got %v, want a *ValidationError saying %q", err, tc.wantMsg)
 			}
 		})
 	}

@@ -87,7 +87,7 @@ func start(t testing.TB, bin string) (*Server, error) {
 	}
 
 	s := &Server{url: "http://" + httpAddr}
-	if err := waitReady(s.url, exited); err != nil {
+	if err := waitReady(s.url, httpAddr, out, exited); err != nil {
 		stop()
 		if waitErr != nil {
 			err = fmt.Errorf("%w (%v)", err, waitErr)
@@ -98,27 +98,16 @@ func start(t testing.TB, bin string) (*Server, error) {
 	return s, nil
 }
 
-// waitReady polls until the mock answers an authenticated GET /v1/charges.
-func waitReady(baseURL string, exited <-chan struct{}) error {
-	client := &http.Client{Timeout: 2 * time.Second}
+// waitReady polls until the mock says it listens on httpAddr and answers
+// an authenticated GET /v1/charges. Its own word guards against another
+// server that took the port after we found it free.
+func waitReady(baseURL, httpAddr string, out *lockedBuffer, exited <-chan struct{}) error {
+	listening := "Listening for HTTP at address: " + httpAddr
 	deadline := time.Now().Add(startTimeout)
 	for {
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, baseURL+"/v1/charges", nil)
-		if err != nil {
-			cancel()
-			return err
+		if strings.Contains(out.String(), listening) && answers(baseURL) {
+			return nil
 		}
-		req.Header.Set("Authorization", "Bearer sk_test_123")
-		resp, err := client.Do(req)
-		if err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK || resp.StatusCode == http.StatusUnauthorized {
-				cancel()
-				return nil
-			}
-		}
-		cancel()
 		select {
 		case <-exited:
 			return errors.New("stripe-mock exited before it answered")
@@ -128,6 +117,24 @@ func waitReady(baseURL string, exited <-chan struct{}) error {
 			return fmt.Errorf("stripe-mock did not answer at %s within %s", baseURL, startTimeout)
 		}
 	}
+}
+
+// answers reports whether a Stripe API answers GET /v1/charges.
+func answers(baseURL string) bool {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, baseURL+"/v1/charges", nil)
+	if err != nil {
+		return false
+	}
+	req.Header.Set("Authorization", "Bearer sk_test_123")
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	resp, err := client.Do(req)
+	if err != nil {
+		return false
+	}
+	resp.Body.Close()
+	return resp.StatusCode == http.StatusOK || resp.StatusCode == http.StatusUnauthorized
 }
 
 // findBinary looks for stripe-mock on PATH, then in GOBIN, then in each
