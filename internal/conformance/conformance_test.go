@@ -25,10 +25,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stripe/stripe-go/v82"
+
 	"github.com/openentry/openentry"
+	"github.com/openentry/openentry/internal/app"
 	"github.com/openentry/openentry/internal/app/apptest"
 	"github.com/openentry/openentry/internal/mail"
 	"github.com/openentry/openentry/internal/mail/mailtest"
+	"github.com/openentry/openentry/internal/stripepay/stripemock"
 )
 
 const (
@@ -81,6 +85,22 @@ func TestOfficialSDKUsers(t *testing.T) {
 	t.Cleanup(box.Close)
 	runNodeEnv(t, node, srv.BaseURL, []string{"OPENENTRY_MAILBOX_URL=" + box.URL},
 		"--test", "--test-reporter=spec", "users.mjs")
+}
+
+// TestOfficialSDKPayments runs the SDK's payment and refund calls against a
+// server whose stripe account talks to stripe-mock; see js/payments.mjs. Node
+// signs the Stripe events itself with the webhook secret passed in its
+// environment.
+func TestOfficialSDKPayments(t *testing.T) {
+	t.Parallel()
+	node := requireNodeSDK(t)
+	mock := stripemock.Start(t)
+	const webhookSecret = "whsec_openentry_conformance"
+	srv := apptest.Start(t, apptest.WithStripe(app.StripeConfig{SecretKey: "sk_test_123", WebhookSecret: webhookSecret, APIURL: mock.URL()}))
+	runNodeEnv(t, node, srv.BaseURL, []string{
+		"OPENENTRY_STRIPE_WEBHOOK_SECRET=" + webhookSecret,
+		"OPENENTRY_STRIPE_API_VERSION=" + stripe.APIVersion,
+	}, "--test", "--test-reporter=spec", "payments.mjs")
 }
 
 // requireNodeSDK returns the path of node, and fails the test when node or

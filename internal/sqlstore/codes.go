@@ -202,14 +202,15 @@ func (s *AuthService) useCode(ctx context.Context, userID int64, event, code str
 		return errBadCode
 	}
 	if !hmac.Equal(digest, s.codeDigest(userID, event, code)) {
-		attempts++
-		q := `UPDATE user_codes SET attempts = ? WHERE user_id = ? AND event = ?`
-		args := []any{attempts, userID, event}
-		if attempts >= maxCodeAttempts {
-			q, args = `DELETE FROM user_codes WHERE user_id = ? AND event = ?`, []any{userID, event}
-		}
-		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+		// Counted in the UPDATE, so concurrent wrong tries are all counted.
+		if err := tx.QueryRowContext(ctx, `UPDATE user_codes SET attempts = attempts + 1 WHERE user_id = ? AND event = ?
+			RETURNING attempts`, userID, event).Scan(&attempts); err != nil {
 			return err
+		}
+		if attempts >= maxCodeAttempts {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM user_codes WHERE user_id = ? AND event = ?`, userID, event); err != nil {
+				return err
+			}
 		}
 		if err := tx.Commit(); err != nil {
 			return err

@@ -125,21 +125,19 @@ func (s *PaymentService) apply(ctx context.Context, tx *tx, ev *openentry.Paymen
 // completed session completes its order and moves it to the storage's paid
 // status.
 func transition(ctx context.Context, tx *tx, sessionID int64, to, paymentRef string) (string, error) {
+	// The status condition is in the UPDATE itself, so that of two racing
+	// transitions (even in two server processes) exactly one applies.
+	ref := sql.NullString{String: paymentRef, Valid: paymentRef != ""}
 	var orderID int64
-	var status string
-	err := tx.QueryRowContext(ctx, `SELECT order_id, status FROM payment_sessions WHERE id = ?`, sessionID).Scan(&orderID, &status)
+	err := tx.QueryRowContext(ctx, `UPDATE payment_sessions SET status = ?, payment_ref = COALESCE(?, payment_ref), updated_ms = ?
+		WHERE id = ? AND status = ? RETURNING order_id`, to, ref, tx.nowMS, sessionID, openentry.SessionWaiting).Scan(&orderID)
 	if errors.Is(err, sql.ErrNoRows) {
+		if exists(ctx, tx, `SELECT EXISTS (SELECT 1 FROM payment_sessions WHERE id = ?)`, sessionID) == nil {
+			return outcomeStale, nil
+		}
 		return outcomeUnmatched, nil
 	}
 	if err != nil {
-		return "", err
-	}
-	if status != openentry.SessionWaiting {
-		return outcomeStale, nil
-	}
-	ref := sql.NullString{String: paymentRef, Valid: paymentRef != ""}
-	if _, err := tx.ExecContext(ctx, `UPDATE payment_sessions SET status = ?, payment_ref = COALESCE(?, payment_ref), updated_ms = ?
-		WHERE id = ?`, to, ref, tx.nowMS, sessionID); err != nil {
 		return "", err
 	}
 	if to == openentry.SessionCompleted {
