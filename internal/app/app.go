@@ -7,13 +7,11 @@ import (
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"runtime"
-	"strings"
 	"time"
 
 	"github.com/openentry/openentry"
@@ -26,7 +24,8 @@ import (
 
 // Config is everything a running server needs.
 type Config struct {
-	DB          string               // "sqlite:PATH" (or a bare path)
+	DB          string               // "sqlite:PATH" (or a bare path), or "postgres://…"
+	DBOptions   sqlstore.Options     // pool size, statement timeout, migrations
 	AppToken    string               // x-app-token of the project
 	TokenSecret []byte               // HMAC key for access tokens; random if empty
 	Projects    []*openentry.Project // applied at start, in order
@@ -95,11 +94,11 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 	if cfg.Hashing == (credential.Params{}) {
 		cfg.Hashing = credential.DefaultParams
 	}
-	path, err := sqlitePath(cfg.DB)
-	if err != nil {
-		return nil, err
+	dsn := cfg.DB
+	if dsn == "" {
+		dsn = "sqlite:openentry.db"
 	}
-	db, err := sqlstore.Open(ctx, path, cfg.Now)
+	db, err := sqlstore.Open(ctx, dsn, cfg.Now, cfg.DBOptions)
 	if err != nil {
 		return nil, err
 	}
@@ -201,15 +200,4 @@ func withStripeKeys(p *openentry.Project, c StripeConfig) {
 			a.WebhookSecret = c.WebhookSecret
 		}
 	}
-}
-
-// sqlitePath reads a --db value: "sqlite:PATH" or a bare path.
-func sqlitePath(dsn string) (string, error) {
-	if dsn == "" {
-		return "openentry.db", nil
-	}
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
-		return "", errors.New("PostgreSQL is not supported yet; use sqlite:PATH")
-	}
-	return strings.TrimPrefix(dsn, "sqlite:"), nil
 }

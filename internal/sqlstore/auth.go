@@ -64,7 +64,7 @@ func scanProvider(row interface{ Scan(...any) error }) (*openentry.AuthProvider,
 // Providers lists active auth providers.
 func (s *AuthService) Providers(ctx context.Context, page openentry.Page) ([]openentry.AuthProvider, error) {
 	page = clampPage(page)
-	rows, err := s.db.db.QueryContext(ctx, `SELECT `+providerColumns+` FROM auth_providers
+	rows, err := s.db.QueryContext(ctx, `SELECT `+providerColumns+` FROM auth_providers
 		WHERE is_active = ? ORDER BY position, id LIMIT ? OFFSET ?`, true, page.Limit, page.Offset)
 	if err != nil {
 		return nil, err
@@ -83,7 +83,7 @@ func (s *AuthService) Providers(ctx context.Context, page openentry.Page) ([]ope
 
 // Provider returns an active provider by marker.
 func (s *AuthService) Provider(ctx context.Context, marker string) (*openentry.AuthProvider, error) {
-	return findProvider(ctx, s.db.db, marker)
+	return findProvider(ctx, s.db, marker)
 }
 
 func findProvider(ctx context.Context, q queryer, marker string) (*openentry.AuthProvider, error) {
@@ -98,11 +98,11 @@ func findProvider(ctx context.Context, q queryer, marker string) (*openentry.Aut
 // providerWithForm loads a provider and its registration form, whose
 // attributes say which authData marker is the login and which the password.
 func (s *AuthService) providerWithForm(ctx context.Context, marker string) (*openentry.AuthProvider, *openentry.Form, error) {
-	p, err := findProvider(ctx, s.db.db, marker)
+	p, err := findProvider(ctx, s.db, marker)
 	if err != nil {
 		return nil, nil, err
 	}
-	f, err := findForm(ctx, s.db.db, p.FormIdentifier)
+	f, err := findForm(ctx, s.db, p.FormIdentifier)
 	if err != nil {
 		return nil, nil, fmt.Errorf("form of provider %q: %w", marker, err)
 	}
@@ -260,7 +260,7 @@ func (s *AuthService) Auth(ctx context.Context, provider string, authData []open
 		active     bool
 		archivedMS sql.NullInt64
 	)
-	err = s.db.db.QueryRowContext(ctx, `SELECT id, identifier, password_hash, is_active, archived_ms FROM users
+	err = s.db.QueryRowContext(ctx, `SELECT id, identifier, password_hash, is_active, archived_ms FROM users
 		WHERE provider = ? AND identifier_folded = ?`, p.Identifier, foldLogin(login)).Scan(&userID, &identifier, &hash, &active, &archivedMS)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, err
@@ -437,7 +437,7 @@ func (s *AuthService) Authenticate(ctx context.Context, accessToken string) (*op
 		return nil, err
 	}
 	var open bool
-	err = s.db.db.QueryRowContext(ctx, `SELECT s.revoked_ms IS NULL AND u.is_active FROM user_sessions s JOIN users u ON u.id = s.user_id
+	err = s.db.QueryRowContext(ctx, `SELECT s.revoked_ms IS NULL AND u.is_active FROM user_sessions s JOIN users u ON u.id = s.user_id
 		WHERE s.id = ? AND s.user_id = ?`, c.SessionID, c.UserID).Scan(&open)
 	if errors.Is(err, sql.ErrNoRows) || (err == nil && !open) {
 		return nil, errSessionClosed
@@ -453,7 +453,7 @@ func (s *AuthService) User(ctx context.Context, id int64) (*openentry.User, erro
 	var u openentry.User
 	var formData, phones, state string
 	var createdMS, updatedMS int64
-	err := s.db.db.QueryRowContext(ctx, `SELECT id, identifier, provider, form_identifier, form_data, notification_email,
+	err := s.db.QueryRowContext(ctx, `SELECT id, identifier, provider, form_identifier, form_data, notification_email,
 		phone_push, locale, state, is_active, version, created_ms, updated_ms FROM users WHERE id = ?`, id).Scan(
 		&u.ID, &u.Identifier, &u.Provider, &u.FormIdentifier, &formData, &u.NotificationEmail,
 		&phones, &u.Locale, &state, &u.IsActive, &u.Version, &createdMS, &updatedMS)

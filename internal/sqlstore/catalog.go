@@ -44,7 +44,7 @@ func findForm(ctx context.Context, q queryer, marker string) (*openentry.Form, e
 // Forms returns a page of forms and the total count.
 func (s *CatalogService) Forms(ctx context.Context, page openentry.Page) ([]openentry.Form, int64, error) {
 	page = clampPage(page)
-	rows, err := s.db.db.QueryContext(ctx, `SELECT `+formColumns+` FROM forms ORDER BY position, id LIMIT ? OFFSET ?`, page.Limit, page.Offset)
+	rows, err := s.db.QueryContext(ctx, `SELECT `+formColumns+` FROM forms ORDER BY position, id LIMIT ? OFFSET ?`, page.Limit, page.Offset)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -61,12 +61,12 @@ func (s *CatalogService) Forms(ctx context.Context, page openentry.Page) ([]open
 		return nil, 0, err
 	}
 	var total int64
-	return out, total, s.db.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM forms`).Scan(&total)
+	return out, total, s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM forms`).Scan(&total)
 }
 
 // Form returns a form by marker.
 func (s *CatalogService) Form(ctx context.Context, marker string) (*openentry.Form, error) {
-	return findForm(ctx, s.db.db, marker)
+	return findForm(ctx, s.db, marker)
 }
 
 const productColumns = `id, localize_infos, price_minor, currency, sku, status_identifier, position, is_visible`
@@ -83,7 +83,7 @@ func scanProduct(row interface{ Scan(...any) error }) (*openentry.Product, error
 
 // Product returns a visible product by id.
 func (s *CatalogService) Product(ctx context.Context, id int64) (*openentry.Product, error) {
-	p, err := scanProduct(s.db.db.QueryRowContext(ctx, `SELECT `+productColumns+` FROM products WHERE id = ? AND is_visible = ?`, id, true))
+	p, err := scanProduct(s.db.QueryRowContext(ctx, `SELECT `+productColumns+` FROM products WHERE id = ? AND is_visible = ?`, id, true))
 	if err != nil {
 		return nil, notFound(err, fmt.Sprintf("Product %d not found", id))
 	}
@@ -92,7 +92,7 @@ func (s *CatalogService) Product(ctx context.Context, id int64) (*openentry.Prod
 
 // ProductsByIDs returns the visible products among ids, in the order asked.
 func (s *CatalogService) ProductsByIDs(ctx context.Context, ids []int64) ([]openentry.Product, error) {
-	byID, err := productsByID(ctx, s.db.db, ids)
+	byID, err := productsByID(ctx, s.db, ids)
 	if err != nil {
 		return nil, err
 	}

@@ -95,14 +95,14 @@ func (s *AuthService) findCodeUser(ctx context.Context, q queryer, provider, log
 
 // GenerateCode mails a new code for event to the user.
 func (s *AuthService) GenerateCode(ctx context.Context, provider, userIdentifier, event string) error {
-	p, err := findProvider(ctx, s.db.db, provider)
+	p, err := findProvider(ctx, s.db, provider)
 	if err != nil {
 		return err
 	}
 	if err := providerEvent(p, event); err != nil {
 		return err
 	}
-	u, err := s.findCodeUser(ctx, s.db.db, p.Identifier, userIdentifier)
+	u, err := s.findCodeUser(ctx, s.db, p.Identifier, userIdentifier)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil // same answer as for a real user: logins are not disclosed
 	}
@@ -166,7 +166,7 @@ func (s *AuthService) sendCode(ctx context.Context, p *openentry.AuthProvider, u
 	})
 	if err != nil {
 		// Only this code's row: a newer one may have replaced it meanwhile.
-		_, _ = s.db.db.ExecContext(context.WithoutCancel(ctx), `DELETE FROM user_codes WHERE user_id = ? AND event = ? AND digest = ?`, userID, event, digest)
+		_, _ = s.db.ExecContext(context.WithoutCancel(ctx), `DELETE FROM user_codes WHERE user_id = ? AND event = ? AND digest = ?`, userID, event, digest)
 		return err
 	}
 	return nil
@@ -235,14 +235,14 @@ func (s *AuthService) useCode(ctx context.Context, userID int64, event, code str
 
 // CheckCode verifies a code without using it up.
 func (s *AuthService) CheckCode(ctx context.Context, provider, userIdentifier, event, code string) error {
-	p, err := findProvider(ctx, s.db.db, provider)
+	p, err := findProvider(ctx, s.db, provider)
 	if err != nil {
 		return err
 	}
 	if err := providerEvent(p, event); err != nil {
 		return err
 	}
-	u, err := s.findCodeUser(ctx, s.db.db, p.Identifier, userIdentifier)
+	u, err := s.findCodeUser(ctx, s.db, p.Identifier, userIdentifier)
 	if errors.Is(err, sql.ErrNoRows) {
 		return errBadCode
 	}
@@ -254,11 +254,11 @@ func (s *AuthService) CheckCode(ctx context.Context, provider, userIdentifier, e
 
 // Activate uses up a registration code and activates the user.
 func (s *AuthService) Activate(ctx context.Context, provider, userIdentifier, code string) error {
-	p, err := findProvider(ctx, s.db.db, provider)
+	p, err := findProvider(ctx, s.db, provider)
 	if err != nil {
 		return err
 	}
-	u, err := s.findCodeUser(ctx, s.db.db, p.Identifier, userIdentifier)
+	u, err := s.findCodeUser(ctx, s.db, p.Identifier, userIdentifier)
 	if errors.Is(err, sql.ErrNoRows) {
 		return errBadCode
 	}
@@ -287,14 +287,14 @@ func (s *AuthService) ChangePassword(ctx context.Context, in openentry.PasswordC
 	if err := checkPassword(in.Password1); err != nil {
 		return err
 	}
-	p, err := findProvider(ctx, s.db.db, in.Provider)
+	p, err := findProvider(ctx, s.db, in.Provider)
 	if err != nil {
 		return err
 	}
 	if err := providerEvent(p, in.Event); err != nil {
 		return err
 	}
-	u, err := s.findCodeUser(ctx, s.db.db, p.Identifier, in.UserIdentifier)
+	u, err := s.findCodeUser(ctx, s.db, p.Identifier, in.UserIdentifier)
 	if errors.Is(err, sql.ErrNoRows) {
 		return errBadCode
 	}

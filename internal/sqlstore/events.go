@@ -25,7 +25,7 @@ func (s *PaymentService) HandleStripeWebhook(ctx context.Context, payload []byte
 	if s.gateway == nil {
 		return "", openentry.NotFound("No Stripe account is configured")
 	}
-	rows, err := s.db.db.QueryContext(ctx, `SELECT DISTINCT webhook_secret FROM payment_accounts WHERE type = ? AND webhook_secret <> ''`,
+	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT webhook_secret FROM payment_accounts WHERE type = ? AND webhook_secret <> ''`,
 		openentry.AccountStripe)
 	if err != nil {
 		return "", err

@@ -62,7 +62,7 @@ func storageAccounts(ctx context.Context, q queryer, storageID int64) ([]string,
 // Storages lists order storages.
 func (s *OrderService) Storages(ctx context.Context, page openentry.Page) ([]openentry.OrderStorage, error) {
 	page = clampPage(page)
-	rows, err := s.db.db.QueryContext(ctx, `SELECT `+storageColumns+` FROM order_storages ORDER BY position, id LIMIT ? OFFSET ?`, page.Limit, page.Offset)
+	rows, err := s.db.QueryContext(ctx, `SELECT `+storageColumns+` FROM order_storages ORDER BY position, id LIMIT ? OFFSET ?`, page.Limit, page.Offset)
 	if err != nil {
 		return nil, err
 	}
@@ -80,7 +80,7 @@ func (s *OrderService) Storages(ctx context.Context, page openentry.Page) ([]ope
 		return nil, err
 	}
 	for i := range out {
-		if out[i].PaymentAccounts, err = storageAccounts(ctx, s.db.db, out[i].ID); err != nil {
+		if out[i].PaymentAccounts, err = storageAccounts(ctx, s.db, out[i].ID); err != nil {
 			return nil, err
 		}
 	}
@@ -92,17 +92,17 @@ func (s *OrderService) Storages(ctx context.Context, page openentry.Page) ([]ope
 
 // Storage returns a storage by marker.
 func (s *OrderService) Storage(ctx context.Context, marker string) (*openentry.OrderStorage, error) {
-	return findStorage(ctx, s.db.db, marker)
+	return findStorage(ctx, s.db, marker)
 }
 
 // Statuses lists a storage's statuses.
 func (s *OrderService) Statuses(ctx context.Context, marker string, page openentry.Page) ([]openentry.OrderStatus, error) {
-	st, err := findStorage(ctx, s.db.db, marker)
+	st, err := findStorage(ctx, s.db, marker)
 	if err != nil {
 		return nil, err
 	}
 	page = clampPage(page)
-	rows, err := s.db.db.QueryContext(ctx, `SELECT id, identifier, localize_infos, position, is_default FROM order_statuses
+	rows, err := s.db.QueryContext(ctx, `SELECT id, identifier, localize_infos, position, is_default FROM order_statuses
 		WHERE storage_id = ? ORDER BY position, id LIMIT ? OFFSET ?`, st.ID, page.Limit, page.Offset)
 	if err != nil {
 		return nil, err
@@ -255,11 +255,11 @@ func scanOrder(row interface{ Scan(...any) error }) (*openentry.Order, error) {
 
 // Order returns one of userID's orders in the storage.
 func (s *OrderService) Order(ctx context.Context, userID int64, marker string, id int64) (*openentry.Order, error) {
-	o, err := scanOrder(s.db.db.QueryRowContext(ctx, orderSelect+` WHERE o.id = ? AND o.user_id = ? AND s.identifier = ?`, id, userID, marker))
+	o, err := scanOrder(s.db.QueryRowContext(ctx, orderSelect+` WHERE o.id = ? AND o.user_id = ? AND s.identifier = ?`, id, userID, marker))
 	if err != nil {
 		return nil, notFound(err, fmt.Sprintf("Order %d not found", id))
 	}
-	if err := loadLines(ctx, s.db.db, []*openentry.Order{o}); err != nil {
+	if err := loadLines(ctx, s.db, []*openentry.Order{o}); err != nil {
 		return nil, err
 	}
 	return o, nil
@@ -267,12 +267,12 @@ func (s *OrderService) Order(ctx context.Context, userID int64, marker string, i
 
 // Orders returns a page of userID's orders in the storage, newest first.
 func (s *OrderService) Orders(ctx context.Context, userID int64, marker string, page openentry.Page) ([]openentry.Order, int64, error) {
-	storage, err := findStorage(ctx, s.db.db, marker)
+	storage, err := findStorage(ctx, s.db, marker)
 	if err != nil {
 		return nil, 0, err
 	}
 	page = clampPage(page)
-	rows, err := s.db.db.QueryContext(ctx, orderSelect+` WHERE o.user_id = ? AND o.storage_id = ? ORDER BY o.id DESC LIMIT ? OFFSET ?`,
+	rows, err := s.db.QueryContext(ctx, orderSelect+` WHERE o.user_id = ? AND o.storage_id = ? ORDER BY o.id DESC LIMIT ? OFFSET ?`,
 		userID, storage.ID, page.Limit, page.Offset)
 	if err != nil {
 		return nil, 0, err
@@ -290,11 +290,11 @@ func (s *OrderService) Orders(ctx context.Context, userID int64, marker string, 
 	if err := rows.Err(); err != nil {
 		return nil, 0, err
 	}
-	if err := loadLines(ctx, s.db.db, ptrs); err != nil {
+	if err := loadLines(ctx, s.db, ptrs); err != nil {
 		return nil, 0, err
 	}
 	var total int64
-	if err := s.db.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM orders WHERE user_id = ? AND storage_id = ?`, userID, storage.ID).Scan(&total); err != nil {
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM orders WHERE user_id = ? AND storage_id = ?`, userID, storage.ID).Scan(&total); err != nil {
 		return nil, 0, err
 	}
 	out := make([]openentry.Order, len(ptrs))

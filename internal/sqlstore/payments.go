@@ -46,7 +46,7 @@ func scanAccount(row interface{ Scan(...any) error }) (*openentry.PaymentAccount
 
 // Accounts lists visible payment accounts.
 func (s *PaymentService) Accounts(ctx context.Context) ([]openentry.PaymentAccount, error) {
-	rows, err := s.db.db.QueryContext(ctx, `SELECT `+accountColumns+` FROM payment_accounts WHERE is_visible = ? ORDER BY position, id`, true)
+	rows, err := s.db.QueryContext(ctx, `SELECT `+accountColumns+` FROM payment_accounts WHERE is_visible = ? ORDER BY position, id`, true)
 	if err != nil {
 		return nil, err
 	}
@@ -64,7 +64,7 @@ func (s *PaymentService) Accounts(ctx context.Context) ([]openentry.PaymentAccou
 
 // Account returns a visible account by id.
 func (s *PaymentService) Account(ctx context.Context, id int64) (*openentry.PaymentAccount, error) {
-	a, err := scanAccount(s.db.db.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM payment_accounts WHERE id = ? AND is_visible = ?`, id, true))
+	a, err := scanAccount(s.db.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM payment_accounts WHERE id = ? AND is_visible = ?`, id, true))
 	if err != nil {
 		return nil, notFound(err, fmt.Sprintf("Payment account %d not found", id))
 	}
@@ -233,13 +233,13 @@ func (s *PaymentService) openSession(ctx context.Context, userID, orderID int64,
 func (s *PaymentService) callProvider(ctx context.Context, ps *openentry.PaymentSession, o *sessionOrder, typ string) (*openentry.PaymentSession, error) {
 	fail := func(cause error) (*openentry.PaymentSession, error) {
 		// Nothing half-made stays: the row goes, the client may try again.
-		_, _ = s.db.db.ExecContext(context.WithoutCancel(ctx), `DELETE FROM payment_sessions WHERE id = ? AND status = ?`, ps.ID, statusCreating)
+		_, _ = s.db.ExecContext(context.WithoutCancel(ctx), `DELETE FROM payment_sessions WHERE id = ? AND status = ?`, ps.ID, statusCreating)
 		return nil, &openentry.Error{Code: openentry.ErrUpstream, Message: "The payment provider could not be reached: try again", Cause: cause}
 	}
 	if s.gateway == nil {
 		return fail(errors.New("no payment gateway configured"))
 	}
-	lines, err := checkoutLines(ctx, s.db.db, o.id)
+	lines, err := checkoutLines(ctx, s.db, o.id)
 	if err != nil {
 		return fail(err)
 	}
@@ -308,7 +308,7 @@ func checkoutLines(ctx context.Context, q queryer, orderID int64) ([]openentry.C
 
 // Session returns one of userID's sessions.
 func (s *PaymentService) Session(ctx context.Context, userID, id int64) (*openentry.PaymentSession, error) {
-	ps, err := scanSession(s.db.db.QueryRowContext(ctx, sessionSelect+` WHERE ps.id = ? AND ps.user_id = ? AND ps.status <> ?`,
+	ps, err := scanSession(s.db.QueryRowContext(ctx, sessionSelect+` WHERE ps.id = ? AND ps.user_id = ? AND ps.status <> ?`,
 		id, userID, statusCreating))
 	if err != nil {
 		return nil, notFound(err, fmt.Sprintf("Payment session %d not found", id))
@@ -318,7 +318,7 @@ func (s *PaymentService) Session(ctx context.Context, userID, id int64) (*openen
 
 // SessionByOrder returns the newest session of one of userID's orders.
 func (s *PaymentService) SessionByOrder(ctx context.Context, userID, orderID int64) (*openentry.PaymentSession, error) {
-	ps, err := scanSession(s.db.db.QueryRowContext(ctx, sessionSelect+` WHERE ps.order_id = ? AND ps.user_id = ? AND ps.status <> ?
+	ps, err := scanSession(s.db.QueryRowContext(ctx, sessionSelect+` WHERE ps.order_id = ? AND ps.user_id = ? AND ps.status <> ?
 		ORDER BY ps.id DESC LIMIT 1`, orderID, userID, statusCreating))
 	if err != nil {
 		return nil, notFound(err, fmt.Sprintf("No payment session for order %d", orderID))
@@ -329,7 +329,7 @@ func (s *PaymentService) SessionByOrder(ctx context.Context, userID, orderID int
 // Sessions returns a page of userID's sessions, newest first.
 func (s *PaymentService) Sessions(ctx context.Context, userID int64, page openentry.Page) ([]openentry.PaymentSession, int64, error) {
 	page = clampPage(page)
-	rows, err := s.db.db.QueryContext(ctx, sessionSelect+` WHERE ps.user_id = ? AND ps.status <> ? ORDER BY ps.id DESC LIMIT ? OFFSET ?`,
+	rows, err := s.db.QueryContext(ctx, sessionSelect+` WHERE ps.user_id = ? AND ps.status <> ? ORDER BY ps.id DESC LIMIT ? OFFSET ?`,
 		userID, statusCreating, page.Limit, page.Offset)
 	if err != nil {
 		return nil, 0, err
@@ -347,7 +347,7 @@ func (s *PaymentService) Sessions(ctx context.Context, userID int64, page openen
 		return nil, 0, err
 	}
 	var total int64
-	return out, total, s.db.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM payment_sessions WHERE user_id = ? AND status <> ?`,
+	return out, total, s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM payment_sessions WHERE user_id = ? AND status <> ?`,
 		userID, statusCreating).Scan(&total)
 }
 

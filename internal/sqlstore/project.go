@@ -22,7 +22,7 @@ func (d *DB) ApplyProject(ctx context.Context, p *openentry.Project, hasher open
 	hashes := make([]string, len(p.Users))
 	for i, u := range p.Users {
 		var exists bool
-		err := d.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM users WHERE provider = ? AND identifier_folded = ?)`,
+		err := d.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM users WHERE provider = ? AND identifier_folded = ?)`,
 			u.AuthProvider, foldLogin(u.Login)).Scan(&exists)
 		if err != nil {
 			return fmt.Errorf("look up seed user %q: %w", u.Login, err)

@@ -60,10 +60,10 @@ func ownOrder(ctx context.Context, q queryer, userID, orderID int64) (completed 
 
 // Refunds lists one of userID's orders' refund requests.
 func (s *RefundService) Refunds(ctx context.Context, userID, orderID int64) ([]openentry.Refund, error) {
-	if _, err := ownOrder(ctx, s.db.db, userID, orderID); err != nil {
+	if _, err := ownOrder(ctx, s.db, userID, orderID); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.db.QueryContext(ctx, refundSelect+` WHERE r.order_id = ? ORDER BY r.id DESC`, orderID)
+	rows, err := s.db.QueryContext(ctx, refundSelect+` WHERE r.order_id = ? ORDER BY r.id DESC`, orderID)
 	if err != nil {
 		return nil, err
 	}
@@ -131,6 +131,9 @@ func (s *RefundService) RequestRefund(ctx context.Context, userID, orderID int64
 		}
 	}
 	rows.Close()
+	if products != nil && len(products) == 0 {
+		return openentry.Invalid("products: name at least one product, or leave products out to ask for everything left")
+	}
 	if products == nil {
 		products = map[int64]int64{}
 		for id, n := range left {
@@ -193,7 +196,7 @@ func (s *RefundService) CancelRefund(ctx context.Context, userID, orderID int64)
 // approved until Stripe reports charge.refunded; otherwise the shop has paid
 // it back itself and it is refunded at once.
 func (s *RefundService) ApproveRefund(ctx context.Context, refundID int64) (*openentry.Refund, error) {
-	r, err := scanRefund(s.db.db.QueryRowContext(ctx, refundSelect+` WHERE r.id = ?`, refundID))
+	r, err := scanRefund(s.db.QueryRowContext(ctx, refundSelect+` WHERE r.id = ?`, refundID))
 	if err != nil {
 		return nil, notFound(err, fmt.Sprintf("Refund %d not found", refundID))
 	}
@@ -202,7 +205,7 @@ func (s *RefundService) ApproveRefund(ctx context.Context, refundID int64) (*ope
 	}
 	var accountType, paymentRef string
 	var stripe openentry.StripeSettings
-	err = s.db.db.QueryRowContext(ctx, `SELECT a.type, COALESCE(ps.payment_ref, ''), a.secret_key
+	err = s.db.QueryRowContext(ctx, `SELECT a.type, COALESCE(ps.payment_ref, ''), a.secret_key
 		FROM payment_sessions ps JOIN payment_accounts a ON a.id = ps.account_id
 		WHERE ps.order_id = ? AND ps.status = ? ORDER BY ps.id DESC LIMIT 1`, r.OrderID, openentry.SessionCompleted).Scan(&accountType, &paymentRef, &stripe.SecretKey)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {

@@ -1,5 +1,7 @@
-// Package sqlstore implements OpenEntry's services over database/sql, on
-// SQLite (modernc.org/sqlite, pure Go).
+// Package sqlstore implements OpenEntry's services over database/sql: on
+// SQLite (modernc.org/sqlite, pure Go) by default, and on PostgreSQL (pgx)
+// for shops that run several server processes. One body of SQL serves both;
+// dialect.go holds the few places where they differ.
 package sqlstore
 
 import (
@@ -9,13 +11,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/url"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/openentry/openentry"
-	_ "modernc.org/sqlite" // driver "sqlite"
 )
 
 //go:embed migrations
@@ -23,60 +23,104 @@ var migrations embed.FS
 
 // DB is an open database with its migrations applied.
 type DB struct {
-	db  *sql.DB
-	now func() time.Time
+	sql     *sql.DB
+	dialect dialect
+	now     func() time.Time
 }
 
-// Open opens (creating if needed) the SQLite database at path and runs
-// pending migrations. now is the clock every transaction reads once.
-func Open(ctx context.Context, path string, now func() time.Time) (*DB, error) {
-	if path == "" {
-		return nil, errors.New("sqlstore: empty database path")
+// Options tune a database. The zero value is a good default.
+type Options struct {
+	MaxConns         int           // pool size; 0: 8 for SQLite, 16 for PostgreSQL
+	StatementTimeout time.Duration // PostgreSQL only; 0: 10 s
+	SkipMigrations   bool          // fail instead if migrations are pending
+}
+
+// Open opens the database named by dsn — "postgres://…" for PostgreSQL,
+// anything else a SQLite file path — and runs pending migrations (or, with
+// SkipMigrations, checks that there are none). now is the clock every
+// transaction reads once.
+func Open(ctx context.Context, dsn string, now func() time.Time, opts ...Options) (*DB, error) {
+	var o Options
+	if len(opts) > 0 {
+		o = opts[0]
 	}
-	// busy_timeout first so the pragmas after it wait instead of failing;
-	// _txlock=immediate takes the write lock at BEGIN, so two writers never
-	// deadlock upgrading read locks.
-	q := url.Values{}
-	q.Add("_pragma", "busy_timeout(10000)")
-	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "foreign_keys(1)")
-	q.Add("_pragma", "synchronous(NORMAL)")
-	q.Set("_txlock", "immediate")
-	sqlDB, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if dsn == "" {
+		return nil, errors.New("sqlstore: empty database name")
+	}
+	d := &DB{now: now}
+	var err error
+	if isPostgres(dsn) {
+		d.sql, err = openPostgres(dsn, o)
+		d.dialect = postgresDialect
+	} else {
+		d.sql, err = openSQLite(dsn, o)
+		d.dialect = sqliteDialect
+	}
 	if err != nil {
-		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+		return nil, err
 	}
-	sqlDB.SetMaxOpenConns(8)
-	sqlDB.SetMaxIdleConns(8)
-	d := &DB{db: sqlDB, now: now}
-	if err := d.migrate(ctx); err != nil {
-		sqlDB.Close()
+	if o.SkipMigrations {
+		err = d.checkMigrated(ctx)
+	} else {
+		err = d.Migrate(ctx)
+	}
+	if err != nil {
+		d.sql.Close()
 		return nil, err
 	}
 	return d, nil
 }
 
 // Close closes the database.
-func (d *DB) Close() error { return d.db.Close() }
+func (d *DB) Close() error { return d.sql.Close() }
 
 // Ping checks that the database answers.
-func (d *DB) Ping(ctx context.Context) error { return d.db.PingContext(ctx) }
+func (d *DB) Ping(ctx context.Context) error { return d.sql.PingContext(ctx) }
 
-func (d *DB) migrate(ctx context.Context) error {
-	if _, err := d.db.ExecContext(ctx,
+func migrationNames(dialect dialect) ([]string, error) {
+	names, err := fs.Glob(migrations, "migrations/"+dialect.name+"/*.sql")
+	sort.Strings(names)
+	return names, err
+}
+
+func versionOf(name string) string {
+	return strings.TrimSuffix(name[strings.LastIndexByte(name, '/')+1:], ".sql")
+}
+
+// Migrate applies pending migrations, each in its own transaction, in name
+// order. On PostgreSQL an advisory lock keeps two instances starting at once
+// from migrating together.
+func (d *DB) Migrate(ctx context.Context) error {
+	unlock, err := d.dialect.lockMigrations(ctx, d.sql)
+	if err != nil {
+		return fmt.Errorf("lock migrations: %w", err)
+	}
+	defer unlock()
+	if _, err := d.ExecContext(ctx,
 		`CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_ms BIGINT NOT NULL)`); err != nil {
 		return fmt.Errorf("create schema_migrations: %w", err)
 	}
-	names, err := fs.Glob(migrations, "migrations/sqlite/*.sql")
+	names, err := migrationNames(d.dialect)
 	if err != nil {
 		return err
 	}
-	sort.Strings(names)
 	for _, name := range names {
-		version := strings.TrimSuffix(name[strings.LastIndexByte(name, '/')+1:], ".sql")
-		if err := d.applyMigration(ctx, name, version); err != nil {
-			return fmt.Errorf("migration %s: %w", version, err)
+		if err := d.applyMigration(ctx, name, versionOf(name)); err != nil {
+			return fmt.Errorf("migration %s: %w", versionOf(name), err)
 		}
+	}
+	return nil
+}
+
+// checkMigrated fails if a migration is pending.
+func (d *DB) checkMigrated(ctx context.Context) error {
+	names, err := migrationNames(d.dialect)
+	if err != nil {
+		return err
+	}
+	var applied int
+	if err := d.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations`).Scan(&applied); err != nil || applied < len(names) {
+		return fmt.Errorf("the database schema is not up to date (%d of %d migrations): run `openentry migrate`", applied, len(names))
 	}
 	return nil
 }
@@ -98,7 +142,8 @@ func (d *DB) applyMigration(ctx context.Context, name, version string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+	// No arguments: both drivers run the file's statements as one script.
+	if _, err := tx.Tx.ExecContext(ctx, string(body)); err != nil {
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_ms) VALUES (?, ?)`, version, tx.nowMS); err != nil {
@@ -107,24 +152,52 @@ func (d *DB) applyMigration(ctx context.Context, name, version string) error {
 	return tx.Commit()
 }
 
+// ExecContext runs a statement written with ? placeholders.
+func (d *DB) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return d.sql.ExecContext(ctx, d.dialect.rebind(query), args...)
+}
+
+// QueryContext runs a query written with ? placeholders.
+func (d *DB) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return d.sql.QueryContext(ctx, d.dialect.rebind(query), args...)
+}
+
+// QueryRowContext runs a one-row query written with ? placeholders.
+func (d *DB) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	return d.sql.QueryRowContext(ctx, d.dialect.rebind(query), args...)
+}
+
 // tx is a transaction with the time fixed once, so that every row it writes
-// carries the same timestamp.
+// carries the same timestamp. Its query methods take ? placeholders.
 type tx struct {
 	*sql.Tx
-	now   time.Time
-	nowMS int64
+	dialect dialect
+	now     time.Time
+	nowMS   int64
 }
 
 func (d *DB) begin(ctx context.Context) (*tx, error) {
-	t, err := d.db.BeginTx(ctx, nil)
+	t, err := d.sql.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", err)
 	}
 	now := d.now().UTC().Truncate(time.Millisecond)
-	return &tx{Tx: t, now: now, nowMS: now.UnixMilli()}, nil
+	return &tx{Tx: t, dialect: d.dialect, now: now, nowMS: now.UnixMilli()}, nil
 }
 
-// queryer is what both *sql.DB and *tx offer, so read helpers serve both.
+func (t *tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return t.Tx.ExecContext(ctx, t.dialect.rebind(query), args...)
+}
+
+func (t *tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return t.Tx.QueryContext(ctx, t.dialect.rebind(query), args...)
+}
+
+func (t *tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	return t.Tx.QueryRowContext(ctx, t.dialect.rebind(query), args...)
+}
+
+// queryer is what both *DB and *tx offer, so read helpers serve both.
 type queryer interface {
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
@@ -136,16 +209,6 @@ func notFound(err error, message string) error {
 		return openentry.NotFound(message)
 	}
 	return err
-}
-
-// isUniqueViolation reports a unique-constraint failure (SQLite extended
-// code 2067 SQLITE_CONSTRAINT_UNIQUE, 1555 SQLITE_CONSTRAINT_PRIMARYKEY).
-func isUniqueViolation(err error) bool {
-	var coded interface{ Code() int }
-	if errors.As(err, &coded) {
-		return coded.Code() == 2067 || coded.Code() == 1555
-	}
-	return false
 }
 
 func clampPage(p openentry.Page) openentry.Page {

@@ -24,7 +24,7 @@ func (s *AuthService) LogoutAll(ctx context.Context, p openentry.Principal) erro
 
 // Sessions lists p's user's open sessions, one per device fingerprint.
 func (s *AuthService) Sessions(ctx context.Context, p openentry.Principal) ([]openentry.DeviceSession, error) {
-	rows, err := s.db.db.QueryContext(ctx, `SELECT fingerprint, MAX(device_info), MIN(created_ms), MAX(last_used_ms)
+	rows, err := s.db.QueryContext(ctx, `SELECT fingerprint, MAX(device_info), MIN(created_ms), MAX(last_used_ms)
 		FROM user_sessions WHERE user_id = ? AND revoked_ms IS NULL GROUP BY fingerprint ORDER BY MAX(last_used_ms) DESC`, p.UserID)
 	if err != nil {
 		return nil, err
@@ -55,7 +55,7 @@ func (s *AuthService) UpdateUser(ctx context.Context, p openentry.Principal, in 
 	if in.FormIdentifier != "" && in.FormIdentifier != u.FormIdentifier {
 		return openentry.Invalid(fmt.Sprintf("Incorrect formIdentifier for provided config: %q", in.FormIdentifier))
 	}
-	form, err := findForm(ctx, s.db.db, u.FormIdentifier)
+	form, err := findForm(ctx, s.db, u.FormIdentifier)
 	if err != nil {
 		return err
 	}
@@ -196,6 +196,6 @@ func (s *AuthService) AddPushToken(ctx context.Context, p openentry.Principal, t
 
 // DeletePushToken forgets a device's FCM token.
 func (s *AuthService) DeletePushToken(ctx context.Context, p openentry.Principal, token string) error {
-	_, err := s.db.db.ExecContext(ctx, `DELETE FROM user_push_tokens WHERE user_id = ? AND token = ?`, p.UserID, token)
+	_, err := s.db.ExecContext(ctx, `DELETE FROM user_push_tokens WHERE user_id = ? AND token = ?`, p.UserID, token)
 	return err
 }
