@@ -3,6 +3,7 @@
 //
 //	openentry serve [--addr 127.0.0.1:8080] [--db sqlite:openentry.db] [--project FILE] [--demo]
 //	openentry demo
+//	openentry migrate [--db DB]
 //	openentry payments complete|cancel --session N
 //	openentry refunds approve --refund N
 package main
@@ -33,6 +34,7 @@ func main() {
 const usage = `usage:
   openentry serve [flags]   serve the OneEntry API (see openentry serve -h)
   openentry demo            run the seed scenario against a throw-away demo server
+  openentry migrate [--db DB]                      apply pending database migrations
   openentry payments complete|cancel --session N   settle a cash (custom) payment session
   openentry refunds approve --refund N             pay a refund request back
 `
@@ -48,6 +50,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runServe(ctx, args[2:], getenv, stdout, stderr)
 	case "demo":
 		return runDemo(ctx, args[2:], stdout, stderr)
+	case "migrate":
+		return runMigrate(ctx, args[2:], getenv, stdout, stderr)
 	case "payments":
 		return runPayments(ctx, args[2:], getenv, stdout, stderr)
 	case "refunds":

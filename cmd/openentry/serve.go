@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strconv"
 	"time"
 
 	"github.com/openentry/openentry"
@@ -24,9 +25,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", envOr(getenv, "OPENENTRY_ADDR", "127.0.0.1:8080"), "listen address (env OPENENTRY_ADDR)")
-	db := fs.String("db", envOr(getenv, "OPENENTRY_DB", "sqlite:openentry.db"), "database: sqlite:PATH (env OPENENTRY_DB)")
+	db := fs.String("db", envOr(getenv, "OPENENTRY_DB", "sqlite:openentry.db"), "database: sqlite:PATH or postgres://… (env OPENENTRY_DB)")
 	projectFile := fs.String("project", getenv("OPENENTRY_PROJECT"), "project file (JSON) to apply at start (env OPENENTRY_PROJECT)")
 	withDemo := fs.Bool("demo", false, "load the built-in demo project")
+	dbOpts := dbFlags(fs, getenv)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -72,7 +74,8 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	a, err := app.Open(ctx, app.Config{
-		DB: *db, AppToken: token, TokenSecret: secret, Projects: projects, Mailer: mailer, Stripe: stripeConfig(getenv),
+		DB: *db, DBOptions: dbOpts.options(), AppToken: token, TokenSecret: secret, Projects: projects, Mailer: mailer,
+		Stripe: stripeConfig(getenv),
 	}, logger)
 	if err != nil {
 		return err
@@ -155,4 +158,41 @@ func randomToken() (string, error) {
 		return "", err
 	}
 	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+// dbSettings are the database flags serve and migrate share.
+type dbSettings struct {
+	maxConns *int
+	timeout  *time.Duration
+	migrate  *bool
+}
+
+func dbFlags(fs *flag.FlagSet, getenv func(string) string) *dbSettings {
+	conns, _ := strconv.Atoi(getenv("OPENENTRY_DB_MAX_CONNS"))
+	timeout, _ := time.ParseDuration(getenv("OPENENTRY_DB_STATEMENT_TIMEOUT"))
+	return &dbSettings{
+		maxConns: fs.Int("db-max-conns", conns, "database connection pool size; 0: 8 for SQLite, 16 for PostgreSQL (env OPENENTRY_DB_MAX_CONNS)"),
+		timeout:  fs.Duration("db-statement-timeout", timeout, "PostgreSQL statement timeout; 0: 10s (env OPENENTRY_DB_STATEMENT_TIMEOUT)"),
+		migrate:  fs.Bool("migrate", getenv("OPENENTRY_MIGRATE") != "false", "run pending migrations at start; false: refuse to start until `openentry migrate` ran (env OPENENTRY_MIGRATE)"),
+	}
+}
+
+func (d *dbSettings) options() app.DBOptions {
+	return app.DBOptions{MaxConns: *d.maxConns, StatementTimeout: *d.timeout, SkipMigrations: !*d.migrate}
+}
+
+// runMigrate applies pending migrations and exits: for shops that migrate
+// once before starting several instances with --migrate=false.
+func runMigrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	db := fs.String("db", envOr(getenv, "OPENENTRY_DB", "sqlite:openentry.db"), "database: sqlite:PATH or postgres://… (env OPENENTRY_DB)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := app.Migrate(ctx, *db); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "migrations applied")
+	return nil
 }

@@ -25,7 +25,7 @@ import (
 // Config is everything a running server needs.
 type Config struct {
 	DB          string               // "sqlite:PATH" (or a bare path), or "postgres://…"
-	DBOptions   sqlstore.Options     // pool size, statement timeout, migrations
+	DBOptions   DBOptions            // pool size, statement timeout, migrations
 	AppToken    string               // x-app-token of the project
 	TokenSecret []byte               // HMAC key for access tokens; random if empty
 	Projects    []*openentry.Project // applied at start, in order
@@ -63,6 +63,19 @@ type noMailer struct{}
 
 func (noMailer) Send(context.Context, openentry.Message) error {
 	return fmt.Errorf("no mail server configured (OPENENTRY_SMTP_URL): %w", openentry.ErrUpstream)
+}
+
+// DBOptions tune the database: pool size, PostgreSQL statement timeout,
+// and whether migrations run at start.
+type DBOptions = sqlstore.Options
+
+// Migrate applies pending migrations to the database and closes it.
+func Migrate(ctx context.Context, dsn string) error {
+	db, err := sqlstore.Open(ctx, dsn, time.Now)
+	if err != nil {
+		return err
+	}
+	return db.Close()
 }
 
 // App is an opened server: database, services and handler.

@@ -2,7 +2,6 @@ package httpapi_test
 
 import (
 	"bytes"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -18,7 +17,6 @@ import (
 	"github.com/openentry/openentry"
 	"github.com/openentry/openentry/internal/app/apptest"
 	"github.com/openentry/openentry/internal/sqlstore"
-	_ "modernc.org/sqlite"
 )
 
 // api is a raw HTTP client for one test server, so that tests see exactly
@@ -208,19 +206,10 @@ func checkError(t *testing.T, r response, status int, message string) {
 	}
 }
 
-// count runs a COUNT query on the server's SQLite file.
-func count(t *testing.T, srv *apptest.Server, table string) int {
+// count runs a COUNT query on the server's database.
+func count(t *testing.T, srv *apptest.Server, from string) int {
 	t.Helper()
-	db, err := sql.Open("sqlite", "file:"+srv.DBPath+"?_pragma=busy_timeout(5000)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	var n int
-	if err := db.QueryRow("SELECT COUNT(*) FROM " + table).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
+	return srv.Count(t, from)
 }
 
 func TestSeedScenario(t *testing.T) {

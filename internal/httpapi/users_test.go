@@ -2,7 +2,6 @@ package httpapi_test
 
 import (
 	"bytes"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -115,15 +114,8 @@ func TestCodeRules(t *testing.T) {
 	}
 
 	// Codes are stored as an HMAC, never in clear.
-	db, err := sql.Open("sqlite", "file:"+srv.DBPath+"?_pragma=busy_timeout(5000)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
 	var digest []byte
-	if err := db.QueryRow(`SELECT digest FROM user_codes`).Scan(&digest); err != nil {
-		t.Fatal(err)
-	}
+	srv.QueryRow(t, `SELECT digest FROM user_codes`).Scan(t, &digest)
 	if len(digest) != 32 || bytes.Contains(digest, []byte(code)) {
 		t.Errorf("stored code: got %x", digest)
 	}

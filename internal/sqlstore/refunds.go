@@ -90,9 +90,12 @@ func (s *RefundService) RequestRefund(ctx context.Context, userID, orderID int64
 		return err
 	}
 	defer tx.Rollback()
-	completed, err := ownOrder(ctx, tx, userID, orderID)
+	// Locked, so that two requests for one order cannot both take what is left.
+	var completed bool
+	err = tx.QueryRowContext(ctx, `SELECT is_completed FROM orders WHERE id = ? AND user_id = ?`+tx.dialect.forUpdate(),
+		orderID, userID).Scan(&completed)
 	if err != nil {
-		return err
+		return notFound(err, fmt.Sprintf("Order %d not found", orderID))
 	}
 	if !completed {
 		return errUnpaidOrder

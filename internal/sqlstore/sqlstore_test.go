@@ -2,21 +2,24 @@ package sqlstore_test
 
 import (
 	"context"
+	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/openentry/openentry"
+	"github.com/openentry/openentry/internal/app/apptest"
 	"github.com/openentry/openentry/internal/credential"
 	"github.com/openentry/openentry/internal/demo"
 	"github.com/openentry/openentry/internal/ratelimit"
 	"github.com/openentry/openentry/internal/sqlstore"
 )
 
-func open(t *testing.T, path string) *sqlstore.DB {
+func open(t *testing.T, dsn string) *sqlstore.DB {
 	t.Helper()
-	db, err := sqlstore.Open(context.Background(), path, time.Now)
+	db, err := sqlstore.Open(context.Background(), dsn, time.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -26,7 +29,7 @@ func open(t *testing.T, path string) *sqlstore.DB {
 
 func TestApplyProjectIsIdempotentAndKeepsUserData(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "shop.db")
+	path := apptest.DSN(t)
 	db := open(t, path)
 	hasher := credential.NewHasher(credential.TestParams, 1)
 	deps := sqlstore.AuthDeps{
@@ -115,7 +118,7 @@ func TestApplyProjectIsIdempotentAndKeepsUserData(t *testing.T) {
 
 func TestApplyProjectRejectsBrokenProjectWholly(t *testing.T) {
 	ctx := context.Background()
-	db := open(t, filepath.Join(t.TempDir(), "shop.db"))
+	db := open(t, apptest.DSN(t))
 	p := &openentry.Project{
 		Products: []openentry.ProjectProduct{{ID: 1, Title: map[string]string{"en_US": "A"}, Price: "1.00", Currency: "USD"}},
 		OrderStorages: []openentry.ProjectOrderStorage{{Identifier: "orders", FormIdentifier: "missing",
@@ -130,7 +133,7 @@ func TestApplyProjectRejectsBrokenProjectWholly(t *testing.T) {
 }
 
 func TestMigrationsRunOnce(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "shop.db")
+	path := apptest.DSN(t)
 	open(t, path).Close()
 	// Opening again must not re-run 0001 (it would fail: tables exist).
 	db := open(t, path)
@@ -166,7 +169,7 @@ func TestApplyProjectChecksReferences(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			db := open(t, filepath.Join(t.TempDir(), "shop.db"))
+			db := open(t, apptest.DSN(t))
 			p, err := demo.Project()
 			if err != nil {
 				t.Fatal(err)
@@ -183,7 +186,7 @@ func TestApplyProjectChecksReferences(t *testing.T) {
 	}
 
 	// A later file may refer to what an earlier one defined.
-	db := open(t, filepath.Join(t.TempDir(), "shop.db"))
+	db := open(t, apptest.DSN(t))
 	p, _ := demo.Project()
 	if err := db.ApplyProject(ctx, p, hasher); err != nil {
 		t.Fatal(err)
@@ -196,5 +199,55 @@ func TestApplyProjectChecksReferences(t *testing.T) {
 	}
 	if err := db.ApplyProject(ctx, later, hasher); err != nil {
 		t.Errorf("a file referring to an earlier apply's form and account: %v", err)
+	}
+}
+
+func TestMigrationsKeptInStep(t *testing.T) {
+	names := func(dialect string) []string {
+		entries, err := os.ReadDir(filepath.Join("migrations", dialect))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, e := range entries {
+			out = append(out, e.Name())
+		}
+		return out
+	}
+	if sqlite, postgres := names("sqlite"), names("postgres"); !reflect.DeepEqual(sqlite, postgres) {
+		t.Errorf("migrations differ:\nsqlite   %v\npostgres %v", sqlite, postgres)
+	}
+}
+
+func TestSkipMigrations(t *testing.T) {
+	ctx := context.Background()
+	dsn := apptest.DSN(t)
+	if _, err := sqlstore.Open(ctx, dsn, time.Now, sqlstore.Options{SkipMigrations: true}); err == nil || !strings.Contains(err.Error(), "openentry migrate") {
+		t.Fatalf("opening an empty database without migrating: got %v, want an error naming `openentry migrate`", err)
+	}
+	open(t, dsn).Close()
+	db, err := sqlstore.Open(ctx, dsn, time.Now, sqlstore.Options{SkipMigrations: true})
+	if err != nil {
+		t.Fatalf("after migrating: %v", err)
+	}
+	db.Close()
+}
+
+func TestConcurrentMigrations(t *testing.T) {
+	dsn := apptest.DSN(t)
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			db, err := sqlstore.Open(context.Background(), dsn, time.Now)
+			if err == nil {
+				db.Close()
+			}
+			errs <- err
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Errorf("concurrent start: %v", err)
+		}
 	}
 }

@@ -4,10 +4,16 @@ package apptest
 
 import (
 	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
 	"io"
 	"log/slog"
 	"net/http/httptest"
+	"net/url"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -15,6 +21,9 @@ import (
 	"github.com/openentry/openentry/internal/app"
 	"github.com/openentry/openentry/internal/credential"
 	"github.com/openentry/openentry/internal/demo"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // driver "pgx"
+	_ "modernc.org/sqlite"             // driver "sqlite"
 )
 
 // AppToken is the app token of every test server.
@@ -23,8 +32,82 @@ const AppToken = "test-app-token"
 // Server is a running test server.
 type Server struct {
 	BaseURL string
-	DBPath  string
+	DSN     string // the database, as --db takes it
 	App     *app.App
+}
+
+// PostgresEnv names the variable that points the tests at a PostgreSQL
+// server, e.g. postgres://postgres@127.0.0.1:55432/openentry_test. Without
+// it, tests run on SQLite files.
+const PostgresEnv = "OPENENTRY_TEST_POSTGRES_URL"
+
+// DSN returns a fresh, empty database for the test: a SQLite file in a temp
+// dir, or, when PostgresEnv is set, a new schema on that server, dropped at
+// the end of the test.
+func DSN(t testing.TB) string {
+	t.Helper()
+	base := os.Getenv(PostgresEnv)
+	if base == "" {
+		return "sqlite:" + filepath.Join(t.TempDir(), "openentry.db")
+	}
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	schema := "oe_test_" + hex.EncodeToString(b[:])
+	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
+		admin.Close()
+		t.Fatalf("create schema on %s: %v", PostgresEnv, err)
+	}
+	t.Cleanup(func() {
+		_, _ = admin.Exec("DROP SCHEMA " + schema + " CASCADE")
+		admin.Close()
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// Count returns SELECT COUNT(*) FROM <from> on the server's database, e.g.
+// Count(t, "orders WHERE user_id = 1").
+func (s *Server) Count(t testing.TB, from string) int {
+	t.Helper()
+	var n int
+	s.QueryRow(t, "SELECT COUNT(*) FROM "+from).Scan(t, &n)
+	return n
+}
+
+// Row is one row of a test query.
+type Row struct{ row *sql.Row }
+
+// Scan fails the test if the row cannot be read.
+func (r Row) Scan(t testing.TB, dest ...any) {
+	t.Helper()
+	if err := r.row.Scan(dest...); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// QueryRow runs a query (no placeholders) on the server's database.
+func (s *Server) QueryRow(t testing.TB, query string) Row {
+	t.Helper()
+	driver, dsn := "pgx", s.DSN
+	if !strings.HasPrefix(dsn, "postgres") {
+		driver, dsn = "sqlite", "file:"+strings.TrimPrefix(dsn, "sqlite:")+"?_pragma=busy_timeout(5000)"
+	}
+	db, err := sql.Open(driver, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return Row{db.QueryRow(query)}
 }
 
 // Option changes the config of a test server.
@@ -51,9 +134,9 @@ func Start(t testing.TB, opts ...Option) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dbPath := filepath.Join(t.TempDir(), "openentry.db")
+	dsn := DSN(t)
 	cfg := app.Config{
-		DB:          "sqlite:" + dbPath,
+		DB:          dsn,
 		AppToken:    AppToken,
 		TokenSecret: []byte("test-token-secret"),
 		Projects:    []*openentry.Project{p},
@@ -76,7 +159,7 @@ func Start(t testing.TB, opts ...Option) *Server {
 		srv.Close()
 		a.Close()
 	})
-	return &Server{BaseURL: srv.URL, DBPath: dbPath, App: a}
+	return &Server{BaseURL: srv.URL, DSN: dsn, App: a}
 }
 
 type testWriter struct{ t testing.TB }
