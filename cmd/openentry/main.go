@@ -34,6 +34,7 @@ func main() {
 const usage = `usage:
   openentry serve [flags]   serve the OneEntry API (see openentry serve -h)
   openentry demo            run the seed scenario against a throw-away demo server
+  openentry bench --url URL --token T [--users N --duration D]   load-test the seed scenario
   openentry migrate [--db DB]                      apply pending database migrations
   openentry payments complete|cancel --session N   settle a cash (custom) payment session
   openentry refunds approve --refund N             pay a refund request back
@@ -50,6 +51,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runServe(ctx, args[2:], getenv, stdout, stderr)
 	case "demo":
 		return runDemo(ctx, args[2:], stdout, stderr)
+	case "bench":
+		return runBench(ctx, args[2:], getenv, stdout, stderr)
 	case "migrate":
 		return runMigrate(ctx, args[2:], getenv, stdout, stderr)
 	case "payments":

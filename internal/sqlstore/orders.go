@@ -130,12 +130,11 @@ func (s *OrderService) CreateOrder(ctx context.Context, userID int64, in openent
 	if err := openentry.CheckLines(in.Lines); err != nil {
 		return nil, err
 	}
-	tx, err := s.db.begin(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	storage, err := findStorage(ctx, tx, in.StorageMarker)
+	// Everything the order is checked and priced against is read before the
+	// write transaction, which then only inserts: on SQLite the single
+	// writer is held for as short as possible. A price read here is the
+	// price the order is placed at.
+	storage, err := findStorage(ctx, s.db, in.StorageMarker)
 	if err != nil {
 		return nil, err
 	}
@@ -145,7 +144,7 @@ func (s *OrderService) CreateOrder(ctx context.Context, userID int64, in openent
 	if in.FormIdentifier != storage.FormIdentifier {
 		return nil, openentry.Invalid(fmt.Sprintf("Incorrect formIdentifier for provided config: %q", in.FormIdentifier))
 	}
-	form, err := findForm(ctx, tx, storage.FormIdentifier)
+	form, err := findForm(ctx, s.db, storage.FormIdentifier)
 	if err != nil {
 		return nil, err
 	}
@@ -162,7 +161,7 @@ func (s *OrderService) CreateOrder(ctx context.Context, userID int64, in openent
 	}
 	var accountID int64
 	var accountInfos string
-	err = tx.QueryRowContext(ctx, `SELECT a.id, a.localize_infos FROM payment_accounts a
+	err = s.db.QueryRowContext(ctx, `SELECT a.id, a.localize_infos FROM payment_accounts a
 		JOIN order_storage_accounts sa ON sa.account_id = a.id AND sa.storage_id = ?
 		WHERE a.identifier = ? AND a.is_visible = ?`, storage.ID, in.PaymentAccountIdentifier, true).Scan(&accountID, &accountInfos)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -175,7 +174,7 @@ func (s *OrderService) CreateOrder(ctx context.Context, userID int64, in openent
 	for i, l := range in.Lines {
 		ids[i] = l.ProductID
 	}
-	products, err := productsByID(ctx, tx, ids)
+	products, err := productsByID(ctx, s.db, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -185,11 +184,16 @@ func (s *OrderService) CreateOrder(ctx context.Context, userID int64, in openent
 	}
 	var status string
 	var statusInfos string
-	err = tx.QueryRowContext(ctx, `SELECT identifier, localize_infos FROM order_statuses WHERE storage_id = ? AND is_default = ?`,
+	err = s.db.QueryRowContext(ctx, `SELECT identifier, localize_infos FROM order_statuses WHERE storage_id = ? AND is_default = ?`,
 		storage.ID, true).Scan(&status, &statusInfos)
 	if err != nil {
 		return nil, fmt.Errorf("default status of storage %q: %w", storage.Identifier, err)
 	}
+	tx, err := s.db.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
 	o := &openentry.Order{
 		StorageID: storage.ID, StorageMarker: storage.Identifier, UserID: userID,
 		FormIdentifier: form.Identifier, FormData: data,

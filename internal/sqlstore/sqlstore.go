@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/openentry/openentry"
@@ -26,6 +27,10 @@ type DB struct {
 	sql     *sql.DB
 	dialect dialect
 	now     func() time.Time
+	// writer admits one SQLite write transaction at a time in this process.
+	// SQLite allows one writer anyway; queueing here instead of in its busy
+	// handler, which sleeps in coarse steps, keeps tail latency low.
+	writer chan struct{}
 }
 
 // Options tune a database. The zero value is a good default.
@@ -55,6 +60,7 @@ func Open(ctx context.Context, dsn string, now func() time.Time, opts ...Options
 	} else {
 		d.sql, err = openSQLite(dsn, o)
 		d.dialect = sqliteDialect
+		d.writer = make(chan struct{}, 1)
 	}
 	if err != nil {
 		return nil, err
@@ -174,15 +180,39 @@ type tx struct {
 	dialect dialect
 	now     time.Time
 	nowMS   int64
+	release func() // gives the writer slot back; safe to call twice
 }
 
 func (d *DB) begin(ctx context.Context) (*tx, error) {
+	release := func() {}
+	if d.writer != nil {
+		select {
+		case d.writer <- struct{}{}:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		var once sync.Once
+		release = func() { once.Do(func() { <-d.writer }) }
+	}
 	t, err := d.sql.BeginTx(ctx, nil)
 	if err != nil {
+		release()
 		return nil, fmt.Errorf("begin: %w", err)
 	}
 	now := d.now().UTC().Truncate(time.Millisecond)
-	return &tx{Tx: t, dialect: d.dialect, now: now, nowMS: now.UnixMilli()}, nil
+	return &tx{Tx: t, dialect: d.dialect, now: now, nowMS: now.UnixMilli(), release: release}, nil
+}
+
+// Commit commits and frees the writer slot.
+func (t *tx) Commit() error {
+	defer t.release()
+	return t.Tx.Commit()
+}
+
+// Rollback rolls back (a no-op after Commit) and frees the writer slot.
+func (t *tx) Rollback() error {
+	defer t.release()
+	return t.Tx.Rollback()
 }
 
 func (t *tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
