@@ -6,6 +6,7 @@
 //	openentry migrate [--db DB]
 //	openentry payments complete|cancel --session N
 //	openentry refunds approve --refund N
+//	openentry seed [--db DB] [--users 1000] [--orders 1000000]
 package main
 
 import (
@@ -38,6 +39,7 @@ const usage = `usage:
   openentry migrate [--db DB]                      apply pending database migrations
   openentry payments complete|cancel --session N   settle a cash (custom) payment session
   openentry refunds approve --refund N             pay a refund request back
+  openentry seed [--db DB] [--users N] [--orders N] fill a database with bench users and orders, for measuring
 `
 
 // run is the whole program, with its environment injected so tests can call it.
@@ -59,6 +61,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runPayments(ctx, args[2:], getenv, stdout, stderr)
 	case "refunds":
 		return runRefunds(ctx, args[2:], getenv, stdout, stderr)
+	case "seed":
+		return runSeed(ctx, args[2:], getenv, stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return nil

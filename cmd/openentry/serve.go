@@ -11,6 +11,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
+	"net/url"
 	"os"
 	"strconv"
 	"time"
@@ -29,6 +31,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	projectFile := fs.String("project", getenv("OPENENTRY_PROJECT"), "project file (JSON) to apply at start (env OPENENTRY_PROJECT)")
 	withDemo := fs.Bool("demo", false, "load the built-in demo project")
 	dbOpts := dbFlags(fs, getenv)
+	pprofAddr := fs.String("pprof", getenv("OPENENTRY_PPROF_ADDR"), "serve Go's profiler on this (loopback) address, e.g. 127.0.0.1:6060 (env OPENENTRY_PPROF_ADDR)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -85,7 +88,10 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	logger.Info("listening", "addr", ln.Addr().String(), "db", *db)
+	if *pprofAddr != "" {
+		go servePprof(ctx, *pprofAddr, logger)
+	}
+	logger.Info("listening", "addr", ln.Addr().String(), "db", redactDSN(*db))
 	return serveHTTP(ctx, ln, a.Handler, logger)
 }
 
@@ -195,4 +201,31 @@ func runMigrate(ctx context.Context, args []string, getenv func(string) string, 
 	}
 	fmt.Fprintln(stdout, "migrations applied")
 	return nil
+}
+
+// servePprof serves the profiler on its own mux and listener, never on the API's.
+func servePprof(ctx context.Context, addr string, logger *slog.Logger) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		logger.Error("pprof", "err", err)
+		return
+	}
+	logger.Info("pprof listening", "addr", ln.Addr().String())
+	if err := serveHTTP(ctx, ln, mux, logger); err != nil {
+		logger.Error("pprof", "err", err)
+	}
+}
+
+// redactDSN hides a database password before the DSN is logged.
+func redactDSN(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil || u.User == nil {
+		return dsn
+	}
+	return u.Redacted()
 }

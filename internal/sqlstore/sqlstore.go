@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/openentry/openentry"
@@ -31,6 +32,9 @@ type DB struct {
 	// SQLite allows one writer anyway; queueing here instead of in its busy
 	// handler, which sleeps in coarse steps, keeps tail latency low.
 	writer chan struct{}
+
+	stmts     sync.Map // query → *sql.Stmt
+	stmtCount atomic.Int64
 }
 
 // Options tune a database. The zero value is a good default.
@@ -78,7 +82,13 @@ func Open(ctx context.Context, dsn string, now func() time.Time, opts ...Options
 }
 
 // Close closes the database.
-func (d *DB) Close() error { return d.sql.Close() }
+func (d *DB) Close() error {
+	d.stmts.Range(func(_, st any) bool {
+		st.(*sql.Stmt).Close()
+		return true
+	})
+	return d.sql.Close()
+}
 
 // Ping checks that the database answers.
 func (d *DB) Ping(ctx context.Context) error { return d.sql.PingContext(ctx) }
@@ -158,18 +168,56 @@ func (d *DB) applyMigration(ctx context.Context, name, version string) error {
 	return tx.Commit()
 }
 
+// maxCachedStatements bounds the statement cache; queries built per call
+// (IN lists of varying length) stop being cached past it.
+const maxCachedStatements = 512
+
+// stmt returns a prepared statement for query, prepared once per DB. SQLite
+// otherwise parses every query on every call, which costs a quarter of the
+// CPU under load; pgx already caches statements per connection.
+func (d *DB) stmt(ctx context.Context, query string) *sql.Stmt {
+	if d.dialect.dollar {
+		return nil
+	}
+	if st, ok := d.stmts.Load(query); ok {
+		return st.(*sql.Stmt)
+	}
+	if d.stmtCount.Load() >= maxCachedStatements {
+		return nil
+	}
+	st, err := d.sql.PrepareContext(context.WithoutCancel(ctx), query)
+	if err != nil {
+		return nil // the caller runs the query unprepared and gets the error there
+	}
+	if prev, loaded := d.stmts.LoadOrStore(query, st); loaded {
+		st.Close()
+		return prev.(*sql.Stmt)
+	}
+	d.stmtCount.Add(1)
+	return st
+}
+
 // ExecContext runs a statement written with ? placeholders.
 func (d *DB) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if st := d.stmt(ctx, query); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
 	return d.sql.ExecContext(ctx, d.dialect.rebind(query), args...)
 }
 
 // QueryContext runs a query written with ? placeholders.
 func (d *DB) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := d.stmt(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
 	return d.sql.QueryContext(ctx, d.dialect.rebind(query), args...)
 }
 
 // QueryRowContext runs a one-row query written with ? placeholders.
 func (d *DB) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := d.stmt(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return d.sql.QueryRowContext(ctx, d.dialect.rebind(query), args...)
 }
 
@@ -177,6 +225,7 @@ func (d *DB) QueryRowContext(ctx context.Context, query string, args ...any) *sq
 // carries the same timestamp. Its query methods take ? placeholders.
 type tx struct {
 	*sql.Tx
+	db      *DB
 	dialect dialect
 	now     time.Time
 	nowMS   int64
@@ -200,7 +249,7 @@ func (d *DB) begin(ctx context.Context) (*tx, error) {
 		return nil, fmt.Errorf("begin: %w", err)
 	}
 	now := d.now().UTC().Truncate(time.Millisecond)
-	return &tx{Tx: t, dialect: d.dialect, now: now, nowMS: now.UnixMilli(), release: release}, nil
+	return &tx{Tx: t, db: d, dialect: d.dialect, now: now, nowMS: now.UnixMilli(), release: release}, nil
 }
 
 // Commit commits and frees the writer slot.
@@ -216,14 +265,23 @@ func (t *tx) Rollback() error {
 }
 
 func (t *tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if st := t.db.stmt(ctx, query); st != nil {
+		return t.Tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+	}
 	return t.Tx.ExecContext(ctx, t.dialect.rebind(query), args...)
 }
 
 func (t *tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := t.db.stmt(ctx, query); st != nil {
+		return t.Tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+	}
 	return t.Tx.QueryContext(ctx, t.dialect.rebind(query), args...)
 }
 
 func (t *tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := t.db.stmt(ctx, query); st != nil {
+		return t.Tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+	}
 	return t.Tx.QueryRowContext(ctx, t.dialect.rebind(query), args...)
 }
 

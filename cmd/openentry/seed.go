@@ -1,0 +1,44 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/openentry/openentry/internal/app"
+)
+
+// runSeed fills a database with bench users and orders, for measuring with
+// realistic amounts of data:
+//
+//	openentry seed [--db DB] [--users 1000] [--orders 1000000]
+func runSeed(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	db := fs.String("db", envOr(getenv, "OPENENTRY_DB", "sqlite:openentry.db"), "database: sqlite:PATH or postgres://… (env OPENENTRY_DB)")
+	users := fs.Int("users", 1000, "bench users: bench-user-1@example.com…, password bench-password (existing ones are kept)")
+	orders := fs.Int("orders", 1_000_000, "orders to add, spread round-robin over the users")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *users < 1 || *orders < 0 {
+		return errors.New("--users must be at least 1 and --orders not negative")
+	}
+	start := time.Now()
+	const every = 100_000
+	next := every
+	progress := func(done int) {
+		if done >= next {
+			fmt.Fprintf(stdout, "%d orders (%s)\n", done, time.Since(start).Round(100*time.Millisecond))
+			next = done - done%every + every
+		}
+	}
+	if err := app.SeedOrders(ctx, *db, *users, *orders, progress); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "seeded %d orders for %d users in %s\n", *orders, *users, time.Since(start).Round(100*time.Millisecond))
+	return nil
+}
