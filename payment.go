@@ -105,9 +105,10 @@ type PaymentService interface {
 	Sessions(ctx context.Context, userID int64, page Page) ([]PaymentSession, int64, error)
 
 	// HandleStripeWebhook verifies a Stripe event with the stripe accounts'
-	// signing secrets before reading it, and applies it once. It returns what
-	// the event did. ErrInvalid for a bad signature or a stale timestamp.
-	HandleStripeWebhook(ctx context.Context, payload []byte, signature string) (string, error)
+	// signing secrets before reading it, and applies it once. It returns the
+	// event's type and what it did. ErrInvalid for a bad signature or a
+	// stale timestamp.
+	HandleStripeWebhook(ctx context.Context, payload []byte, signature string) (eventType, outcome string, err error)
 	// SettleSession is the shop's: it marks a waiting session of a custom
 	// account completed or canceled, by the same rules as provider events.
 	SettleSession(ctx context.Context, sessionID int64, status string) error

@@ -20,6 +20,9 @@ type Project struct {
 	OrderStorages   []ProjectOrderStorage   `json:"orderStorages"`
 	Products        []ProjectProduct        `json:"products"`
 	Users           []ProjectUser           `json:"users"`
+	// CORSOrigins are the browser origins (https://shop.example) allowed to
+	// call the API; "*" allows any.
+	CORSOrigins []string `json:"corsOrigins,omitempty"`
 }
 
 // ProjectAuthProvider configures an auth provider.
@@ -214,6 +217,11 @@ func (p *Project) Validate() error {
 		}
 		if s.PaidStatus != "" && !statuses[s.PaidStatus] {
 			bad("order storage %q: paidStatus %q is not one of its statuses", s.Identifier, s.PaidStatus)
+		}
+	}
+	for _, o := range p.CORSOrigins {
+		if o != "*" && !strings.HasPrefix(o, "http://") && !strings.HasPrefix(o, "https://") {
+			bad("corsOrigins: %q is not an http(s) origin or *", o)
 		}
 	}
 	ids := map[int64]bool{}

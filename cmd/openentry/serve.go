@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/openentry/openentry"
@@ -31,6 +32,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	projectFile := fs.String("project", getenv("OPENENTRY_PROJECT"), "project file (JSON) to apply at start (env OPENENTRY_PROJECT)")
 	withDemo := fs.Bool("demo", false, "load the built-in demo project")
 	dbOpts := dbFlags(fs, getenv)
+	var origins stringList
+	if env := getenv("OPENENTRY_CORS_ORIGINS"); env != "" {
+		origins = strings.Split(env, ",")
+	}
+	fs.Var(&origins, "cors-origin", "browser origin allowed to call the API, e.g. https://shop.example; repeatable; * for any (env OPENENTRY_CORS_ORIGINS, comma-separated)")
 	pprofAddr := fs.String("pprof", getenv("OPENENTRY_PPROF_ADDR"), "serve Go's profiler on this (loopback) address, e.g. 127.0.0.1:6060 (env OPENENTRY_PPROF_ADDR)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -78,7 +84,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	a, err := app.Open(ctx, app.Config{
 		DB: *db, DBOptions: dbOpts.options(), AppToken: token, TokenSecret: secret, Projects: projects, Mailer: mailer,
-		Stripe: stripeConfig(getenv),
+		Stripe: stripeConfig(getenv), CORSOrigins: origins,
 	}, logger)
 	if err != nil {
 		return err
@@ -228,4 +234,14 @@ func redactDSN(dsn string) string {
 		return dsn
 	}
 	return u.Redacted()
+}
+
+// stringList is a repeatable flag.
+type stringList []string
+
+func (l *stringList) String() string { return strings.Join(*l, ",") }
+
+func (l *stringList) Set(v string) error {
+	*l = append(*l, v)
+	return nil
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/openentry/openentry"
 	"github.com/openentry/openentry/internal/credential"
 	"github.com/openentry/openentry/internal/httpapi"
+	"github.com/openentry/openentry/internal/metrics"
 	"github.com/openentry/openentry/internal/ratelimit"
 	"github.com/openentry/openentry/internal/sqlstore"
 	"github.com/openentry/openentry/internal/stripepay"
@@ -37,6 +38,9 @@ type Config struct {
 	Stripe      StripeConfig
 	// SweepEvery is how often sessions past their timeout are expired; zero: 30 s.
 	SweepEvery time.Duration
+	// CORSOrigins are browser origins allowed to call the API, besides those
+	// the projects list.
+	CORSOrigins []string
 }
 
 // StripeConfig fills in stripe accounts whose project entry has no keys,
@@ -144,7 +148,13 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 	catalog := sqlstore.NewCatalogService(db)
 	gateway := stripepay.New(cfg.Stripe.APIURL, logger)
 	a := &App{db: db, payments: sqlstore.NewPaymentService(db, gateway), refunds: sqlstore.NewRefundService(db, gateway)}
-	a.Handler = httpapi.NewHandler(logger, httpapi.Config{AppToken: cfg.AppToken, Ready: db.Ping},
+	origins := cfg.CORSOrigins
+	for _, p := range cfg.Projects {
+		origins = append(origins, p.CORSOrigins...)
+	}
+	a.Handler = httpapi.NewHandler(logger, httpapi.Config{
+		AppToken: cfg.AppToken, Ready: db.Ping, Metrics: metrics.New(a.payments.SessionCounts), CORSOrigins: origins,
+	},
 		auth, auth, catalog, catalog, sqlstore.NewOrderService(db), a.payments, a.refunds)
 	if cfg.SweepEvery == 0 {
 		cfg.SweepEvery = 30 * time.Second

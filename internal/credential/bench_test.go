@@ -51,9 +51,9 @@ func BenchmarkHashTestParams(b *testing.B) {
 	}
 }
 
-// BenchmarkVerifyDefaultParams is slow by design (64 MiB, 2 passes): it is
-// the CPU and memory one production login costs, i.e. how many logins per
-// second a core can take.
+// BenchmarkVerifyDefaultParams is slow by design: argon2id with the
+// production parameters is the CPU and memory one login costs, so its ns/op
+// says how many logins per second a core can take.
 func BenchmarkVerifyDefaultParams(b *testing.B) {
 	h := credential.NewHasher(credential.DefaultParams, 1)
 	ctx := context.Background()

@@ -2,10 +2,12 @@ package httpapi
 
 import (
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"net/http"
 
 	"github.com/openentry/openentry"
+	"github.com/openentry/openentry/internal/metrics"
 )
 
 // handleGetAuthProviders serves GET /users-auth-providers (JS: AuthProvider.getAuthProviders).
@@ -81,7 +83,7 @@ type refreshRequest struct {
 }
 
 // handleAuth serves POST …/marker/{marker}/users/auth (JS: AuthProvider.auth).
-func handleAuth(logger *slog.Logger, auth openentry.AuthService) http.Handler {
+func handleAuth(logger *slog.Logger, m *metrics.Metrics, auth openentry.AuthService) http.Handler {
 	type request struct {
 		AuthData []openentry.AuthData `json:"authData"`
 	}
@@ -90,7 +92,11 @@ func handleAuth(logger *slog.Logger, auth openentry.AuthService) http.Handler {
 		if err != nil {
 			return nil, err
 		}
-		return auth.Auth(r.Context(), r.PathValue("marker"), in.AuthData, device(r))
+		pair, err := auth.Auth(r.Context(), r.PathValue("marker"), in.AuthData, device(r))
+		if errors.Is(err, openentry.ErrUnauthorized) {
+			m.LoginFailed()
+		}
+		return pair, err
 	})
 }
 

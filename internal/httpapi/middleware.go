@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/openentry/openentry"
+	"github.com/openentry/openentry/internal/metrics"
 )
 
 // recoverer turns a panic into a logged 500 instead of a dropped connection.
@@ -51,14 +52,16 @@ func (s *statusRecorder) Write(b []byte) (int, error) {
 	return s.ResponseWriter.Write(b)
 }
 
-// accessLog logs one line per request with a request id, which it also
-// returns in X-Request-Id so that a client's report can be found in the log.
-func accessLog(logger *slog.Logger) func(http.Handler) http.Handler {
+// accessLog logs one line per request, and records its metrics, with a
+// request id that it also returns in X-Request-Id so that a client's report
+// can be found in the log. It logs the route pattern, not the path: paths
+// carry ids and device tokens.
+func accessLog(logger *slog.Logger, m *metrics.Metrics) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			start := time.Now()
 			id := r.Header.Get("X-Request-Id")
-			if id == "" || len(id) > 64 {
+			if id == "" || len(id) > 64 || strings.ContainsFunc(id, func(c rune) bool { return c < '!' || c > '~' }) {
 				var b [8]byte
 				_, _ = rand.Read(b[:])
 				id = hex.EncodeToString(b[:])
@@ -66,13 +69,59 @@ func accessLog(logger *slog.Logger) func(http.Handler) http.Handler {
 			w.Header().Set("X-Request-Id", id)
 			rec := &statusRecorder{ResponseWriter: w}
 			next.ServeHTTP(rec, r)
+			route := r.Pattern
+			if route == "" || route == "/" {
+				route = "unmatched"
+			}
+			elapsed := time.Since(start)
+			m.ObserveRequest(route, r.Method, rec.status, elapsed)
 			logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
 				slog.String("method", r.Method),
-				slog.String("pattern", r.Pattern),
-				slog.String("path", r.URL.Path),
+				slog.String("route", route),
 				slog.Int("status", rec.status),
-				slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
+				slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000),
 				slog.String("request_id", id))
+		})
+	}
+}
+
+// The headers and methods the official SDK uses from a browser.
+const (
+	corsMethods = "GET, POST, PUT, DELETE, OPTIONS"
+	corsHeaders = "Content-Type, Authorization, x-app-token, x-device-metadata"
+)
+
+// cors answers browsers from the allowed origins, preflights included;
+// other origins get no CORS headers, so their browsers refuse the answers.
+func cors(origins []string) func(http.Handler) http.Handler {
+	allowed := map[string]bool{}
+	for _, o := range origins {
+		allowed[strings.TrimSuffix(o, "/")] = true
+	}
+	return func(next http.Handler) http.Handler {
+		if len(allowed) == 0 {
+			return next
+		}
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			origin := r.Header.Get("Origin")
+			h := w.Header()
+			h.Add("Vary", "Origin")
+			if origin == "" || (!allowed[origin] && !allowed["*"]) {
+				next.ServeHTTP(w, r)
+				return
+			}
+			h.Set("Access-Control-Allow-Origin", origin)
+			h.Set("Access-Control-Expose-Headers", "X-Request-Id, Retry-After")
+			if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
+				h.Add("Vary", "Access-Control-Request-Method")
+				h.Add("Vary", "Access-Control-Request-Headers")
+				h.Set("Access-Control-Allow-Methods", corsMethods)
+				h.Set("Access-Control-Allow-Headers", corsHeaders)
+				h.Set("Access-Control-Max-Age", "600")
+				w.WriteHeader(http.StatusNoContent)
+				return
+			}
+			next.ServeHTTP(w, r)
 		})
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/openentry/openentry"
+	"github.com/openentry/openentry/internal/metrics"
 )
 
 // handleGetStorages serves GET /orders-storage (JS: Orders.getAllOrdersStorage).
@@ -64,7 +65,7 @@ func handleGetStatuses(logger *slog.Logger, orders openentry.OrderService) http.
 // handleCreateOrder serves POST /orders-storage/marker/{marker}/orders (JS: Orders.createOrder).
 // Prices, totals and currency a client sends are not read: the server prices
 // the order from its own products.
-func handleCreateOrder(logger *slog.Logger, orders openentry.OrderService) http.Handler {
+func handleCreateOrder(logger *slog.Logger, m *metrics.Metrics, orders openentry.OrderService) http.Handler {
 	type line struct {
 		ProductID json.RawMessage `json:"productId"`
 		Quantity  json.RawMessage `json:"quantity"`
@@ -104,6 +105,7 @@ func handleCreateOrder(logger *slog.Logger, orders openentry.OrderService) http.
 		if err != nil {
 			return nil, err
 		}
+		m.OrderCreated()
 		out := toWireCreatedOrder(o)
 		return &out, nil
 	})

@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/openentry/openentry"
+	"github.com/openentry/openentry/internal/metrics"
 )
 
 type wireRefundStorage struct {
@@ -118,17 +119,18 @@ const maxWebhookBytes = 64 << 10
 // handleStripeWebhook serves POST /payments/webhook/stripe. Stripe calls it,
 // so there is no app token: the signature is the authentication, and it is
 // checked on the raw body before anything parses it.
-func handleStripeWebhook(logger *slog.Logger, payments openentry.PaymentService) http.Handler {
+func handleStripeWebhook(logger *slog.Logger, m *metrics.Metrics, payments openentry.PaymentService) http.Handler {
 	return handle(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (map[string]any, error) {
 		payload, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxWebhookBytes))
 		if err != nil {
 			return nil, errBodyTooLarge
 		}
-		outcome, err := payments.HandleStripeWebhook(r.Context(), payload, r.Header.Get("Stripe-Signature"))
+		typ, outcome, err := payments.HandleStripeWebhook(r.Context(), payload, r.Header.Get("Stripe-Signature"))
 		if err != nil {
 			return nil, err
 		}
-		logger.InfoContext(r.Context(), "stripe event", "outcome", outcome)
+		m.WebhookEvent("stripe", typ, outcome)
+		logger.InfoContext(r.Context(), "payment event", "provider", "stripe", "type", typ, "outcome", outcome)
 		return map[string]any{"received": true, "outcome": outcome}, nil
 	})
 }

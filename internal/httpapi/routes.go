@@ -7,12 +7,15 @@ import (
 	"net/http"
 
 	"github.com/openentry/openentry"
+	"github.com/openentry/openentry/internal/metrics"
 )
 
 // Config is what the handler needs besides its services.
 type Config struct {
-	AppToken string                          // the project's x-app-token
-	Ready    func(ctx context.Context) error // checked by /healthz
+	AppToken    string                          // the project's x-app-token
+	Ready       func(ctx context.Context) error // checked by /healthz
+	Metrics     *metrics.Metrics                // nil: no /metrics
+	CORSOrigins []string                        // browser origins allowed to call the API; "*" for any
 }
 
 // NewHandler returns the whole HTTP surface. Paths are copied from the JS SDK
@@ -28,12 +31,15 @@ func NewHandler(logger *slog.Logger, cfg Config, auth openentry.AuthService, use
 	user := func(h http.Handler) http.Handler { return requireUser(logger, auth, h) }
 
 	mux.Handle("GET /healthz", handleHealthz(logger, cfg.Ready))
+	if cfg.Metrics != nil {
+		mux.Handle("GET /metrics", cfg.Metrics.Handler())
+	}
 
 	const ap = "/api/content/users-auth-providers"
 	content("GET "+ap, handleGetAuthProviders(logger, auth))
 	content("GET "+ap+"/marker/{marker}", handleGetAuthProvider(logger, auth))
 	content("POST "+ap+"/marker/{marker}/users/sign-up", handleSignUp(logger, auth))
-	content("POST "+ap+"/marker/{marker}/users/auth", handleAuth(logger, auth))
+	content("POST "+ap+"/marker/{marker}/users/auth", handleAuth(logger, cfg.Metrics, auth))
 	content("POST "+ap+"/marker/{marker}/users/refresh", handleRefresh(logger, auth))
 	content("POST "+ap+"/marker/{marker}/users/logout", user(handleLogout(logger, auth)))
 	content("POST "+ap+"/marker/{marker}/users/logout-all", user(handleLogoutAll(logger, auth)))
@@ -61,7 +67,7 @@ func NewHandler(logger *slog.Logger, cfg Config, auth openentry.AuthService, use
 	content("GET "+os+"/marker/{marker}", user(handleGetStorage(logger, orders)))
 	content("GET "+os+"/marker/{marker}/orders", user(handleGetOrders(logger, orders)))
 	content("GET "+os+"/marker/{marker}/orders/{id}", user(handleGetOrder(logger, orders)))
-	content("POST "+os+"/marker/{marker}/orders", user(handleCreateOrder(logger, orders)))
+	content("POST "+os+"/marker/{marker}/orders", user(handleCreateOrder(logger, cfg.Metrics, orders)))
 	content("GET "+os+"/marker/{marker}/order-statuses", handleGetStatuses(logger, orders))
 
 	const pay = "/api/content/payments"
@@ -73,7 +79,7 @@ func NewHandler(logger *slog.Logger, cfg Config, auth openentry.AuthService, use
 	content("POST "+pay+"/sessions", user(handleCreateSession(logger, payments)))
 	content("GET "+pay+"/accounts", user(handleGetAccounts(logger, payments)))
 	content("GET "+pay+"/accounts/{id}", user(handleGetAccount(logger, payments)))
-	mux.Handle("POST "+pay+"/webhook/stripe", handleStripeWebhook(logger, payments))
+	mux.Handle("POST "+pay+"/webhook/stripe", handleStripeWebhook(logger, cfg.Metrics, payments))
 
 	content("GET /api/content/orders/{id}/refund", user(handleGetRefunds(logger, refunds)))
 	content("POST /api/content/orders/{id}/refund", user(handleCreateRefund(logger, refunds)))
@@ -82,7 +88,7 @@ func NewHandler(logger *slog.Logger, cfg Config, auth openentry.AuthService, use
 	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeErrorStatus(w, http.StatusNotFound, "Cannot "+r.Method+" "+r.URL.Path) // NestJS's wording
 	}))
-	return recoverer(logger)(accessLog(logger)(mux))
+	return recoverer(logger)(accessLog(logger, cfg.Metrics)(cors(cfg.CORSOrigins)(mux)))
 }
 
 func handleHealthz(logger *slog.Logger, ready func(context.Context) error) http.Handler {

@@ -21,27 +21,27 @@ const (
 
 // HandleStripeWebhook verifies payload with each stripe account's signing
 // secret before anything reads it, then applies the event once.
-func (s *PaymentService) HandleStripeWebhook(ctx context.Context, payload []byte, signature string) (string, error) {
+func (s *PaymentService) HandleStripeWebhook(ctx context.Context, payload []byte, signature string) (string, string, error) {
 	if s.gateway == nil {
-		return "", openentry.NotFound("No Stripe account is configured")
+		return "", "", openentry.NotFound("No Stripe account is configured")
 	}
 	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT webhook_secret FROM payment_accounts WHERE type = ? AND webhook_secret <> ''`,
 		openentry.AccountStripe)
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	var secrets []string
 	for rows.Next() {
 		var secret string
 		if err := rows.Scan(&secret); err != nil {
 			rows.Close()
-			return "", err
+			return "", "", err
 		}
 		secrets = append(secrets, secret)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return "", err
+		return "", "", err
 	}
 	for _, secret := range secrets {
 		ev, err := s.gateway.ParseEvent(payload, signature, secret)
@@ -49,11 +49,12 @@ func (s *PaymentService) HandleStripeWebhook(ctx context.Context, payload []byte
 			continue // maybe another account's secret
 		}
 		if err != nil {
-			return "", err
+			return "", "", err
 		}
-		return s.applyEvent(ctx, ev)
+		outcome, err := s.applyEvent(ctx, ev)
+		return ev.Type, outcome, err
 	}
-	return "", openentry.Invalid("Invalid Stripe signature or timestamp")
+	return "", "", openentry.Invalid("Invalid Stripe signature or timestamp")
 }
 
 // applyEvent applies a verified event in one transaction that also records

@@ -375,3 +375,22 @@ func (s *PaymentService) ExpireSessions(ctx context.Context) (int64, error) {
 	}
 	return n, tx.Commit()
 }
+
+// SessionCounts counts the sessions in each status, for metrics.
+func (s *PaymentService) SessionCounts(ctx context.Context) (map[string]int64, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT status, COUNT(*) FROM payment_sessions WHERE status <> ? GROUP BY status`, statusCreating)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int64{}
+	for rows.Next() {
+		var status string
+		var n int64
+		if err := rows.Scan(&status, &n); err != nil {
+			return nil, err
+		}
+		out[status] = n
+	}
+	return out, rows.Err()
+}

@@ -111,21 +111,32 @@ func (s *Server) QueryRow(t testing.TB, query string) Row {
 }
 
 // Option changes the config of a test server.
-type Option func(*app.Config)
+type Option func(*options)
+
+type options struct {
+	cfg  *app.Config
+	logs io.Writer // nil: discard (or the test log, with -v)
+}
 
 // WithProject applies p after the demo project.
 func WithProject(p *openentry.Project) Option {
-	return func(c *app.Config) { c.Projects = append(c.Projects, p) }
+	return func(o *options) { o.cfg.Projects = append(o.cfg.Projects, p) }
 }
 
 // WithMailer sets how the server sends codes (e.g. SMTP to a mailtest server).
-func WithMailer(m openentry.Mailer) Option { return func(c *app.Config) { c.Mailer = m } }
+func WithMailer(m openentry.Mailer) Option { return func(o *options) { o.cfg.Mailer = m } }
 
 // WithStripe points stripe accounts at a Stripe API (stripe-mock) with keys.
-func WithStripe(c app.StripeConfig) Option { return func(cfg *app.Config) { cfg.Stripe = c } }
+func WithStripe(c app.StripeConfig) Option { return func(o *options) { o.cfg.Stripe = c } }
 
 // WithClock sets the server's clock.
-func WithClock(now func() time.Time) Option { return func(c *app.Config) { c.Now = now } }
+func WithClock(now func() time.Time) Option { return func(o *options) { o.cfg.Now = now } }
+
+// WithLogs writes the server's log, every level, as JSON lines to w.
+func WithLogs(w io.Writer) Option { return func(o *options) { o.logs = w } }
+
+// WithConfig changes the app config directly.
+func WithConfig(change func(*app.Config)) Option { return func(o *options) { change(o.cfg) } }
 
 // Start runs a server for the test and stops it when the test ends.
 func Start(t testing.TB, opts ...Option) *Server {
@@ -143,11 +154,15 @@ func Start(t testing.TB, opts ...Option) *Server {
 		Hashing:     credential.TestParams,
 		SweepEvery:  time.Hour, // tests sweep by calling App.ExpireSessions
 	}
-	for _, o := range opts {
-		o(&cfg)
+	o := options{cfg: &cfg}
+	for _, opt := range opts {
+		opt(&o)
 	}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	if testing.Verbose() {
+	switch {
+	case o.logs != nil:
+		logger = slog.New(slog.NewJSONHandler(o.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	case testing.Verbose():
 		logger = slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	}
 	a, err := app.Open(context.Background(), cfg, logger)

@@ -1,0 +1,128 @@
+// Package metrics defines OpenEntry's Prometheus metrics. They live in a
+// registry the app owns, never in the global one.
+package metrics
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// Metrics are the server's instruments. A nil *Metrics records nothing, so
+// handlers never check.
+type Metrics struct {
+	registry      *prometheus.Registry
+	requests      *prometheus.CounterVec
+	duration      *prometheus.HistogramVec
+	ordersCreated prometheus.Counter
+	webhookEvents *prometheus.CounterVec
+	loginFailures prometheus.Counter
+	rateLimited   *prometheus.CounterVec
+}
+
+// SessionCounter reports how many payment sessions are in each status; it is
+// read at scrape time, so every instance reports the shared database's truth.
+type SessionCounter func(ctx context.Context) (map[string]int64, error)
+
+// New registers the metrics, Go runtime and process collectors in a new registry.
+func New(sessions SessionCounter) *Metrics {
+	reg := prometheus.NewRegistry()
+	m := &Metrics{
+		registry: reg,
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "openentry_http_requests_total", Help: "HTTP requests by route pattern, method and status code.",
+		}, []string{"route", "method", "code"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "openentry_http_request_duration_seconds", Help: "HTTP request latency by route pattern and method.",
+			Buckets: []float64{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5},
+		}, []string{"route", "method"}),
+		ordersCreated: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "openentry_orders_created_total", Help: "Orders placed.",
+		}),
+		webhookEvents: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "openentry_payment_webhook_events_total", Help: "Verified payment provider events by provider, type and outcome.",
+		}, []string{"provider", "type", "outcome"}),
+		loginFailures: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "openentry_login_failures_total", Help: "Logins refused for a wrong login or password.",
+		}),
+		rateLimited: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "openentry_rate_limit_rejections_total", Help: "Requests refused with 429, by route pattern.",
+		}, []string{"route"}),
+	}
+	reg.MustRegister(m.requests, m.duration, m.ordersCreated, m.webhookEvents, m.loginFailures, m.rateLimited,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if sessions != nil {
+		reg.MustRegister(&sessionCollector{count: sessions, desc: prometheus.NewDesc("openentry_payment_sessions",
+			"Payment sessions by status, in the database.", []string{"status"}, nil)})
+	}
+	return m
+}
+
+// Handler serves the registry in Prometheus' text format.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{Timeout: 10 * time.Second})
+}
+
+// ObserveRequest records one finished HTTP request.
+func (m *Metrics) ObserveRequest(route, method string, code int, d time.Duration) {
+	if m == nil {
+		return
+	}
+	m.requests.WithLabelValues(route, method, statusLabel(code)).Inc()
+	m.duration.WithLabelValues(route, method).Observe(d.Seconds())
+	if code == http.StatusTooManyRequests {
+		m.rateLimited.WithLabelValues(route).Inc()
+	}
+}
+
+// OrderCreated counts a placed order.
+func (m *Metrics) OrderCreated() {
+	if m != nil {
+		m.ordersCreated.Inc()
+	}
+}
+
+// WebhookEvent counts a verified provider event.
+func (m *Metrics) WebhookEvent(provider, typ, outcome string) {
+	if m != nil {
+		m.webhookEvents.WithLabelValues(provider, typ, outcome).Inc()
+	}
+}
+
+// LoginFailed counts a refused login.
+func (m *Metrics) LoginFailed() {
+	if m != nil {
+		m.loginFailures.Inc()
+	}
+}
+
+func statusLabel(code int) string {
+	if code < 100 || code > 999 {
+		return "000"
+	}
+	return string([]byte{byte('0' + code/100), byte('0' + code/10%10), byte('0' + code%10)})
+}
+
+type sessionCollector struct {
+	count SessionCounter
+	desc  *prometheus.Desc
+}
+
+func (c *sessionCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
+
+func (c *sessionCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	counts, err := c.count(ctx)
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(c.desc, err)
+		return
+	}
+	for status, n := range counts {
+		ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, float64(n), status)
+	}
+}
