@@ -101,14 +101,28 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	return serveHTTP(ctx, ln, a.Handler, logger)
 }
 
-// serveHTTP serves until ctx is done, then lets in-flight requests finish.
+// timeouts bound every connection, so a slow or stuck client cannot hold
+// one forever.
+type timeouts struct {
+	readHeader, read, write, idle, shutdown time.Duration
+}
+
+var defaultTimeouts = timeouts{readHeader: 10 * time.Second, read: 30 * time.Second, write: 60 * time.Second,
+	idle: 2 * time.Minute, shutdown: 10 * time.Second}
+
+// serveHTTP serves until ctx is done, then stops accepting connections and
+// lets in-flight requests finish.
 func serveHTTP(ctx context.Context, ln net.Listener, h http.Handler, logger *slog.Logger) error {
+	return serveHTTPWith(ctx, ln, h, logger, defaultTimeouts)
+}
+
+func serveHTTPWith(ctx context.Context, ln net.Listener, h http.Handler, logger *slog.Logger, t timeouts) error {
 	srv := &http.Server{
 		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       2 * time.Minute,
+		ReadHeaderTimeout: t.readHeader,
+		ReadTimeout:       t.read,
+		WriteTimeout:      t.write,
+		IdleTimeout:       t.idle,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	errc := make(chan error, 1)
@@ -119,7 +133,7 @@ func serveHTTP(ctx context.Context, ln net.Listener, h http.Handler, logger *slo
 	case <-ctx.Done():
 	}
 	logger.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), t.shutdown)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		return err
