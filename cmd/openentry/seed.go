@@ -14,15 +14,19 @@ import (
 // runSeed fills a database with bench users and orders, for measuring with
 // realistic amounts of data:
 //
-//	openentry seed [--db DB] [--users 1000] [--orders 1000000]
+//	openentry seed --db DB [--users 1000] [--orders 1000000]
 func runSeed(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	db := fs.String("db", envOr(getenv, "OPENENTRY_DB", "sqlite:openentry.db"), "database: sqlite:PATH or postgres://… (env OPENENTRY_DB)")
+	// No default: a million test orders must never land in a shop's database by accident.
+	db := fs.String("db", "", "database to fill with test data: sqlite:PATH or postgres://… (required)")
 	users := fs.Int("users", 1000, "bench users: bench-user-1@example.com…, password bench-password (existing ones are kept)")
 	orders := fs.Int("orders", 1_000_000, "orders to add, spread round-robin over the users")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *db == "" {
+		return errors.New("--db: name the database to fill with test data")
 	}
 	if *users < 1 || *orders < 0 {
 		return errors.New("--users must be at least 1 and --orders not negative")

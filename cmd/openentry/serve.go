@@ -30,7 +30,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	addr := fs.String("addr", envOr(getenv, "OPENENTRY_ADDR", "127.0.0.1:8080"), "listen address (env OPENENTRY_ADDR)")
 	db := fs.String("db", envOr(getenv, "OPENENTRY_DB", "sqlite:openentry.db"), "database: sqlite:PATH or postgres://… (env OPENENTRY_DB)")
 	projectFile := fs.String("project", getenv("OPENENTRY_PROJECT"), "project file (JSON) to apply at start (env OPENENTRY_PROJECT)")
-	withDemo := fs.Bool("demo", false, "load the built-in demo project")
+	withDemo := fs.Bool("demo", false, "load the built-in demo project and serve its storefront page at /demo/")
 	dbOpts := dbFlags(fs, getenv)
 	var origins stringList
 	if env := getenv("OPENENTRY_CORS_ORIGINS"); env != "" {
@@ -84,7 +84,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	a, err := app.Open(ctx, app.Config{
 		DB: *db, DBOptions: dbOpts.options(), AppToken: token, TokenSecret: secret, Projects: projects, Mailer: mailer,
-		Stripe: stripeConfig(getenv), CORSOrigins: origins,
+		Stripe: stripeConfig(getenv), CORSOrigins: origins, Storefront: *withDemo,
 	}, logger)
 	if err != nil {
 		return err

@@ -20,6 +20,7 @@ import (
 	"github.com/openentry/openentry/internal/metrics"
 	"github.com/openentry/openentry/internal/ratelimit"
 	"github.com/openentry/openentry/internal/sqlstore"
+	"github.com/openentry/openentry/internal/storefront"
 	"github.com/openentry/openentry/internal/stripepay"
 )
 
@@ -41,6 +42,9 @@ type Config struct {
 	// CORSOrigins are browser origins allowed to call the API, besides those
 	// the projects list.
 	CORSOrigins []string
+	// Storefront serves the storefront demo page at /demo/; it hands the
+	// page AppToken, so only the demo sets it.
+	Storefront bool
 }
 
 // StripeConfig fills in stripe accounts whose project entry has no keys,
@@ -152,8 +156,13 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 	for _, p := range cfg.Projects {
 		origins = append(origins, p.CORSOrigins...)
 	}
+	var demo http.Handler
+	if cfg.Storefront {
+		demo = storefront.Handler(cfg.AppToken)
+	}
 	a.Handler = httpapi.NewHandler(logger, httpapi.Config{
 		AppToken: cfg.AppToken, Ready: db.Ping, Metrics: metrics.New(a.payments.SessionCounts), CORSOrigins: origins,
+		Demo: demo,
 	},
 		auth, auth, catalog, catalog, sqlstore.NewOrderService(db), a.payments, a.refunds)
 	if cfg.SweepEvery == 0 {

@@ -16,6 +16,7 @@ type Config struct {
 	Ready       func(ctx context.Context) error // checked by /healthz
 	Metrics     *metrics.Metrics                // nil: no /metrics
 	CORSOrigins []string                        // browser origins allowed to call the API; "*" for any
+	Demo        http.Handler                    // nil: no storefront demo at /demo/
 }
 
 // NewHandler returns the whole HTTP surface. Paths are copied from the JS SDK
@@ -31,8 +32,12 @@ func NewHandler(logger *slog.Logger, cfg Config, auth openentry.AuthService, use
 	user := func(h http.Handler) http.Handler { return requireUser(logger, auth, h) }
 
 	mux.Handle("GET /healthz", handleHealthz(logger, cfg.Ready))
+	mux.Handle("GET /api-docs/openapi.json", handleOpenAPI())
 	if cfg.Metrics != nil {
 		mux.Handle("GET /metrics", cfg.Metrics.Handler())
+	}
+	if cfg.Demo != nil {
+		mux.Handle("GET /demo/", cfg.Demo) // a page, not the API: no app token
 	}
 
 	const ap = "/api/content/users-auth-providers"

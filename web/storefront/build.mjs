@@ -46,6 +46,20 @@ const nodeOnly = {
   },
 };
 
+// zod bundles error messages in ~50 languages (300 KiB minified) behind
+// z.locales; the SDK only uses the English default, which zod loads on its
+// own. A zod without that file layout is bundled whole: larger, still right.
+const englishOnly = {
+  name: 'zod-english-only',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]zod[\\/]v4[\\/]locales[\\/]index\.cjs$/ }, (args) => ({
+      contents: 'exports.en = require("./en.cjs").default;',
+      loader: 'js',
+      resolveDir: path.dirname(args.path),
+    }));
+  },
+};
+
 await mkdir(outdir, { recursive: true });
 const result = await esbuild.build({
   absWorkingDir: root,
@@ -57,7 +71,7 @@ const result = await esbuild.build({
   platform: 'browser',
   target: ['chrome109', 'firefox115', 'safari15.6'],
   nodePaths: [path.join(jsDir, 'node_modules')],
-  plugins: [nodeOnly],
+  plugins: [nodeOnly, englishOnly],
   banner: { js: `/* OpenEntry storefront demo (web/storefront), bundled with oneentry@${sdk.version}. */` },
   legalComments: 'eof',
   charset: 'utf8',

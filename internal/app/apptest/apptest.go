@@ -132,6 +132,9 @@ func WithStripe(c app.StripeConfig) Option { return func(o *options) { o.cfg.Str
 // WithClock sets the server's clock.
 func WithClock(now func() time.Time) Option { return func(o *options) { o.cfg.Now = now } }
 
+// WithStorefront serves the storefront demo page at /demo/, as serve --demo does.
+func WithStorefront() Option { return func(o *options) { o.cfg.Storefront = true } }
+
 // WithLogs writes the server's log, every level, as JSON lines to w.
 func WithLogs(w io.Writer) Option { return func(o *options) { o.logs = w } }
 

@@ -1,0 +1,330 @@
+package httpapi_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/openentry/openentry"
+	"github.com/openentry/openentry/internal/app/apptest"
+	"github.com/openentry/openentry/internal/httpapi"
+	"github.com/openentry/openentry/internal/httpapi/openapitest"
+	"github.com/openentry/openentry/internal/stripepay/stripemock"
+)
+
+func TestOpenAPIDocumentIsValid(t *testing.T) {
+	if _, err := openapitest.Load(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// routePattern is a Go ServeMux pattern with a method, e.g. "GET /healthz".
+var routePattern = regexp.MustCompile(`^(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS) (/\S*)$`)
+
+// registeredRoutes reads routes.go and returns every route pattern in it as
+// the document spells it: "METHOD /path", with Go's {$} dropped. A pattern is
+// any call whose first argument is a constant string like "GET /x", whether
+// literal or concatenated from the file's constants ("GET "+pay+"/sessions").
+func registeredRoutes(t *testing.T) []string {
+	t.Helper()
+	f, err := parser.ParseFile(token.NewFileSet(), "routes.go", nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	consts := map[string]string{}
+	var eval func(ast.Expr) (string, bool)
+	eval = func(e ast.Expr) (string, bool) {
+		switch e := e.(type) {
+		case *ast.BasicLit:
+			if e.Kind == token.STRING {
+				s, err := strconv.Unquote(e.Value)
+				return s, err == nil
+			}
+		case *ast.Ident:
+			s, ok := consts[e.Name]
+			return s, ok
+		case *ast.ParenExpr:
+			return eval(e.X)
+		case *ast.BinaryExpr:
+			if e.Op == token.ADD {
+				x, ok1 := eval(e.X)
+				y, ok2 := eval(e.Y)
+				return x + y, ok1 && ok2
+			}
+		}
+		return "", false
+	}
+	var routes []string
+	ast.Inspect(f, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.GenDecl:
+			if n.Tok == token.CONST {
+				for _, spec := range n.Specs {
+					vs := spec.(*ast.ValueSpec)
+					for i, name := range vs.Names {
+						if i < len(vs.Values) {
+							if s, ok := eval(vs.Values[i]); ok {
+								consts[name.Name] = s
+							}
+						}
+					}
+				}
+			}
+		case *ast.CallExpr:
+			if len(n.Args) > 0 {
+				if s, ok := eval(n.Args[0]); ok {
+					if m := routePattern.FindStringSubmatch(s); m != nil {
+						routes = append(routes, m[1]+" "+strings.TrimSuffix(m[2], "{$}"))
+					}
+				}
+			}
+		}
+		return true
+	})
+	slices.Sort(routes)
+	return slices.Compact(routes)
+}
+
+func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
+	routes := registeredRoutes(t)
+	if len(routes) < 40 {
+		t.Fatalf("found only %d routes in routes.go: %v; is the parser still right?", len(routes), routes)
+	}
+	ops := openapitest.New(t).Operations()
+	for _, r := range routes {
+		if !slices.Contains(ops, r) {
+			t.Errorf("routes.go serves %s, openapi.json does not document it", r)
+		}
+	}
+	for _, op := range ops {
+		if !slices.Contains(routes, op) {
+			t.Errorf("openapi.json documents %s, routes.go does not serve it", op)
+		}
+	}
+}
+
+func TestOpenAPIServed(t *testing.T) {
+	srv := apptest.Start(t)
+	a := newAPI(t, srv)
+	a.token = ""
+	r := a.expect("GET", "/api-docs/openapi.json", "", nil, 200)
+	if ct := r.header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		t.Errorf("Content-Type: got %q, want application/json", ct)
+	}
+	if !bytes.Equal(r.raw, httpapi.OpenAPI()) {
+		t.Error("the served document differs from openapi.json")
+	}
+}
+
+// TestOpenAPITraffic sends every route real requests, successes and the
+// common errors, through a proxy that validates each request and response
+// against openapi.json. Then every documented operation must have answered
+// at least one success.
+func TestOpenAPITraffic(t *testing.T) {
+	ctx := context.Background()
+	c := openapitest.New(t)
+	via := func(srv *apptest.Server) *api {
+		a := newAPI(t, srv)
+		a.base = c.Proxy(srv.BaseURL)
+		return a
+	}
+
+	// Operational routes and the storefront page of serve --demo.
+	ops := via(apptest.Start(t, apptest.WithStorefront()))
+	ops.token = ""
+	for _, path := range []string{"/healthz", "/metrics", "/api-docs/openapi.json", "/demo/"} {
+		ops.expect("GET", path, "", nil, 200)
+	}
+	ops.expect("GET", "/api/content/nothing-here", "", nil, 404)
+	ops.expect("DELETE", ordersPath, "", nil, 404)
+	ops.expect("GET", "/api/content/forms", "", nil, 403)
+
+	// AuthProvider, on a server that mails its codes.
+	m := startWithMail(t)
+	a := via(m.Server)
+	a.expect("GET", "/api/content/users-auth-providers?langCode=en_US&offset=0&limit=30", "", nil, 200)
+	a.expect("GET", "/api/content/users-auth-providers?langCode=x1", "", nil, 400)
+	a.expect("GET", providers+"email?langCode=en_US", "", nil, 200)
+	a.expect("GET", providers+"nope", "", nil, 404)
+	const otherEmail = "other@email.com"
+	a.signUpAndLogin(otherEmail)
+	a.expect("POST", providers+"email/users/sign-up", "", `{"authData": [`, 400)
+	if r := signUpOn(a, "email", otherEmail, "secret-pw"); r.status != 400 {
+		t.Errorf("duplicate sign-up: got %d, want 400", r.status)
+	}
+	if r := signUpOn(a, "nope", "x@email.com", "secret-pw"); r.status != 404 {
+		t.Errorf("sign-up on an unknown provider: got %d, want 404", r.status)
+	}
+	a.expect("POST", providers+"email/users/sign-up", "", `{"authData":[],"x":"`+strings.Repeat("x", 1<<20)+`"}`, 413)
+
+	tk := a.loginDemo()
+	a.expect("POST", authPath, "", authBody("your-user@email.com", "wrong-pw"), 401)
+	a.expect("POST", authPath, "", map[string]any{"authData": []any{}}, 400)
+	a.expect("POST", providers+"nope/users/auth", "", authBody("your-user@email.com", "123456"), 404)
+	a.token = "wrong"
+	a.expect("POST", authPath, "", authBody("your-user@email.com", "123456"), 403)
+	a.token = apptest.AppToken
+	r := a.expect("POST", providers+"email/users/refresh", "", map[string]string{"refreshToken": tk.Refresh}, 201)
+	if err := json.Unmarshal(r.raw, &tk); err != nil {
+		t.Fatal(err)
+	}
+	a.expect("POST", providers+"email/users/refresh", "", map[string]string{"refreshToken": "1-nonsense"}, 400)
+	a.expect("GET", providers+"email/users/sessions", tk.Access, nil, 200)
+	a.expect("GET", providers+"email/users/sessions", "", nil, 401)
+	second := a.loginDemo()
+	a.expect("POST", providers+"email/users/logout", "", map[string]string{"refreshToken": second.Refresh}, 401)
+	a.expect("POST", providers+"email/users/logout", second.Access, map[string]string{"refreshToken": second.Refresh}, 201)
+
+	// One-time codes, for the other user: a new password closes their sessions.
+	gen, check := providers+"email/users/generate-code", providers+"email/users/check-code"
+	a.expect("POST", gen, "", codeBody(otherEmail, "reset", ""), 201)
+	code := m.smtp.Code(t, otherEmail)
+	a.expect("POST", gen, "", codeBody(otherEmail, "reset", ""), 429)
+	a.expect("POST", gen, "", codeBody(otherEmail, "user_registration", ""), 404)
+	a.expect("POST", gen, "", codeBody(otherEmail, "", ""), 400)
+	a.expect("POST", check, "", codeBody(otherEmail, "reset", code), 201)
+	change := map[string]any{"userIdentifier": otherEmail, "eventIdentifier": "reset", "code": code, "type": 1,
+		"password1": "newpass1", "password2": "newpass1"}
+	a.expect("POST", providers+"email/users/change-password", "", change, 201)
+	a.expect("POST", providers+"email/users/change-password", "", change, 400) // the code is used up
+	if r := signUpOn(a, "email_confirm", "new@example.com", "pass1234"); r.status != 201 {
+		t.Fatalf("sign-up on email_confirm: got %d %s", r.status, r.raw)
+	}
+	a.expect("POST", providers+"email_confirm/users/auth", "", authBody("new@example.com", "pass1234"), 403)
+	activate := providers + "email_confirm/users/activate"
+	a.expect("POST", activate, "", map[string]any{"userIdentifier": "new@example.com", "code": "x"}, 400)
+	a.expect("POST", activate, "", map[string]any{"userIdentifier": "new@example.com", "code": m.smtp.Code(t, "new@example.com")}, 201)
+	for range 10 {
+		a.expect("POST", authPath, "", authBody("ghost@email.com", "guess"), 401)
+	}
+	a.expect("POST", authPath, "", authBody("ghost@email.com", "guess"), 429)
+
+	// Users.
+	const me = "/api/content/users/me"
+	a.expect("GET", me+"?langCode=en_US", tk.Access, nil, 200)
+	a.expect("GET", me, "", nil, 401)
+	a.expect("GET", me, tk.Access[:len(tk.Access)-4]+"AAAA", nil, 401)
+	a.expect("GET", me+"?langCode=x1", tk.Access, nil, 400)
+	a.expect("PUT", me, tk.Access, map[string]any{
+		"formIdentifier": "reg", "langCode": "en_US",
+		"formData": map[string]any{"en_US": []map[string]any{{"marker": "name_reg", "type": "string", "value": "Christina T."}}},
+		"state":    map[string]any{"cart": []int{14, 1}},
+	}, 200)
+	a.expect("PUT", me, tk.Access, map[string]any{"formData": []map[string]any{{"marker": "name_reg", "type": "string", "value": "C."}}}, 200)
+	a.expect("PUT", me, tk.Access, map[string]any{"state": []int{1}}, 400)
+	a.expect("GET", me, tk.Access, nil, 200)
+	a.expect("POST", me+"/fcm-token/tok-1", tk.Access, nil, 201)
+	a.expect("POST", me+"/fcm-token/tok-1", "", nil, 401)
+	a.expect("DELETE", me+"/fcm-token/tok-1", tk.Access, nil, 200)
+	a.expect("DELETE", me, a.signUpAndLogin("archive@email.com").Access, nil, 200)
+	a.expect("DELETE", me+"/account", a.signUpAndLogin("delete@email.com").Access, nil, 200)
+	a.expect("POST", providers+"email/users/logout-all", a.signUpAndLogin("all@email.com").Access, nil, 201)
+
+	// Forms, products, storages and statuses.
+	a.expect("GET", "/api/content/forms?langCode=en_US&offset=0&limit=30", "", nil, 200)
+	a.expect("GET", "/api/content/forms/marker/order?langCode=en_US", "", nil, 200)
+	a.expect("GET", "/api/content/forms/marker/nope", "", nil, 404)
+	a.expect("GET", "/api/content/products/ids?ids=14,9999,1&langCode=en_US", "", nil, 200)
+	a.expect("GET", "/api/content/products/ids?ids=1,x", "", nil, 400)
+	a.expect("GET", "/api/content/products/14?langCode=en_US", "", nil, 200)
+	a.expect("GET", "/api/content/products/9999", "", nil, 404)
+	a.expect("GET", "/api/content/products/abc", "", nil, 400)
+	a.expect("GET", "/api/content/orders-storage/marker/orders/order-statuses?langCode=en_US&offset=0&limit=30", "", nil, 200)
+	a.do("GET", "/api/content/orders-storage/marker/nope/order-statuses", "", nil)
+	a.expect("GET", "/api/content/orders-storage?langCode=en_US&limit=30&offset=0", tk.Access, nil, 200)
+	a.expect("GET", "/api/content/orders-storage", "", nil, 401)
+	a.expect("GET", "/api/content/orders-storage/marker/orders?langCode=en_US", tk.Access, nil, 200)
+	a.expect("GET", "/api/content/orders-storage/marker/nope", tk.Access, nil, 404)
+
+	// Orders: formData as the JS SDK's locale map, and as a bare array.
+	order := id(t, a.createOrder(tk.Access, [2]int64{14, 1}, [2]int64{2, 3}))
+	bare := orderBody([2]int64{3, 2})
+	bare["formData"] = []map[string]any{{"marker": "name", "type": "string", "value": "A"}}
+	other := id(t, a.expect("POST", ordersPath+"?langCode=en_US", tk.Access, bare, 201).json(t))
+	unpaid := id(t, a.createOrder(tk.Access, [2]int64{1, 1}))
+	a.expect("POST", ordersPath, tk.Access, orderBody(), 400)
+	a.expect("POST", "/api/content/orders-storage/marker/nope/orders", tk.Access, orderBody([2]int64{14, 1}), 404)
+	a.expect("POST", ordersPath, tk.Access, `{"products":[{"productId":14,"quantity":1}],"x":"`+strings.Repeat("x", 1<<20)+`"}`, 413)
+	a.expect("GET", ordersPath+"?langCode=en_US&limit=2&offset=0", tk.Access, nil, 200)
+	a.expect("GET", fmt.Sprintf("%s/%d?langCode=en_US", ordersPath, order), tk.Access, nil, 200)
+	a.expect("GET", ordersPath+"/999", tk.Access, nil, 404)
+	a.expect("GET", ordersPath+"/abc", tk.Access, nil, 400)
+
+	// Payments.
+	session := id(t, a.expect("POST", sessionsPath, tk.Access,
+		map[string]any{"orderId": order, "type": "session", "automaticTaxEnabled": false}, 201).json(t))
+	a.expect("POST", sessionsPath, tk.Access, map[string]any{"orderId": other, "type": "intent"}, 201)
+	a.expect("POST", sessionsPath, tk.Access, map[string]any{"orderId": 9999, "type": "session"}, 404)
+	a.expect("POST", sessionsPath, tk.Access, map[string]any{"orderId": order, "type": "cash"}, 400)
+	a.expect("GET", sessionsPath, tk.Access, nil, 200)
+	a.expect("GET", sessionsPath+"/?offset=0&limit=30", tk.Access, nil, 200)
+	a.expect("GET", fmt.Sprintf("%s/%d", sessionsPath, session), tk.Access, nil, 200)
+	a.expect("GET", sessionsPath+"/9999", tk.Access, nil, 404)
+	a.expect("GET", fmt.Sprintf("%s/order/%d", sessionsPath, order), tk.Access, nil, 200)
+	a.expect("GET", fmt.Sprintf("%s/order/%d", sessionsPath, unpaid), tk.Access, nil, 404)
+	a.expect("GET", "/api/content/payments/accounts?langCode=en_US", tk.Access, nil, 200)
+	a.expect("GET", "/api/content/payments/accounts/1?langCode=en_US", tk.Access, nil, 200)
+	a.expect("GET", "/api/content/payments/accounts/99", tk.Access, nil, 404)
+
+	// Refunds, once the shop has settled the cash payment.
+	refunds := fmt.Sprintf("/api/content/orders/%d/refund", order)
+	a.expect("GET", refunds, tk.Access, nil, 200)
+	a.expect("POST", refunds, tk.Access, map[string]any{}, 404) // not paid yet
+	if err := m.App.SettleSession(ctx, session, openentry.SessionCompleted); err != nil {
+		t.Fatal(err)
+	}
+	a.expect("POST", sessionsPath, tk.Access, map[string]any{"orderId": order, "type": "session"}, 409)
+	a.expect("GET", fmt.Sprintf("%s/%d", ordersPath, order), tk.Access, nil, 200)
+	a.expect("POST", refunds, tk.Access, map[string]any{"products": map[string]any{"14": map[string]int{"quantity": 1}}, "note": "broken"}, 201)
+	a.expect("GET", refunds, tk.Access, nil, 200)
+	a.expect("DELETE", refunds, tk.Access, nil, 200)
+	a.expect("DELETE", refunds, tk.Access, nil, 404)
+	a.expect("POST", refunds, tk.Access, nil, 201)
+	a.expect("GET", refunds, tk.Access, nil, 200)
+	a.expect("GET", "/api/content/orders/abc/refund", tk.Access, nil, 400)
+
+	// Stripe: checkout and intent sessions, and the webhook.
+	stripeSrv, _ := startStripe(t, stripemock.Start(t).URL())
+	s := via(stripeSrv)
+	stk := s.loginDemo()
+	checkout := id(t, s.createSession(stk.Access, stripeOrder(s, stk.Access), "session").json(t))
+	s.expect("POST", sessionsPath, stk.Access, map[string]any{"orderId": stripeOrder(s, stk.Access), "type": "intent"}, 201)
+	s.expect("GET", ordersPath, stk.Access, nil, 200)
+	now := time.Now()
+	body, sig := event(t, "evt_openapi", "checkout.session.completed", checkoutObject(checkout, "paid"), webhookSecret, now)
+	for _, want := range []string{"applied", "replayed"} {
+		if status, outcome := s.deliver(body, sig); status != 200 || outcome != want {
+			t.Errorf("webhook: got %d %q, want 200 %q", status, outcome, want)
+		}
+	}
+	body, sig = event(t, "evt_openapi_bad", "checkout.session.completed", checkoutObject(checkout, "paid"), "whsec_wrong", now)
+	if status, _ := s.deliver(body, sig); status != 400 {
+		t.Errorf("webhook with a wrong signature: got %d, want 400", status)
+	}
+
+	errorsSeen := map[int]bool{}
+	for _, op := range c.Operations() {
+		statuses := c.Statuses(op)
+		if !slices.ContainsFunc(statuses, func(s int) bool { return s >= 200 && s < 300 }) {
+			t.Errorf("%s: no success was checked against the document (statuses seen: %v)", op, statuses)
+		}
+		for _, s := range statuses {
+			errorsSeen[s] = s >= 400
+		}
+	}
+	for _, status := range []int{400, 401, 403, 404, 409, 413, 429} {
+		if !errorsSeen[status] {
+			t.Errorf("no %d answer was checked against the document", status)
+		}
+	}
+}
