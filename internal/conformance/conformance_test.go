@@ -2,7 +2,9 @@
 //
 // The tests here run the official JS SDK (npm oneentry@1.0.149, pinned in
 // js/package-lock.json) against a real OpenEntry server with strict response
-// validation. They need Node.js ≥ 18 on PATH and the SDK installed:
+// validation, through a proxy that also checks every exchange against the
+// server's OpenAPI document. They need Node.js ≥ 18 on PATH and the SDK
+// installed:
 //
 //	npm ci --prefix internal/conformance/js
 //
@@ -30,6 +32,7 @@ import (
 	"github.com/openentry/openentry"
 	"github.com/openentry/openentry/internal/app"
 	"github.com/openentry/openentry/internal/app/apptest"
+	"github.com/openentry/openentry/internal/httpapi/openapitest"
 	"github.com/openentry/openentry/internal/mail"
 	"github.com/openentry/openentry/internal/mail/mailtest"
 	"github.com/openentry/openentry/internal/stripepay/stripemock"
@@ -48,7 +51,7 @@ func TestOfficialSDKSeed(t *testing.T) {
 	t.Parallel()
 	node := requireNodeSDK(t)
 	srv := apptest.Start(t)
-	runNode(t, node, srv.BaseURL, "seed.mjs")
+	runNode(t, node, checked(t, srv), "seed.mjs")
 }
 
 // TestOfficialSDKMethods calls every SDK method of the implemented routes,
@@ -57,7 +60,7 @@ func TestOfficialSDKMethods(t *testing.T) {
 	t.Parallel()
 	node := requireNodeSDK(t)
 	srv := apptest.Start(t)
-	runNode(t, node, srv.BaseURL, "--test", "--test-reporter=spec", "methods.mjs")
+	runNode(t, node, checked(t, srv), "--test", "--test-reporter=spec", "methods.mjs")
 }
 
 // TestOfficialSDKUsers calls the SDK's code, password, session and account
@@ -83,7 +86,7 @@ func TestOfficialSDKUsers(t *testing.T) {
 	srv := apptest.Start(t, apptest.WithMailer(mailer), apptest.WithProject(short))
 	box := httptest.NewServer(mailbox(smtp, 5*time.Second))
 	t.Cleanup(box.Close)
-	runNodeEnv(t, node, srv.BaseURL, []string{"OPENENTRY_MAILBOX_URL=" + box.URL},
+	runNodeEnv(t, node, checked(t, srv), []string{"OPENENTRY_MAILBOX_URL=" + box.URL},
 		"--test", "--test-reporter=spec", "users.mjs")
 }
 
@@ -97,10 +100,18 @@ func TestOfficialSDKPayments(t *testing.T) {
 	mock := stripemock.Start(t)
 	const webhookSecret = "whsec_openentry_conformance"
 	srv := apptest.Start(t, apptest.WithStripe(app.StripeConfig{SecretKey: "sk_test_123", WebhookSecret: webhookSecret, APIURL: mock.URL()}))
-	runNodeEnv(t, node, srv.BaseURL, []string{
+	runNodeEnv(t, node, checked(t, srv), []string{
 		"OPENENTRY_STRIPE_WEBHOOK_SECRET=" + webhookSecret,
 		"OPENENTRY_STRIPE_API_VERSION=" + stripe.APIVersion,
 	}, "--test", "--test-reporter=spec", "payments.mjs")
+}
+
+// checked returns the URL of a proxy to srv that fails the test when a
+// response, or a request the server accepted, does not match the OpenAPI
+// document (internal/httpapi/openapi.json).
+func checked(t *testing.T, srv *apptest.Server) string {
+	t.Helper()
+	return openapitest.New(t).Proxy(srv.BaseURL)
 }
 
 // requireNodeSDK returns the path of node, and fails the test when node or
