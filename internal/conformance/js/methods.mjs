@@ -16,56 +16,14 @@ import { test } from 'node:test';
 
 import { defineOneEntry } from 'oneentry';
 
-const URL = process.env.OPENENTRY_URL;
-const TOKEN = process.env.OPENENTRY_APP_TOKEN;
+import { URL, TOKEN, VALIDATION, sdk, ok, failsWith, uniqueEmail, credentials } from './helpers.mjs';
+
 if (!URL || !TOKEN) {
   throw new Error('set OPENENTRY_URL and OPENENTRY_APP_TOKEN');
 }
 
 const SEED_EMAIL = 'your-user@email.com';
 const SEED_PASSWORD = '123456';
-const VALIDATION = { enabled: true, strictMode: true, logErrors: false };
-
-/** A new SDK client; extra is merged into the config. */
-function sdk(extra = {}) {
-  return defineOneEntry(URL, { token: TOKEN, validation: VALIDATION, ...extra });
-}
-
-/** Asserts that an SDK result is data, not an error object, and returns it. */
-function ok(result, what) {
-  assert.ok(result !== null && result !== undefined, `${what}: got ${result}`);
-  if (result instanceof Error) {
-    assert.fail(`${what}: SDK returned ${result.name}: ${result.message}`);
-  }
-  if (typeof result === 'object' && 'statusCode' in result) {
-    const detail = result.localizeMessage ? ` [zod: ${result.localizeMessage}]` : '';
-    assert.fail(`${what}: got error ${result.statusCode} ${JSON.stringify(result.message)}${detail}`);
-  }
-  return result;
-}
-
-/** Asserts that an SDK result is an error object with the given status. */
-function failsWith(result, status, what) {
-  assert.ok(result !== null && typeof result === 'object' && !Array.isArray(result),
-    `${what}: got ${JSON.stringify(result)}, want an error object`);
-  assert.equal(result.statusCode, status,
-    `${what}: got ${JSON.stringify(result)}, want statusCode ${status}`);
-  assert.equal(typeof result.message, 'string', `${what}: message is not a string: ${JSON.stringify(result)}`);
-  return result;
-}
-
-function uniqueEmail(tag) {
-  return `${tag}-${randomUUID()}@example.test`;
-}
-
-function credentials(email, password) {
-  return {
-    authData: [
-      { marker: 'email_reg', value: email },
-      { marker: 'password_reg', value: password },
-    ],
-  };
-}
 
 /** Signs the seed user in on a new client. */
 async function seedUser() {

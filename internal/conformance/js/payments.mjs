@@ -15,10 +15,8 @@ import assert from 'node:assert/strict';
 import { createHmac, randomUUID } from 'node:crypto';
 import { test } from 'node:test';
 
-import { defineOneEntry } from 'oneentry';
+import { URL, TOKEN, VALIDATION, sdk, ok, failsWith, credentials } from './helpers.mjs';
 
-const URL = process.env.OPENENTRY_URL;
-const TOKEN = process.env.OPENENTRY_APP_TOKEN;
 const WEBHOOK_SECRET = process.env.OPENENTRY_STRIPE_WEBHOOK_SECRET;
 const API_VERSION = process.env.OPENENTRY_STRIPE_API_VERSION;
 if (!URL || !TOKEN || !WEBHOOK_SECRET || !API_VERSION) {
@@ -26,49 +24,11 @@ if (!URL || !TOKEN || !WEBHOOK_SECRET || !API_VERSION) {
 }
 
 const WEBHOOK_PATH = '/api/content/payments/webhook/stripe';
-const VALIDATION = { enabled: true, strictMode: true, logErrors: false };
-
-/** A new SDK client; extra is merged into the config. */
-function sdk(extra = {}) {
-  return defineOneEntry(URL, { token: TOKEN, validation: VALIDATION, ...extra });
-}
-
-/** Asserts that an SDK result is data, not an error object, and returns it. */
-function ok(result, what) {
-  assert.ok(result !== null && result !== undefined, `${what}: got ${result}`);
-  if (result instanceof Error) {
-    assert.fail(`${what}: SDK returned ${result.name}: ${result.message}`);
-  }
-  if (typeof result === 'object' && 'statusCode' in result) {
-    const detail = result.localizeMessage ? ` [zod: ${result.localizeMessage}]` : '';
-    assert.fail(`${what}: got error ${result.statusCode} ${JSON.stringify(result.message)}${detail}`);
-  }
-  return result;
-}
 
 /** Asserts that an SDK result is exactly true (the answer of the refund calls). */
 function isTrue(result, what) {
   ok(result, what);
   assert.equal(result, true, `${what}: got ${JSON.stringify(result)}, want true`);
-}
-
-/** Asserts that an SDK result is an error object with the given status. */
-function failsWith(result, status, what) {
-  assert.ok(result !== null && typeof result === 'object' && !Array.isArray(result),
-    `${what}: got ${JSON.stringify(result)}, want an error object`);
-  assert.equal(result.statusCode, status,
-    `${what}: got ${JSON.stringify(result)}, want statusCode ${status}`);
-  assert.equal(typeof result.message, 'string', `${what}: message is not a string: ${JSON.stringify(result)}`);
-  return result;
-}
-
-function credentials(email, password) {
-  return {
-    authData: [
-      { marker: 'email_reg', value: email },
-      { marker: 'password_reg', value: password },
-    ],
-  };
 }
 
 /** Signs up a new user and signs it in on a new client. */
