@@ -50,7 +50,7 @@ const (
 func TestOfficialSDKSeed(t *testing.T) {
 	t.Parallel()
 	node := requireNodeSDK(t)
-	srv := apptest.Start(t)
+	srv := apptest.Start(t, secretFreeLogs(t))
 	runNode(t, node, checked(t, srv), "seed.mjs")
 }
 
@@ -59,7 +59,7 @@ func TestOfficialSDKSeed(t *testing.T) {
 func TestOfficialSDKMethods(t *testing.T) {
 	t.Parallel()
 	node := requireNodeSDK(t)
-	srv := apptest.Start(t)
+	srv := apptest.Start(t, secretFreeLogs(t))
 	runNode(t, node, checked(t, srv), "--test", "--test-reporter=spec", "methods.mjs")
 }
 
@@ -83,7 +83,7 @@ func TestOfficialSDKUsers(t *testing.T) {
 		Config: map[string]string{"accessTokenTtlSec": "2", "refreshTokenTtlMc": "604800"},
 		Events: []string{"reset"},
 	}}}
-	srv := apptest.Start(t, apptest.WithMailer(mailer), apptest.WithProject(short))
+	srv := apptest.Start(t, secretFreeLogs(t), apptest.WithMailer(mailer), apptest.WithProject(short))
 	box := httptest.NewServer(mailbox(smtp, 5*time.Second))
 	t.Cleanup(box.Close)
 	runNodeEnv(t, node, checked(t, srv), []string{"OPENENTRY_MAILBOX_URL=" + box.URL},
@@ -99,7 +99,8 @@ func TestOfficialSDKPayments(t *testing.T) {
 	node := requireNodeSDK(t)
 	mock := stripemock.Start(t)
 	const webhookSecret = "whsec_openentry_conformance"
-	srv := apptest.Start(t, apptest.WithStripe(app.StripeConfig{SecretKey: "sk_test_123", WebhookSecret: webhookSecret, APIURL: mock.URL()}))
+	srv := apptest.Start(t, secretFreeLogs(t),
+		apptest.WithStripe(app.StripeConfig{SecretKey: "sk_test_123", WebhookSecret: webhookSecret, APIURL: mock.URL()}))
 	runNodeEnv(t, node, checked(t, srv), []string{
 		"OPENENTRY_STRIPE_WEBHOOK_SECRET=" + webhookSecret,
 		"OPENENTRY_STRIPE_API_VERSION=" + stripe.APIVersion,
