@@ -251,3 +251,17 @@ func TestConcurrentMigrations(t *testing.T) {
 		}
 	}
 }
+
+// TestPostgresIsTested says out loud when a run did not cover PostgreSQL:
+// every other test here runs on whichever database apptest.DSN gives.
+func TestPostgresIsTested(t *testing.T) {
+	if os.Getenv(apptest.PostgresEnv) == "" {
+		t.Skipf("skipped PostgreSQL: %s is not set, so this run tested SQLite only (.ci/run tests both; "+
+			"eval \"$(bash .ci/postgres)\" starts a local server)", apptest.PostgresEnv)
+	}
+	dsn := apptest.DSN(t)
+	if !strings.HasPrefix(dsn, "postgres") {
+		t.Fatalf("apptest.DSN gave %q with %s set", dsn, apptest.PostgresEnv)
+	}
+	open(t, dsn).Close()
+}
