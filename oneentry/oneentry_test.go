@@ -367,7 +367,7 @@ func TestPtr(t *testing.T) {
 	if p == nil || *p != false {
 		t.Errorf("Ptr(false): got %v, want pointer to false", p)
 	}
-	if Ptr(1) == Ptr(1) {
+	if a, b := Ptr(1), Ptr(1); a == b {
 		t.Errorf("Ptr: got shared pointers, want fresh ones")
 	}
 }
