@@ -232,7 +232,27 @@ const orderSelect = `SELECT o.id, o.storage_id, s.identifier, o.user_id, o.form_
 	JOIN payment_accounts a ON a.id = o.payment_account_id
 	LEFT JOIN order_statuses st ON st.storage_id = o.storage_id AND st.identifier = o.status_identifier`
 
+// localizedCache decodes each distinct localizeInfos text once per call: a
+// page of orders repeats the same account, status and product titles.
+type localizedCache map[string]openentry.Localized
+
+func (c localizedCache) decode(s string) (openentry.Localized, error) {
+	if l, ok := c[s]; ok {
+		return l, nil
+	}
+	var l openentry.Localized
+	if err := fromJSON(s, &l); err != nil {
+		return nil, err
+	}
+	c[s] = l
+	return l, nil
+}
+
 func scanOrder(row interface{ Scan(...any) error }) (*openentry.Order, error) {
+	return scanOrderCached(row, localizedCache{})
+}
+
+func scanOrderCached(row interface{ Scan(...any) error }, cache localizedCache) (*openentry.Order, error) {
 	var o openentry.Order
 	var formData, accountInfos, statusInfos string
 	var createdMS, updatedMS int64
@@ -246,15 +266,14 @@ func scanOrder(row interface{ Scan(...any) error }) (*openentry.Order, error) {
 	if paymentURL.Valid {
 		o.PaymentURL = &paymentURL.String
 	}
-	for _, j := range []struct {
-		s string
-		v any
-	}{{formData, &o.FormData}, {accountInfos, &o.PaymentAccountLocalizeInfos}, {statusInfos, &o.StatusLocalizeInfos}} {
-		if err := fromJSON(j.s, j.v); err != nil {
-			return nil, err
-		}
+	var err error
+	if o.PaymentAccountLocalizeInfos, err = cache.decode(accountInfos); err != nil {
+		return nil, err
 	}
-	return &o, nil
+	if o.StatusLocalizeInfos, err = cache.decode(statusInfos); err != nil {
+		return nil, err
+	}
+	return &o, fromJSON(formData, &o.FormData)
 }
 
 // Order returns one of userID's orders in the storage.
@@ -282,8 +301,9 @@ func (s *OrderService) Orders(ctx context.Context, userID int64, marker string, 
 		return nil, 0, err
 	}
 	var ptrs []*openentry.Order
+	cache := localizedCache{}
 	for rows.Next() {
-		o, err := scanOrder(rows)
+		o, err := scanOrderCached(rows, cache)
 		if err != nil {
 			rows.Close()
 			return nil, 0, err
@@ -294,7 +314,7 @@ func (s *OrderService) Orders(ctx context.Context, userID int64, marker string, 
 	if err := rows.Err(); err != nil {
 		return nil, 0, err
 	}
-	if err := loadLines(ctx, s.db, ptrs); err != nil {
+	if err := loadLinesCached(ctx, s.db, ptrs, cache); err != nil {
 		return nil, 0, err
 	}
 	var total int64
@@ -310,6 +330,10 @@ func (s *OrderService) Orders(ctx context.Context, userID int64, marker string, 
 
 // loadLines fills the lines of orders with one query.
 func loadLines(ctx context.Context, q queryer, orders []*openentry.Order) error {
+	return loadLinesCached(ctx, q, orders, localizedCache{})
+}
+
+func loadLinesCached(ctx context.Context, q queryer, orders []*openentry.Order, cache localizedCache) error {
 	if len(orders) == 0 {
 		return nil
 	}
@@ -333,7 +357,7 @@ func loadLines(ctx context.Context, q queryer, orders []*openentry.Order) error 
 		if err := rows.Scan(&orderID, &l.ProductID, &l.Quantity, &l.UnitPrice.Minor, &infos, &l.Sku); err != nil {
 			return err
 		}
-		if err := fromJSON(infos, &l.LocalizeInfos); err != nil {
+		if l.LocalizeInfos, err = cache.decode(infos); err != nil {
 			return err
 		}
 		o := byID[orderID]
