@@ -93,16 +93,26 @@ func (s *AuthService) findCodeUser(ctx context.Context, q queryer, provider, log
 	return &u, nil
 }
 
-// GenerateCode mails a new code for event to the user.
-func (s *AuthService) GenerateCode(ctx context.Context, provider, userIdentifier, event string) error {
+// codeUserFor resolves what every code call names: an active provider, one
+// of its events (skipped when event is ""), and the user. A user that does
+// not exist is sql.ErrNoRows, which each caller answers its own way.
+func (s *AuthService) codeUserFor(ctx context.Context, provider, userIdentifier, event string, checkEvent bool) (*openentry.AuthProvider, *codeUser, error) {
 	p, err := findProvider(ctx, s.db, provider)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	if err := providerEvent(p, event); err != nil {
-		return err
+	if checkEvent {
+		if err := providerEvent(p, event); err != nil {
+			return nil, nil, err
+		}
 	}
 	u, err := s.findCodeUser(ctx, s.db, p.Identifier, userIdentifier)
+	return p, u, err
+}
+
+// GenerateCode mails a new code for event to the user.
+func (s *AuthService) GenerateCode(ctx context.Context, provider, userIdentifier, event string) error {
+	p, u, err := s.codeUserFor(ctx, provider, userIdentifier, event, true)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil // same answer as for a real user: logins are not disclosed
 	}
@@ -235,14 +245,7 @@ func (s *AuthService) useCode(ctx context.Context, userID int64, event, code str
 
 // CheckCode verifies a code without using it up.
 func (s *AuthService) CheckCode(ctx context.Context, provider, userIdentifier, event, code string) error {
-	p, err := findProvider(ctx, s.db, provider)
-	if err != nil {
-		return err
-	}
-	if err := providerEvent(p, event); err != nil {
-		return err
-	}
-	u, err := s.findCodeUser(ctx, s.db, p.Identifier, userIdentifier)
+	_, u, err := s.codeUserFor(ctx, provider, userIdentifier, event, true)
 	if errors.Is(err, sql.ErrNoRows) {
 		return errBadCode
 	}
@@ -254,11 +257,7 @@ func (s *AuthService) CheckCode(ctx context.Context, provider, userIdentifier, e
 
 // Activate uses up a registration code and activates the user.
 func (s *AuthService) Activate(ctx context.Context, provider, userIdentifier, code string) error {
-	p, err := findProvider(ctx, s.db, provider)
-	if err != nil {
-		return err
-	}
-	u, err := s.findCodeUser(ctx, s.db, p.Identifier, userIdentifier)
+	_, u, err := s.codeUserFor(ctx, provider, userIdentifier, "", false)
 	if errors.Is(err, sql.ErrNoRows) {
 		return errBadCode
 	}
@@ -287,14 +286,7 @@ func (s *AuthService) ChangePassword(ctx context.Context, in openentry.PasswordC
 	if err := checkPassword(in.Password1); err != nil {
 		return err
 	}
-	p, err := findProvider(ctx, s.db, in.Provider)
-	if err != nil {
-		return err
-	}
-	if err := providerEvent(p, in.Event); err != nil {
-		return err
-	}
-	u, err := s.findCodeUser(ctx, s.db, p.Identifier, in.UserIdentifier)
+	_, u, err := s.codeUserFor(ctx, in.Provider, in.UserIdentifier, in.Event, true)
 	if errors.Is(err, sql.ErrNoRows) {
 		return errBadCode
 	}
