@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -21,14 +20,14 @@ import (
 type dialect struct {
 	name string
 	// dollar: PostgreSQL numbers its placeholders ($1, $2…); queries are
-	// written with ? and rebound once per query text.
+	// written with ? and rebound on the way out (a scan of a short string,
+	// next to a network round trip).
 	dollar bool
-	cache  *sync.Map
 }
 
 var (
 	sqliteDialect   = dialect{name: "sqlite"}
-	postgresDialect = dialect{name: "postgres", dollar: true, cache: &sync.Map{}}
+	postgresDialect = dialect{name: "postgres", dollar: true}
 )
 
 func isPostgres(dsn string) bool {
@@ -41,9 +40,6 @@ func (d dialect) rebind(query string) string {
 	if !d.dollar {
 		return query
 	}
-	if q, ok := d.cache.Load(query); ok {
-		return q.(string)
-	}
 	var b strings.Builder
 	n := 0
 	for _, r := range query {
@@ -54,7 +50,6 @@ func (d dialect) rebind(query string) string {
 		}
 		b.WriteRune(r)
 	}
-	d.cache.Store(query, b.String())
 	return b.String()
 }
 
