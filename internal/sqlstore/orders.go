@@ -29,13 +29,12 @@ func scanStorage(row interface{ Scan(...any) error }) (*openentry.OrderStorage, 
 	return &s, fromJSON(infos, &s.LocalizeInfos)
 }
 
+// findStorage reads a storage without its account list, which only the
+// storage reads show; placing and listing orders need just its id and form.
 func findStorage(ctx context.Context, q queryer, marker string) (*openentry.OrderStorage, error) {
 	s, err := scanStorage(q.QueryRowContext(ctx, `SELECT `+storageColumns+` FROM order_storages WHERE identifier = ?`, marker))
 	if err != nil {
 		return nil, notFound(err, fmt.Sprintf("Order storage %q not found", marker))
-	}
-	if s.PaymentAccounts, err = storageAccounts(ctx, q, s.ID); err != nil {
-		return nil, err
 	}
 	return s, nil
 }
@@ -92,7 +91,14 @@ func (s *OrderService) Storages(ctx context.Context, page openentry.Page) ([]ope
 
 // Storage returns a storage by marker.
 func (s *OrderService) Storage(ctx context.Context, marker string) (*openentry.OrderStorage, error) {
-	return findStorage(ctx, s.db, marker)
+	st, err := findStorage(ctx, s.db, marker)
+	if err != nil {
+		return nil, err
+	}
+	if st.PaymentAccounts, err = storageAccounts(ctx, s.db, st.ID); err != nil {
+		return nil, err
+	}
+	return st, nil
 }
 
 // Statuses lists a storage's statuses.
