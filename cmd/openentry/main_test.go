@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -9,33 +8,15 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/openentry/openentry/internal/app/apptest"
 	"github.com/openentry/openentry/internal/mail/mailtest"
 )
 
-// syncBuffer is a bytes.Buffer safe for the server goroutine and the test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // listenAddr waits for serve's "listening" log line and returns its address.
-func listenAddr(t *testing.T, logs *syncBuffer, errc <-chan error) string {
+func listenAddr(t *testing.T, logs *apptest.Buffer, errc <-chan error) string {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
@@ -69,7 +50,7 @@ func TestServe(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var stdout, stderr syncBuffer
+	var stdout, stderr apptest.Buffer
 	errc := make(chan error, 1)
 	go func() {
 		errc <- run(ctx, []string{"openentry", "serve", "--addr", "127.0.0.1:0", "--demo"}, func(k string) string { return env[k] }, &stdout, &stderr)
@@ -115,7 +96,7 @@ func TestServe(t *testing.T) {
 func TestServeDemoGeneratesToken(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var stdout, stderr syncBuffer
+	var stdout, stderr apptest.Buffer
 	errc := make(chan error, 1)
 	db := "sqlite:" + filepath.Join(t.TempDir(), "demo.db")
 	go func() {
@@ -146,14 +127,14 @@ func TestServeDemoGeneratesToken(t *testing.T) {
 
 func TestServeWithoutTokenFails(t *testing.T) {
 	err := run(context.Background(), []string{"openentry", "serve", "--addr", "127.0.0.1:0", "--db", "sqlite:" + filepath.Join(t.TempDir(), "x.db")},
-		func(string) string { return "" }, &syncBuffer{}, &syncBuffer{})
+		func(string) string { return "" }, &apptest.Buffer{}, &apptest.Buffer{})
 	if err == nil || !strings.Contains(err.Error(), "OPENENTRY_APP_TOKEN") {
 		t.Errorf("got %v, want an error naming OPENENTRY_APP_TOKEN", err)
 	}
 }
 
 func TestDemo(t *testing.T) {
-	var stdout, stderr syncBuffer
+	var stdout, stderr apptest.Buffer
 	if err := run(context.Background(), []string{"openentry", "demo"}, func(string) string { return "" }, &stdout, &stderr); err != nil {
 		t.Fatalf("demo: %v\n%s\n%s", err, stdout.String(), stderr.String())
 	}
@@ -170,8 +151,8 @@ func TestDemo(t *testing.T) {
 }
 
 func TestUnknownCommand(t *testing.T) {
-	var stderr syncBuffer
-	if err := run(context.Background(), []string{"openentry", "nope"}, func(string) string { return "" }, &syncBuffer{}, &stderr); err == nil {
+	var stderr apptest.Buffer
+	if err := run(context.Background(), []string{"openentry", "nope"}, func(string) string { return "" }, &apptest.Buffer{}, &stderr); err == nil {
 		t.Error("unknown command: got no error")
 	}
 	if !strings.Contains(stderr.String(), "usage") {
@@ -180,10 +161,10 @@ func TestUnknownCommand(t *testing.T) {
 }
 
 // startServe runs `openentry serve` with env and returns its base URL and logs.
-func startServe(t *testing.T, env map[string]string, args ...string) (string, *syncBuffer) {
+func startServe(t *testing.T, env map[string]string, args ...string) (string, *apptest.Buffer) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	var stdout, stderr syncBuffer
+	var stdout, stderr apptest.Buffer
 	errc := make(chan error, 1)
 	argv := append([]string{"openentry", "serve", "--addr", "127.0.0.1:0", "--db", "sqlite:" + filepath.Join(t.TempDir(), "s.db")}, args...)
 	go func() { errc <- run(ctx, argv, func(k string) string { return env[k] }, &stdout, &stderr) }()
@@ -289,29 +270,29 @@ func TestOperatorCommands(t *testing.T) {
 	_, session := call(t, "POST", api+"/payments/sessions", "tok", access, fmt.Sprintf(`{"orderId":%d,"type":"session"}`, orderID))
 	sessionID := fmt.Sprint(session["id"])
 
-	var out syncBuffer
-	if err := run(context.Background(), []string{"openentry", "payments", "complete", "--session", sessionID}, getenv, &out, &syncBuffer{}); err != nil {
+	var out apptest.Buffer
+	if err := run(context.Background(), []string{"openentry", "payments", "complete", "--session", sessionID}, getenv, &out, &apptest.Buffer{}); err != nil {
 		t.Fatalf("payments complete: %v", err)
 	}
 	if _, s := call(t, "GET", api+"/payments/sessions/"+sessionID, "tok", access, ""); s["status"] != "completed" {
 		t.Errorf("session after `payments complete`: got %v, want completed (output %q)", s["status"], out.String())
 	}
-	if err := run(context.Background(), []string{"openentry", "payments", "cancel", "--session", sessionID}, getenv, &out, &syncBuffer{}); err == nil {
+	if err := run(context.Background(), []string{"openentry", "payments", "cancel", "--session", sessionID}, getenv, &out, &apptest.Buffer{}); err == nil {
 		t.Error("canceling a completed session: got no error")
 	}
 
 	if status, _ := call(t, "POST", fmt.Sprintf("%s/orders/%d/refund", api, orderID), "tok", access, `{}`); status != 201 {
 		t.Fatalf("refund request: got %d", status)
 	}
-	out = syncBuffer{}
-	if err := run(context.Background(), []string{"openentry", "refunds", "approve", "--refund", "1"}, getenv, &out, &syncBuffer{}); err != nil {
+	out = apptest.Buffer{}
+	if err := run(context.Background(), []string{"openentry", "refunds", "approve", "--refund", "1"}, getenv, &out, &apptest.Buffer{}); err != nil {
 		t.Fatalf("refunds approve: %v", err)
 	}
 	if !strings.Contains(out.String(), "340.00 USD") || !strings.Contains(out.String(), "refunded") {
 		t.Errorf("refunds approve output: %q", out.String())
 	}
 	for _, args := range [][]string{{"payments"}, {"payments", "complete"}, {"refunds", "approve"}, {"refunds", "deny", "--refund", "1"}} {
-		if err := run(context.Background(), append([]string{"openentry"}, args...), getenv, &syncBuffer{}, &syncBuffer{}); err == nil {
+		if err := run(context.Background(), append([]string{"openentry"}, args...), getenv, &apptest.Buffer{}, &apptest.Buffer{}); err == nil {
 			t.Errorf("openentry %v: got no error", args)
 		}
 	}

@@ -11,9 +11,9 @@ import (
 
 func TestSeed(t *testing.T) {
 	db := "sqlite:" + filepath.Join(t.TempDir(), "seed.db")
-	var stdout syncBuffer
+	var stdout apptest.Buffer
 	err := run(context.Background(), []string{"openentry", "seed", "--db", db, "--users", "2", "--orders", "10"},
-		func(string) string { return "" }, &stdout, &syncBuffer{})
+		func(string) string { return "" }, &stdout, &apptest.Buffer{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,7 +29,7 @@ func TestSeed(t *testing.T) {
 	}
 	for _, args := range [][]string{{"--users", "0"}, {"--orders", "-1"}} {
 		if err := run(context.Background(), append([]string{"openentry", "seed", "--db", db}, args...),
-			func(string) string { return "" }, &syncBuffer{}, &syncBuffer{}); err == nil {
+			func(string) string { return "" }, &apptest.Buffer{}, &apptest.Buffer{}); err == nil {
 			t.Errorf("seed %v: got no error", args)
 		}
 	}

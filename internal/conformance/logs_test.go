@@ -1,31 +1,11 @@
 package conformance
 
 import (
-	"bytes"
 	"regexp"
-	"sync"
 	"testing"
 
 	"github.com/openentry/openentry/internal/app/apptest"
 )
-
-// lockedBuffer collects the server's log from its goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // secretShapes are what a leaked secret of a conformance run would look like
 // in the server's JSON log. The scripts make random passwords and emails, so
@@ -50,7 +30,7 @@ var secretShapes = map[string]*regexp.Regexp{
 // before apptest.Start, so that the check runs after the server stopped.
 func secretFreeLogs(t *testing.T) apptest.Option {
 	t.Helper()
-	logs := &lockedBuffer{}
+	logs := &apptest.Buffer{}
 	t.Cleanup(func() {
 		out := logs.String()
 		if out == "" {

@@ -1,14 +1,12 @@
 package httpapi_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -126,28 +124,10 @@ func TestMetrics(t *testing.T) {
 	}
 }
 
-// syncBuffer collects the server's log from its goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // TestLogsHoldNoSecrets runs every kind of call that carries a secret and
 // then greps the whole log, every level, for each secret it used.
 func TestLogsHoldNoSecrets(t *testing.T) {
-	var logs syncBuffer
+	var logs apptest.Buffer
 	smtp := mailtest.Start(t)
 	mailer, err := mail.NewSMTP(smtp.URL(), "shop@example.com")
 	if err != nil {
