@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"io"
 	"strconv"
 	"strings"
@@ -15,8 +14,6 @@ import (
 	"github.com/openentry/openentry"
 )
 
-// ErrInvalidToken is returned for any token that is malformed, forged or expired.
-var ErrInvalidToken = errors.New("credential: invalid token")
 
 // claims are what an access token carries; the field names follow OneEntry's
 // JWTs (id, authProviderIdentifier, userIdentifier, iat, exp) plus sid, the
@@ -64,34 +61,33 @@ func (t *Tokens) IssueAccess(ac openentry.AccessClaims, ttl time.Duration) (stri
 
 // VerifyAccess checks an access token's signature and expiry and returns its claims.
 func (t *Tokens) VerifyAccess(token string) (openentry.AccessClaims, error) {
-	c, err := t.verify(token)
-	if err != nil {
+	c, ok := t.verify(token)
+	if !ok {
 		return openentry.AccessClaims{}, openentry.Unauthorized("Access token is invalid or expired")
 	}
 	return openentry.AccessClaims{UserID: c.UserID, SessionID: c.SessionID, Provider: c.Provider, Identifier: c.Identifier}, nil
 }
 
-func (t *Tokens) verify(token string) (claims, error) {
+// verify reports whether token is well formed, signed by us and unexpired;
+// the client is told no more than that.
+func (t *Tokens) verify(token string) (claims, bool) {
 	dot := strings.LastIndexByte(token, '.')
 	if dot < 0 || !strings.HasPrefix(token, jwtHeader+".") {
-		return claims{}, ErrInvalidToken
+		return claims{}, false
 	}
 	signing, sig := token[:dot], token[dot+1:]
 	if !hmac.Equal([]byte(sig), []byte(t.sign(signing))) {
-		return claims{}, ErrInvalidToken
+		return claims{}, false
 	}
 	payload, err := base64.RawURLEncoding.DecodeString(signing[len(jwtHeader)+1:])
 	if err != nil {
-		return claims{}, ErrInvalidToken
+		return claims{}, false
 	}
 	var c claims
 	if err := json.Unmarshal(payload, &c); err != nil {
-		return claims{}, ErrInvalidToken
+		return claims{}, false
 	}
-	if t.now().Unix() >= c.ExpiresAt {
-		return claims{}, ErrInvalidToken
-	}
-	return c, nil
+	return c, t.now().Unix() < c.ExpiresAt
 }
 
 func (t *Tokens) sign(s string) string {
