@@ -14,7 +14,6 @@ import (
 	"github.com/openentry/openentry"
 )
 
-
 // claims are what an access token carries; the field names follow OneEntry's
 // JWTs (id, authProviderIdentifier, userIdentifier, iat, exp) plus sid, the
 // session the token belongs to, so that logout can revoke it.
