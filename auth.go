@@ -143,19 +143,6 @@ type LoginLimiter interface {
 	Release(account, address string)
 }
 
-type principalKey struct{}
-
-// NewContextWithPrincipal returns ctx carrying p.
-func NewContextWithPrincipal(ctx context.Context, p *Principal) context.Context {
-	return context.WithValue(ctx, principalKey{}, p)
-}
-
-// PrincipalFromContext returns the signed-in user, or nil.
-func PrincipalFromContext(ctx context.Context) *Principal {
-	p, _ := ctx.Value(principalKey{}).(*Principal)
-	return p
-}
-
 // AccessClaims are what an access token says about its bearer.
 type AccessClaims struct {
 	UserID     int64

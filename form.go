@@ -110,6 +110,26 @@ func (f *Form) CheckData(fields []FormField) ([]FormField, error) {
 	return out, nil
 }
 
+// CheckFormData checks each locale's fields against the form (see
+// CheckData). Data with no locale at all is checked for required fields and
+// returned empty.
+func (f *Form) CheckFormData(data FormData) (FormData, error) {
+	out := make(FormData, len(data))
+	for lang, fields := range data {
+		checked, err := f.CheckData(fields)
+		if err != nil {
+			return nil, err
+		}
+		out[lang] = checked
+	}
+	if len(out) == 0 {
+		if _, err := f.CheckData(nil); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
 func valueOf(fields []FormField, marker string) json.RawMessage {
 	for _, f := range fields {
 		if f.Marker == marker {

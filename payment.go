@@ -2,6 +2,8 @@ package openentry
 
 import (
 	"context"
+	"fmt"
+	"net/http"
 	"time"
 )
 
@@ -104,15 +106,74 @@ type PaymentService interface {
 	// Sessions returns a page of userID's sessions, newest first, and the total.
 	Sessions(ctx context.Context, userID int64, page Page) ([]PaymentSession, int64, error)
 
-	// HandleStripeWebhook verifies a Stripe event with the stripe accounts'
-	// signing secrets before reading it, and applies it once. It returns the
-	// event's type and what it did. ErrInvalid for a bad signature or a
-	// stale timestamp.
-	HandleStripeWebhook(ctx context.Context, payload []byte, signature string) (eventType, outcome string, err error)
+	// HandleWebhook verifies a provider's event with the signing secrets of
+	// its accounts before reading it, and applies it once. It returns the
+	// event's type and what it did (an Outcome*). ErrNotFound for a provider
+	// with no account, ErrInvalid for a bad signature or a stale timestamp.
+	HandleWebhook(ctx context.Context, provider string, payload []byte, header http.Header) (eventType, outcome string, err error)
 	// SettleSession is the shop's: it marks a waiting session of a custom
 	// account completed or canceled, by the same rules as provider events.
 	SettleSession(ctx context.Context, sessionID int64, status string) error
 	// ExpireSessions expires the sessions that waited past their account's
 	// timeout and returns how many.
 	ExpireSessions(ctx context.Context) (int64, error)
+}
+
+// RefundBasis is what a refund request is priced against: the order's lines
+// and what its other live requests already ask for.
+type RefundBasis struct {
+	OrderID   int64
+	Completed bool // paid; only paid orders are refunded
+	Lines     []OrderLine
+	Pending   []map[int64]int64 // product id → quantity, per live request
+}
+
+// PriceRefund checks a request for products (id → quantity; nil: everything
+// not yet asked for) against the basis and prices it at the prices the
+// order was placed at. It returns the quantities asked and their amount.
+func PriceRefund(b RefundBasis, products map[int64]int64) (map[int64]int64, Money, error) {
+	if products != nil && len(products) == 0 {
+		return nil, Money{}, Invalid("products: name at least one product, or leave products out to ask for everything left")
+	}
+	left := map[int64]int64{} // refundable quantity per product
+	price := map[int64]Money{}
+	currency := ""
+	for _, l := range b.Lines {
+		left[l.ProductID] += l.Quantity
+		price[l.ProductID] = l.UnitPrice
+		currency = l.UnitPrice.Currency
+	}
+	for _, asked := range b.Pending {
+		for id, n := range asked {
+			left[id] -= n
+		}
+	}
+	if products == nil {
+		products = map[int64]int64{}
+		for id, n := range left {
+			if n > 0 {
+				products[id] = n
+			}
+		}
+	}
+	if len(products) == 0 {
+		return nil, Money{}, Invalid("products: nothing left to refund")
+	}
+	amount := Money{Currency: currency}
+	for id, qty := range products {
+		if _, ok := left[id]; !ok {
+			return nil, Money{}, Invalid(fmt.Sprintf("products: product %d is not in order %d", id, b.OrderID))
+		}
+		if qty < 1 || qty > left[id] {
+			return nil, Money{}, Invalid(fmt.Sprintf("products: quantity of product %d must be 1 to %d", id, max(left[id], 0)))
+		}
+		sum, err := price[id].MulQuantity(qty)
+		if err == nil {
+			amount, err = amount.Add(sum)
+		}
+		if err != nil {
+			return nil, Money{}, Invalid(err.Error())
+		}
+	}
+	return products, amount, nil
 }

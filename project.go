@@ -130,7 +130,9 @@ func ParseProject(data []byte) (*Project, error) {
 	if _, err := dec.Token(); err != io.EOF {
 		return nil, errors.New("parse project: unexpected data after the top-level object")
 	}
-	if err := p.Validate(); err != nil {
+	// Account types are checked when the project is applied, by the
+	// providers the server runs with.
+	if err := p.Validate(nil); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -138,9 +140,12 @@ func ParseProject(data []byte) (*Project, error) {
 
 // Validate checks what a file can check alone: identifiers well formed and
 // unique, prices exact, one default status per storage, seed passwords long
-// enough. References (a provider's form, a storage's accounts) may point at
-// objects of an earlier apply, so applying checks them against the database.
-func (p *Project) Validate() error {
+// enough. checkAccount checks a payment account by its type (the payment
+// providers know their own rules; nil skips that); its errors are reported
+// per account.
+// References (a provider's form, a storage's accounts) may point at objects of
+// an earlier apply, so applying checks them against the database.
+func (p *Project) Validate(checkAccount func(ProjectPaymentAccount) error) error {
 	var errs []error
 	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 	forms := map[string]ProjectForm{}
@@ -177,18 +182,12 @@ func (p *Project) Validate() error {
 		if !ValidMarker(a.Identifier) || accounts[a.Identifier] {
 			bad("payment account %q: identifier malformed or repeated", a.Identifier)
 		}
-		switch a.Type {
-		case AccountCustom:
-		case AccountStripe:
-			if a.SessionTimeout != 0 && (a.SessionTimeout < 30 || a.SessionTimeout > 1440) {
-				bad("payment account %q: sessionTimeout must be 30 to 1440 minutes for stripe", a.Identifier)
+		if checkAccount != nil {
+			if err := checkAccount(a); err != nil {
+				for _, e := range unjoin(err) {
+					bad("payment account %q: %v", a.Identifier, e)
+				}
 			}
-			// Stripe Checkout must send the buyer back somewhere of the shop's.
-			if !strings.HasPrefix(a.SuccessURL, "https://") && !strings.HasPrefix(a.SuccessURL, "http://") {
-				bad("payment account %q: a stripe account needs a successUrl (http or https)", a.Identifier)
-			}
-		default:
-			bad("payment account %q: type %q is not supported (custom, stripe)", a.Identifier, a.Type)
 		}
 		if a.SessionTimeout < 0 {
 			bad("payment account %q: sessionTimeout must not be negative", a.Identifier)
@@ -242,5 +241,24 @@ func (p *Project) Validate() error {
 	return errors.Join(errs...)
 }
 
+// unjoin lists the errors an errors.Join holds, or err alone.
+func unjoin(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
+}
+
 // MinPasswordLength is the shortest password accepted; the seed's is "123456".
 const MinPasswordLength = 6
+
+// MaxPasswordLength bounds what is hashed.
+const MaxPasswordLength = 1024
+
+// CheckPassword applies the length rules to a new password.
+func CheckPassword(pw string) error {
+	if len(pw) < MinPasswordLength || len(pw) > MaxPasswordLength {
+		return Invalid(fmt.Sprintf("password must have %d to %d characters", MinPasswordLength, MaxPasswordLength))
+	}
+	return nil
+}

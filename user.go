@@ -3,6 +3,7 @@ package openentry
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"time"
 )
 
@@ -48,3 +49,6 @@ type UserService interface {
 	// DeletePushToken forgets a device's FCM token (idempotent).
 	DeletePushToken(ctx context.Context, p Principal, token string) error
 }
+
+// FoldLogin is the form a login is unique in: "A@x.com" and "a@x.com" are one user.
+func FoldLogin(login string) string { return strings.ToLower(strings.TrimSpace(login)) }

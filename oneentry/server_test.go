@@ -25,7 +25,7 @@ import (
 	"github.com/openentry/openentry/internal/app/apptest"
 	"github.com/openentry/openentry/internal/mail"
 	"github.com/openentry/openentry/internal/mail/mailtest"
-	"github.com/openentry/openentry/internal/stripepay/stripemock"
+	"github.com/openentry/openentry/internal/payment/stripepay/stripemock"
 	"github.com/openentry/openentry/oneentry"
 )
 

@@ -30,7 +30,7 @@ func runPayments(ctx context.Context, args []string, getenv func(string) string,
 	if *id <= 0 {
 		return errors.New("--session: give the payment session's id")
 	}
-	return withApp(ctx, app.Config{DB: *db}, stderr, func(a *app.App) error {
+	return withOperator(ctx, app.Config{DB: *db}, stderr, func(a *app.Operator) error {
 		if err := a.SettleSession(ctx, *id, status); err != nil {
 			return err
 		}
@@ -56,7 +56,7 @@ func runRefunds(ctx context.Context, args []string, getenv func(string) string, 
 	if *id <= 0 {
 		return errors.New("--refund: give the refund request's id")
 	}
-	return withApp(ctx, app.Config{DB: *db, Stripe: stripeConfig(getenv)}, stderr, func(a *app.App) error {
+	return withOperator(ctx, app.Config{DB: *db, Stripe: stripeConfig(getenv)}, stderr, func(a *app.Operator) error {
 		r, err := a.ApproveRefund(ctx, *id)
 		if err != nil {
 			return err
@@ -66,9 +66,11 @@ func runRefunds(ctx context.Context, args []string, getenv func(string) string, 
 	})
 }
 
-// withApp opens the database (running migrations, applying no project) for one operator action.
-func withApp(ctx context.Context, cfg app.Config, stderr io.Writer, do func(*app.App) error) error {
-	a, err := app.Open(ctx, cfg, slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+// withOperator opens the database (running migrations, applying no
+// project) and the payment providers for one operator action: no server,
+// no sweeper, no mail.
+func withOperator(ctx context.Context, cfg app.Config, stderr io.Writer, do func(*app.Operator) error) error {
+	a, err := app.OpenOperator(ctx, cfg, slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	if err != nil {
 		return err
 	}

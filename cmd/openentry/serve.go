@@ -21,7 +21,6 @@ import (
 	"github.com/openentry/openentry"
 	"github.com/openentry/openentry/internal/app"
 	"github.com/openentry/openentry/internal/demo"
-	"github.com/openentry/openentry/internal/mail"
 )
 
 func runServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -78,7 +77,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if len(secret) == 0 {
 		logger.Warn("OPENENTRY_TOKEN_SECRET is not set: access tokens will not survive a restart")
 	}
-	mailer, err := newMailer(getenv, *withDemo, logger)
+	mailer, err := app.NewMailer(getenv("OPENENTRY_SMTP_URL"), envOr(getenv, "OPENENTRY_SMTP_FROM", "OpenEntry <no-reply@localhost>"), *withDemo, logger)
 	if err != nil {
 		return err
 	}
@@ -142,25 +141,6 @@ func serveHTTPWith(ctx context.Context, ln net.Listener, h http.Handler, logger 
 		return err
 	}
 	return nil
-}
-
-// newMailer sends codes over OPENENTRY_SMTP_URL. Without it, --demo writes
-// codes to the log (development delivery) and a real shop cannot send any.
-func newMailer(getenv func(string) string, demo bool, logger *slog.Logger) (openentry.Mailer, error) {
-	if url := getenv("OPENENTRY_SMTP_URL"); url != "" {
-		m, err := mail.NewSMTP(url, envOr(getenv, "OPENENTRY_SMTP_FROM", "OpenEntry <no-reply@localhost>"))
-		if err != nil {
-			return nil, fmt.Errorf("OPENENTRY_SMTP_URL: %w", err)
-		}
-		logger.Info("mail", "smtp", m.String())
-		return m, nil
-	}
-	if demo {
-		logger.Warn("OPENENTRY_SMTP_URL is not set: codes are written to this log (development delivery)")
-		return mail.NewLogMailer(logger), nil
-	}
-	logger.Warn("OPENENTRY_SMTP_URL is not set: one-time codes (activation, password reset) cannot be sent")
-	return nil, nil
 }
 
 func stripeConfig(getenv func(string) string) app.StripeConfig {

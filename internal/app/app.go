@@ -1,5 +1,6 @@
-// Package app wires the stores, credentials and HTTP handler together. It is
-// the only package that knows all of them.
+// Package app is the one place that wires OpenEntry together: the store, the
+// payment providers, the mailer, the credentials and the use cases, and the
+// HTTP handler over them. Nothing else imports the adapters.
 package app
 
 import (
@@ -18,10 +19,12 @@ import (
 	"github.com/openentry/openentry/internal/credential"
 	"github.com/openentry/openentry/internal/httpapi"
 	"github.com/openentry/openentry/internal/metrics"
+	"github.com/openentry/openentry/internal/payment/cash"
+	"github.com/openentry/openentry/internal/payment/stripepay"
 	"github.com/openentry/openentry/internal/ratelimit"
+	"github.com/openentry/openentry/internal/shop"
 	"github.com/openentry/openentry/internal/sqlstore"
 	"github.com/openentry/openentry/internal/storefront"
-	"github.com/openentry/openentry/internal/stripepay"
 )
 
 // Config is everything a running server needs.
@@ -31,11 +34,11 @@ type Config struct {
 	AppToken    string               // x-app-token of the project
 	TokenSecret []byte               // HMAC key for access tokens; random if empty
 	Projects    []*openentry.Project // applied at start, in order
-	Hashing     credential.Params    // argon2id cost; DefaultParams if zero
+	Hashing     credential.Params    // argon2id cost; credential.DefaultParams() if zero
 	Now         func() time.Time     // clock; time.Now if nil
 	Random      io.Reader            // randomness; crypto/rand if nil
 	Mailer      openentry.Mailer     // delivers codes; without one, sending a code is a 502
-	LoginLimits LoginLimits          // zero: DefaultLoginLimits
+	LoginLimits LoginLimits          // zero: DefaultLoginLimits()
 	Stripe      StripeConfig
 	// SweepEvery is how often sessions past their timeout are expired; zero: 30 s.
 	SweepEvery time.Duration
@@ -64,7 +67,9 @@ type LoginLimits struct {
 
 // DefaultLoginLimits: ten failures lock an account for the rest of 15
 // minutes; an address gets more room, since many users may share one NAT.
-var DefaultLoginLimits = LoginLimits{PerAccount: 10, PerAddress: 100, Window: 15 * time.Minute}
+func DefaultLoginLimits() LoginLimits {
+	return LoginLimits{PerAccount: 10, PerAddress: 100, Window: 15 * time.Minute}
+}
 
 // noMailer is used when no mail server is configured: codes cannot be sent.
 type noMailer struct{}
@@ -79,69 +84,89 @@ type DBOptions = sqlstore.Options
 
 // Migrate applies pending migrations to the database and closes it.
 func Migrate(ctx context.Context, dsn string) error {
-	db, err := sqlstore.Open(ctx, dsn, time.Now)
+	db, err := sqlstore.Open(ctx, dsn, time.Now, sqlstore.Options{})
 	if err != nil {
 		return err
 	}
 	return db.Close()
 }
 
-// App is an opened server: database, services and handler.
-type App struct {
-	Handler  http.Handler
-	db       *sqlstore.DB
-	payments *sqlstore.PaymentService
-	refunds  *sqlstore.RefundService
-	stop     context.CancelFunc
-	swept    chan struct{}
+// providers registers the payment providers by the account type they
+// serve. A new provider is one package and one line here.
+func providers(cfg Config, logger *slog.Logger) shop.Providers {
+	return shop.Providers{
+		cash.Type: cash.New(),
+		stripepay.Type: stripepay.New(stripepay.Config{APIURL: cfg.Stripe.APIURL, SecretKey: cfg.Stripe.SecretKey,
+			WebhookSecret: cfg.Stripe.WebhookSecret, Now: cfg.Now}, logger),
+	}
 }
 
-// Open opens the database, runs migrations, applies the project and builds
-// the handler.
-func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
+func (cfg *Config) defaults() error {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
 	if cfg.Random == nil {
 		cfg.Random = rand.Reader
 	}
+	if cfg.DB == "" {
+		cfg.DB = "sqlite:openentry.db"
+	}
 	if len(cfg.TokenSecret) == 0 {
 		// Tokens then die with the process; fine for a demo, and serve warns.
 		cfg.TokenSecret = make([]byte, 32)
 		if _, err := io.ReadFull(cfg.Random, cfg.TokenSecret); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	if cfg.Hashing == (credential.Params{}) {
-		cfg.Hashing = credential.DefaultParams
-	}
-	dsn := cfg.DB
-	if dsn == "" {
-		dsn = "sqlite:openentry.db"
-	}
-	db, err := sqlstore.Open(ctx, dsn, cfg.Now, cfg.DBOptions)
-	if err != nil {
-		return nil, err
-	}
-	hasher := credential.NewHasher(cfg.Hashing, max(1, runtime.GOMAXPROCS(0)/2))
-	for _, p := range cfg.Projects {
-		withStripeKeys(p, cfg.Stripe)
-		if err := db.ApplyProject(ctx, p, hasher); err != nil {
-			db.Close()
-			return nil, fmt.Errorf("apply project: %w", err)
-		}
+		cfg.Hashing = credential.DefaultParams()
 	}
 	if cfg.Mailer == nil {
 		cfg.Mailer = noMailer{}
 	}
 	if cfg.LoginLimits == (LoginLimits{}) {
-		cfg.LoginLimits = DefaultLoginLimits
+		cfg.LoginLimits = DefaultLoginLimits()
+	}
+	if cfg.SweepEvery == 0 {
+		cfg.SweepEvery = 30 * time.Second
+	}
+	return nil
+}
+
+// App is an opened server: database, use cases and handler.
+type App struct {
+	Handler  http.Handler
+	db       *sqlstore.DB
+	payments *shop.Payments
+	refunds  *shop.Refunds
+	stop     context.CancelFunc
+	swept    chan struct{}
+}
+
+// Open opens the database, runs migrations, applies the projects and builds
+// the handler.
+func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
+	if err := cfg.defaults(); err != nil {
+		return nil, err
+	}
+	db, err := sqlstore.Open(ctx, cfg.DB, cfg.Now, cfg.DBOptions)
+	if err != nil {
+		return nil, err
+	}
+	hasher := credential.NewHasher(cfg.Hashing, max(1, runtime.GOMAXPROCS(0)/2))
+	payers := providers(cfg, logger)
+	projects := shop.NewProjects(db, hasher, payers)
+	for _, p := range cfg.Projects {
+		if err := projects.Apply(ctx, p); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("apply project: %w", err)
+		}
 	}
 	// Codes are stored under a key derived from the token secret, not the
 	// secret itself, so one key never serves two purposes.
 	codeKey := hmac.New(sha256.New, cfg.TokenSecret)
 	codeKey.Write([]byte("openentry one-time codes"))
-	auth := sqlstore.NewAuthService(db, sqlstore.AuthDeps{
+	auth := shop.NewAuth(db, shop.AuthDeps{
 		Hasher:  hasher,
 		Tokens:  credential.NewTokens(cfg.TokenSecret, cfg.Now, cfg.Random),
 		Mailer:  cfg.Mailer,
@@ -149,9 +174,8 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 		CodeKey: codeKey.Sum(nil),
 		Random:  cfg.Random,
 	})
-	catalog := sqlstore.NewCatalogService(db)
-	gateway := stripepay.New(cfg.Stripe.APIURL, logger)
-	a := &App{db: db, payments: sqlstore.NewPaymentService(db, gateway), refunds: sqlstore.NewRefundService(db, gateway)}
+	catalogue := shop.NewCatalogue(db)
+	a := &App{db: db, payments: shop.NewPayments(db, payers, cfg.Now), refunds: shop.NewRefunds(db, payers)}
 	origins := cfg.CORSOrigins
 	for _, p := range cfg.Projects {
 		origins = append(origins, p.CORSOrigins...)
@@ -161,13 +185,10 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 		demo = storefront.Handler(cfg.AppToken)
 	}
 	a.Handler = httpapi.NewHandler(logger, httpapi.Config{
-		AppToken: cfg.AppToken, Ready: db.Ping, Metrics: metrics.New(a.payments.SessionCounts), CORSOrigins: origins,
-		Demo: demo,
+		AppToken: cfg.AppToken, Ready: db.Ping, Metrics: metrics.New(db.SessionCounts), CORSOrigins: origins,
+		Demo: demo, Now: cfg.Now,
 	},
-		auth, auth, catalog, catalog, sqlstore.NewOrderService(db), a.payments, a.refunds)
-	if cfg.SweepEvery == 0 {
-		cfg.SweepEvery = 30 * time.Second
-	}
+		auth, auth, catalogue, catalogue, shop.NewOrders(db), a.payments, a.refunds)
 	sweepCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	a.stop, a.swept = stop, make(chan struct{})
 	go a.sweep(sweepCtx, cfg.SweepEvery, logger)
@@ -218,18 +239,40 @@ func (a *App) Close() error {
 	return a.db.Close()
 }
 
-// withStripeKeys gives stripe accounts without keys the ones from the environment.
-func withStripeKeys(p *openentry.Project, c StripeConfig) {
-	for i := range p.PaymentAccounts {
-		a := &p.PaymentAccounts[i]
-		if a.Type != openentry.AccountStripe {
-			continue
-		}
-		if a.SecretKey == "" {
-			a.SecretKey = c.SecretKey
-		}
-		if a.WebhookSecret == "" {
-			a.WebhookSecret = c.WebhookSecret
-		}
-	}
+// Operator is what the operator commands need: the database (migrated, no
+// project applied) and the payment providers, and nothing else — no HTTP
+// handler, no sweeper, no mailer, no credentials.
+type Operator struct {
+	db       *sqlstore.DB
+	payments *shop.Payments
+	refunds  *shop.Refunds
 }
+
+// OpenOperator opens the database named by cfg for one operator action.
+func OpenOperator(ctx context.Context, cfg Config, logger *slog.Logger) (*Operator, error) {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.DB == "" {
+		cfg.DB = "sqlite:openentry.db"
+	}
+	db, err := sqlstore.Open(ctx, cfg.DB, cfg.Now, cfg.DBOptions)
+	if err != nil {
+		return nil, err
+	}
+	payers := providers(cfg, logger)
+	return &Operator{db: db, payments: shop.NewPayments(db, payers, cfg.Now), refunds: shop.NewRefunds(db, payers)}, nil
+}
+
+// SettleSession marks a waiting cash (custom) session completed or canceled.
+func (o *Operator) SettleSession(ctx context.Context, id int64, status string) error {
+	return o.payments.SettleSession(ctx, id, status)
+}
+
+// ApproveRefund pays a waiting refund request back, through its provider.
+func (o *Operator) ApproveRefund(ctx context.Context, id int64) (*openentry.Refund, error) {
+	return o.refunds.ApproveRefund(ctx, id)
+}
+
+// Close closes the database.
+func (o *Operator) Close() error { return o.db.Close() }

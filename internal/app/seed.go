@@ -7,8 +7,12 @@ import (
 
 	"github.com/openentry/openentry/internal/credential"
 	"github.com/openentry/openentry/internal/demo"
+	"github.com/openentry/openentry/internal/shop"
 	"github.com/openentry/openentry/internal/sqlstore"
 )
+
+// SeedPassword is the password of every user SeedOrders creates.
+const SeedPassword = "bench-password"
 
 // SeedOrders fills the database dsn for measurements: it runs migrations,
 // applies the demo project (products, storage, accounts, provider), then
@@ -16,7 +20,7 @@ import (
 // sqlstore.DB.SeedOrders). progress gets the number of orders stored so far,
 // every few thousand.
 func SeedOrders(ctx context.Context, dsn string, users, orders int, progress func(int)) error {
-	db, err := sqlstore.Open(ctx, dsn, time.Now)
+	db, err := sqlstore.Open(ctx, dsn, time.Now, sqlstore.Options{})
 	if err != nil {
 		return err
 	}
@@ -26,10 +30,14 @@ func SeedOrders(ctx context.Context, dsn string, users, orders int, progress fun
 		return err
 	}
 	// Production cost, as app.Open hashes: these users log in like real ones.
-	// One hash serves every bench user.
-	hasher := credential.NewHasher(credential.DefaultParams, 1)
-	if err := db.ApplyProject(ctx, p, hasher); err != nil {
+	hasher := credential.NewHasher(credential.DefaultParams(), 1)
+	if err := shop.NewProjects(db, hasher, providers(Config{Now: time.Now}, nil)).Apply(ctx, p); err != nil {
 		return fmt.Errorf("apply the demo project: %w", err)
 	}
-	return db.SeedOrders(ctx, hasher, users, orders, progress)
+	// One hash serves every bench user: hashing is slow by design.
+	hash, err := hasher.Hash(ctx, SeedPassword)
+	if err != nil {
+		return err
+	}
+	return db.SeedOrders(ctx, hash, users, orders, progress)
 }

@@ -35,7 +35,7 @@ import (
 	"github.com/openentry/openentry/internal/httpapi/openapitest"
 	"github.com/openentry/openentry/internal/mail"
 	"github.com/openentry/openentry/internal/mail/mailtest"
-	"github.com/openentry/openentry/internal/stripepay/stripemock"
+	"github.com/openentry/openentry/internal/payment/stripepay/stripemock"
 )
 
 const (

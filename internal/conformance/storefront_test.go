@@ -9,7 +9,7 @@ import (
 
 	"github.com/openentry/openentry/internal/app"
 	"github.com/openentry/openentry/internal/app/apptest"
-	"github.com/openentry/openentry/internal/stripepay/stripemock"
+	"github.com/openentry/openentry/internal/payment/stripepay/stripemock"
 )
 
 // chromiumPath is where Debian's chromium package puts the browser.

@@ -41,7 +41,7 @@ func BenchmarkIssueAccess(b *testing.B) {
 // BenchmarkHashTestParams measures the cheap parameters tests use: the
 // overhead around argon2 (salt, PHC string, concurrency slot) shows here.
 func BenchmarkHashTestParams(b *testing.B) {
-	h := credential.NewHasher(credential.TestParams, 1)
+	h := credential.NewHasher(credential.TestParams(), 1)
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
@@ -55,7 +55,7 @@ func BenchmarkHashTestParams(b *testing.B) {
 // production parameters is the CPU and memory one login costs, so its ns/op
 // says how many logins per second a core can take.
 func BenchmarkVerifyDefaultParams(b *testing.B) {
-	h := credential.NewHasher(credential.DefaultParams, 1)
+	h := credential.NewHasher(credential.DefaultParams(), 1)
 	ctx := context.Background()
 	hash, err := h.Hash(ctx, "bench-password")
 	if err != nil {

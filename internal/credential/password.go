@@ -25,10 +25,10 @@ type Params struct {
 // DefaultParams are OWASP's first argon2id configuration (19 MiB, 2 passes,
 // 1 lane): strong enough for passwords, and cheap enough in memory that a
 // burst of logins keeps a 2-core server under 200 MB.
-var DefaultParams = Params{Memory: 19 * 1024, Iterations: 2, Parallelism: 1}
+func DefaultParams() Params { return Params{Memory: 19 * 1024, Iterations: 2, Parallelism: 1} }
 
 // TestParams are cheap, for tests only.
-var TestParams = Params{Memory: 1024, Iterations: 1, Parallelism: 1}
+func TestParams() Params { return Params{Memory: 1024, Iterations: 1, Parallelism: 1} }
 
 // Hasher hashes and verifies passwords. At most a fixed number of hashes run
 // at once, so that a flood of logins cannot take all CPUs and memory from

@@ -19,7 +19,7 @@ func TestHasherHashFormat(t *testing.T) {
 		params Params
 		want   string // pattern of the whole PHC string
 	}{
-		{name: "test params", params: TestParams, want: `^\$argon2id\$v=19\$m=1024,t=1,p=1\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$`},
+		{name: "test params", params: TestParams(), want: `^\$argon2id\$v=19\$m=1024,t=1,p=1\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$`},
 		{name: "other params", params: Params{Memory: 2048, Iterations: 2, Parallelism: 2}, want: `^\$argon2id\$v=19\$m=2048,t=2,p=2\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$`},
 	}
 	for _, tc := range tests {
@@ -58,7 +58,7 @@ func phc(password, salt string, p Params, keyLen uint32) string {
 
 func TestHasherVerify(t *testing.T) {
 	t.Parallel()
-	h := NewHasher(TestParams, 4)
+	h := NewHasher(TestParams(), 4)
 	hash, err := h.Hash(t.Context(), "123456")
 	if err != nil {
 		t.Fatal(err)
@@ -82,9 +82,9 @@ func TestHasherVerify(t *testing.T) {
 		{name: "unknown user with the dummy's password", hash: "", password: "openentry-dummy-password", want: false},
 		{name: "hash with other params", hash: other, password: "123456", want: true},
 		{name: "hash with other params, wrong password", hash: other, password: "654321", want: false},
-		{name: "independently built hash", hash: phc("123456", "0123456789abcdef", TestParams, 32), password: "123456", want: true},
+		{name: "independently built hash", hash: phc("123456", "0123456789abcdef", TestParams(), 32), password: "123456", want: true},
 		{name: "independently built hash with a short key", hash: phc("123456", "0123456789abcdef", heavier, 16), password: "123456", want: true},
-		{name: "independently built hash, wrong password", hash: phc("123456", "0123456789abcdef", TestParams, 32), password: "123457", want: false},
+		{name: "independently built hash, wrong password", hash: phc("123456", "0123456789abcdef", TestParams(), 32), password: "123457", want: false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -126,7 +126,7 @@ func TestHasherVerifyMalformed(t *testing.T) {
 		{name: "extra part", hash: "$argon2id$v=19$m=1024,t=1,p=1$" + salt + "$" + key + "$"},
 		{name: "no leading dollar", hash: "argon2id$v=19$m=1024,t=1,p=1$" + salt + "$" + key},
 	}
-	h := NewHasher(TestParams, 1)
+	h := NewHasher(TestParams(), 1)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -156,7 +156,7 @@ func TestNewHasherConcurrency(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			if got := cap(NewHasher(TestParams, tc.concurrency).slots); got != tc.want {
+			if got := cap(NewHasher(TestParams(), tc.concurrency).slots); got != tc.want {
 				t.Errorf("NewHasher(_, %d): got %d slots, want %d", tc.concurrency, got, tc.want)
 			}
 		})
@@ -167,7 +167,7 @@ func TestNewHasherConcurrency(t *testing.T) {
 // only get past acquire by its context ending.
 func TestHasherWaitsForSlot(t *testing.T) {
 	t.Parallel()
-	h := NewHasher(TestParams, 1)
+	h := NewHasher(TestParams(), 1)
 	hash, err := h.Hash(t.Context(), "123456")
 	if err != nil {
 		t.Fatal(err)

@@ -16,7 +16,7 @@ import (
 
 	"github.com/openentry/openentry"
 	"github.com/openentry/openentry/internal/app/apptest"
-	"github.com/openentry/openentry/internal/sqlstore"
+	"github.com/openentry/openentry/internal/shop"
 )
 
 // api is a raw HTTP client for one test server, so that tests see exactly
@@ -348,7 +348,7 @@ func TestRefreshRotation(t *testing.T) {
 
 	// Later, reuse means a copy was stolen: refused, and the session is
 	// closed, so the token it was rotated into dies too.
-	offset.Store(int64(sqlstore.RefreshReuseGrace + time.Second))
+	offset.Store(int64(shop.RefreshReuseGrace + time.Second))
 	reuse = a.do("POST", refreshPath, "", map[string]string{"refreshToken": tk.Refresh})
 	checkError(t, reuse, 400, "")
 	if bytes.Contains(reuse.raw, []byte("accessToken")) {

@@ -114,23 +114,23 @@ func handleRefresh(logger *slog.Logger, auth openentry.AuthService) http.Handler
 }
 
 // handleLogout serves POST …/marker/{marker}/users/logout (JS: AuthProvider.logout).
-func handleLogout(logger *slog.Logger, auth openentry.AuthService) http.Handler {
-	return handle(logger, http.StatusCreated, func(w http.ResponseWriter, r *http.Request) (bool, error) {
+func handleLogout(logger *slog.Logger, auth openentry.AuthService) userHandler {
+	return handleUser(logger, http.StatusCreated, func(w http.ResponseWriter, r *http.Request, p openentry.Principal) (bool, error) {
 		in, err := decode[refreshRequest](w, r)
 		if err != nil {
 			return false, err
 		}
-		return true, auth.Logout(r.Context(), *principal(r), in.RefreshToken)
+		return true, auth.Logout(r.Context(), p, in.RefreshToken)
 	})
 }
 
 // handleGetMe serves GET /users/me (JS: Users.getUser).
-func handleGetMe(logger *slog.Logger, users openentry.UserService) http.Handler {
-	return handle(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (*wireUser, error) {
+func handleGetMe(logger *slog.Logger, users openentry.UserService) userHandler {
+	return handleUser(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request, p openentry.Principal) (*wireUser, error) {
 		if _, err := parseQuery(r); err != nil {
 			return nil, err
 		}
-		u, err := users.User(r.Context(), principal(r).UserID)
+		u, err := users.User(r.Context(), p.UserID)
 		if err != nil {
 			return nil, err
 		}

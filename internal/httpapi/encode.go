@@ -6,6 +6,8 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+
+	"github.com/openentry/openentry"
 )
 
 // maxBodyBytes bounds every request body; larger bodies get 413.
@@ -57,4 +59,21 @@ func handle[T any](logger *slog.Logger, status int, fn func(w http.ResponseWrite
 		}
 		encode(w, status, v)
 	})
+}
+
+// userHandler serves a signed-in user, who comes as an argument. It is not
+// an http.Handler: the only way to serve it is behind requireUser, so no
+// route can reach it without a user.
+type userHandler func(w http.ResponseWriter, r *http.Request, p openentry.Principal)
+
+// handleUser is handle for routes behind requireUser.
+func handleUser[T any](logger *slog.Logger, status int, fn func(w http.ResponseWriter, r *http.Request, p openentry.Principal) (T, error)) userHandler {
+	return func(w http.ResponseWriter, r *http.Request, p openentry.Principal) {
+		v, err := fn(w, r, p)
+		if err != nil {
+			writeError(w, r, logger, err)
+			return
+		}
+		encode(w, status, v)
+	}
 }

@@ -23,10 +23,13 @@ type errorBody struct {
 // badRequest is a 400 raised by the HTTP layer itself (query, headers, JSON).
 func badRequest(message string) error { return openentry.Invalid(message) }
 
-// writeError is the one place that maps errors to statuses. Messages of
-// domain errors are meant for clients; a 5xx says nothing of its cause.
+// writeError is the one place that maps errors to statuses; it follows
+// wrapped errors. Messages of domain errors are meant for clients; a 5xx
+// says nothing of its cause, which goes to the log with the route pattern
+// (never the path: it can carry device tokens).
 func writeError(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err error) {
 	status, message := http.StatusInternalServerError, "Internal server error"
+	cause := err
 	var (
 		verr *openentry.ValidationError
 		oerr *openentry.Error
@@ -34,48 +37,60 @@ func writeError(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err
 	)
 	switch {
 	case errors.Is(err, errBodyTooLarge):
-		status, message = http.StatusRequestEntityTooLarge, err.Error()
+		status, message = http.StatusRequestEntityTooLarge, errBodyTooLarge.Error()
 	case errors.As(err, &verr):
 		status, message = http.StatusBadRequest, verr.Error()
 	case errors.As(err, &rerr):
 		status, message = http.StatusTooManyRequests, rerr.Message
 		// Retry-After is in whole seconds, rounded up so a client never retries too early.
 		w.Header().Set("Retry-After", strconv.FormatInt(int64((rerr.RetryAfter+time.Second-1)/time.Second), 10))
-	case errors.As(err, &oerr) && codeStatus(oerr.Code) != 0:
-		status, message = codeStatus(oerr.Code), oerr.Message
-		if status >= 500 {
-			logger.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "status", status, "err", oerr.Cause)
-		}
+	case errors.As(err, &oerr) && sentinelStatus(oerr.Code) != 0:
+		status, message, cause = sentinelStatus(oerr.Code), oerr.Message, oerr.Cause
 	case errors.Is(err, context.Canceled):
 		status, message = 499, "Client closed request" // nginx's code; the client is gone anyway
-	default:
-		logger.ErrorContext(r.Context(), "request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	case sentinelStatus(err) != 0:
+		// A bare sentinel wrapped with context: the context is ours, not a
+		// secret, but a 5xx still says nothing of its cause.
+		status, message = sentinelStatus(err), err.Error()
+		if status >= 500 {
+			message = http.StatusText(status)
+		}
 	}
-	writeErrorStatus(w, status, message)
+	if status >= 500 {
+		logger.ErrorContext(r.Context(), "request failed", "method", r.Method, "route", route(r), "status", status, "err", cause)
+	}
+	writeErrorStatus(w, r, status, message)
 }
 
-func codeStatus(code error) int {
-	switch code {
-	case openentry.ErrInvalid:
+// sentinelStatus is the status of the root sentinel err is or wraps; 0 for none.
+func sentinelStatus(err error) int {
+	switch {
+	case errors.Is(err, openentry.ErrInvalid):
 		return http.StatusBadRequest
-	case openentry.ErrUnauthorized:
+	case errors.Is(err, openentry.ErrUnauthorized):
 		return http.StatusUnauthorized
-	case openentry.ErrForbidden:
+	case errors.Is(err, openentry.ErrForbidden):
 		return http.StatusForbidden
-	case openentry.ErrNotFound:
+	case errors.Is(err, openentry.ErrNotFound):
 		return http.StatusNotFound
-	case openentry.ErrConflict:
+	case errors.Is(err, openentry.ErrConflict):
 		return http.StatusConflict
-	case openentry.ErrUpstream:
+	case errors.Is(err, openentry.ErrTooManyRequests):
+		return http.StatusTooManyRequests
+	case errors.Is(err, openentry.ErrUpstream):
 		return http.StatusBadGateway
 	}
 	return 0
 }
 
-func writeErrorStatus(w http.ResponseWriter, status int, message string) {
+func writeErrorStatus(w http.ResponseWriter, r *http.Request, status int, message string) {
 	text := http.StatusText(status)
 	if text == "" {
 		text = "Error"
 	}
-	encode(w, status, errorBody{StatusCode: status, Message: message, Error: text, Timestamp: openentry.Time(time.Now())})
+	var now time.Time
+	if clock, ok := r.Context().Value(clockKey{}).(func() time.Time); ok {
+		now = clock()
+	}
+	encode(w, status, errorBody{StatusCode: status, Message: message, Error: text, Timestamp: openentry.Time(now)})
 }

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/hex"
@@ -24,11 +25,33 @@ func recoverer(logger *slog.Logger) func(http.Handler) http.Handler {
 					if v == http.ErrAbortHandler {
 						panic(v)
 					}
-					logger.ErrorContext(r.Context(), "panic", "method", r.Method, "path", r.URL.Path, "panic", v)
-					writeErrorStatus(w, http.StatusInternalServerError, "Internal server error")
+					logger.ErrorContext(r.Context(), "panic", "method", r.Method, "route", route(r), "panic", v)
+					writeErrorStatus(w, r, http.StatusInternalServerError, "Internal server error")
 				}
 			}()
 			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+// route is what logs and metrics name a request by: its route pattern,
+// never its path, which can carry ids and device tokens.
+func route(r *http.Request) string {
+	if r.Pattern == "" || r.Pattern == "/" {
+		return "unmatched"
+	}
+	return r.Pattern
+}
+
+// clockKey carries the server's clock in a request's context, for the
+// timestamps of error answers.
+type clockKey struct{}
+
+// withClock puts now in every request's context.
+func withClock(now func() time.Time) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), clockKey{}, now)))
 		})
 	}
 }
@@ -69,10 +92,7 @@ func accessLog(logger *slog.Logger, m *metrics.Metrics) func(http.Handler) http.
 			w.Header().Set("X-Request-Id", id)
 			rec := &statusRecorder{ResponseWriter: w}
 			next.ServeHTTP(rec, r)
-			route := r.Pattern
-			if route == "" || route == "/" {
-				route = "unmatched"
-			}
+			route := route(r)
 			elapsed := time.Since(start)
 			m.ObserveRequest(route, r.Method, rec.status, elapsed)
 			logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
@@ -133,20 +153,20 @@ func requireAppToken(token string, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		got := []byte(r.Header.Get("x-app-token"))
 		if len(want) == 0 || subtle.ConstantTimeCompare(got, want) != 1 {
-			writeErrorStatus(w, http.StatusForbidden, "Resource is closed")
+			writeErrorStatus(w, r, http.StatusForbidden, "Resource is closed")
 			return
 		}
 		next.ServeHTTP(w, r)
 	})
 }
 
-// requireUser lets a request through only with a valid user access token and
-// puts the user in its context.
-func requireUser(logger *slog.Logger, auth openentry.AuthService, next http.Handler) http.Handler {
+// requireUser lets a request through only with a valid user access token,
+// and hands the user to next.
+func requireUser(logger *slog.Logger, auth openentry.AuthService, next userHandler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 		if !ok || token == "" {
-			writeErrorStatus(w, http.StatusUnauthorized, "Unauthorized")
+			writeErrorStatus(w, r, http.StatusUnauthorized, "Unauthorized")
 			return
 		}
 		p, err := auth.Authenticate(r.Context(), token)
@@ -154,13 +174,8 @@ func requireUser(logger *slog.Logger, auth openentry.AuthService, next http.Hand
 			writeError(w, r, logger, err)
 			return
 		}
-		next.ServeHTTP(w, r.WithContext(openentry.NewContextWithPrincipal(r.Context(), p)))
+		next(w, r, *p)
 	})
-}
-
-// principal is the signed-in user of a request behind requireUser.
-func principal(r *http.Request) *openentry.Principal {
-	return openentry.PrincipalFromContext(r.Context())
 }
 
 // device reads x-device-metadata. A missing or malformed header yields an

@@ -19,7 +19,7 @@ import (
 	"github.com/openentry/openentry/internal/app/apptest"
 	"github.com/openentry/openentry/internal/httpapi"
 	"github.com/openentry/openentry/internal/httpapi/openapitest"
-	"github.com/openentry/openentry/internal/stripepay/stripemock"
+	"github.com/openentry/openentry/internal/payment/stripepay/stripemock"
 )
 
 func TestOpenAPIDocumentIsValid(t *testing.T) {

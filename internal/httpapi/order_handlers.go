@@ -11,8 +11,8 @@ import (
 )
 
 // handleGetStorages serves GET /orders-storage (JS: Orders.getAllOrdersStorage).
-func handleGetStorages(logger *slog.Logger, orders openentry.OrderService) http.Handler {
-	return handle(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request) ([]wireStorage, error) {
+func handleGetStorages(logger *slog.Logger, orders openentry.OrderService) userHandler {
+	return handleUser(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request, _ openentry.Principal) ([]wireStorage, error) {
 		q, err := parseQuery(r)
 		if err != nil {
 			return nil, err
@@ -26,8 +26,8 @@ func handleGetStorages(logger *slog.Logger, orders openentry.OrderService) http.
 }
 
 // handleGetStorage serves GET /orders-storage/marker/{marker} (JS: Orders.getOrdersStorageByMarker).
-func handleGetStorage(logger *slog.Logger, orders openentry.OrderService) http.Handler {
-	return handle(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (*wireStorage, error) {
+func handleGetStorage(logger *slog.Logger, orders openentry.OrderService) userHandler {
+	return handleUser(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request, _ openentry.Principal) (*wireStorage, error) {
 		q, err := parseQuery(r)
 		if err != nil {
 			return nil, err
@@ -65,7 +65,7 @@ func handleGetStatuses(logger *slog.Logger, orders openentry.OrderService) http.
 // handleCreateOrder serves POST /orders-storage/marker/{marker}/orders (JS: Orders.createOrder).
 // Prices, totals and currency a client sends are not read: the server prices
 // the order from its own products.
-func handleCreateOrder(logger *slog.Logger, m *metrics.Metrics, orders openentry.OrderService) http.Handler {
+func handleCreateOrder(logger *slog.Logger, m *metrics.Metrics, orders openentry.OrderService) userHandler {
 	type line struct {
 		ProductID json.RawMessage `json:"productId"`
 		Quantity  json.RawMessage `json:"quantity"`
@@ -76,7 +76,7 @@ func handleCreateOrder(logger *slog.Logger, m *metrics.Metrics, orders openentry
 		FormData                 json.RawMessage `json:"formData"`
 		Products                 []line          `json:"products"`
 	}
-	return handle(logger, http.StatusCreated, func(w http.ResponseWriter, r *http.Request) (*wireCreatedOrder, error) {
+	return handleUser(logger, http.StatusCreated, func(w http.ResponseWriter, r *http.Request, p openentry.Principal) (*wireCreatedOrder, error) {
 		q, err := parseQuery(r)
 		if err != nil {
 			return nil, err
@@ -98,7 +98,7 @@ func handleCreateOrder(logger *slog.Logger, m *metrics.Metrics, orders openentry
 			}
 			lines[i] = openentry.LineInput{ProductID: id, Quantity: qty}
 		}
-		o, err := orders.CreateOrder(r.Context(), principal(r).UserID, openentry.OrderCreate{
+		o, err := orders.CreateOrder(r.Context(), p.UserID, openentry.OrderCreate{
 			StorageMarker: r.PathValue("marker"), FormIdentifier: in.FormIdentifier,
 			PaymentAccountIdentifier: in.PaymentAccountIdentifier, FormData: data, Lines: lines,
 		})
@@ -112,13 +112,13 @@ func handleCreateOrder(logger *slog.Logger, m *metrics.Metrics, orders openentry
 }
 
 // handleGetOrders serves GET /orders-storage/marker/{marker}/orders (JS: Orders.getAllOrdersByMarker).
-func handleGetOrders(logger *slog.Logger, orders openentry.OrderService) http.Handler {
-	return handle(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (*list[wireOrder], error) {
+func handleGetOrders(logger *slog.Logger, orders openentry.OrderService) userHandler {
+	return handleUser(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request, p openentry.Principal) (*list[wireOrder], error) {
 		q, err := parseQuery(r)
 		if err != nil {
 			return nil, err
 		}
-		page, total, err := orders.Orders(r.Context(), principal(r).UserID, r.PathValue("marker"), q.Page)
+		page, total, err := orders.Orders(r.Context(), p.UserID, r.PathValue("marker"), q.Page)
 		if err != nil {
 			return nil, err
 		}
@@ -128,8 +128,8 @@ func handleGetOrders(logger *slog.Logger, orders openentry.OrderService) http.Ha
 }
 
 // handleGetOrder serves GET /orders-storage/marker/{marker}/orders/{id} (JS: Orders.getOrderByMarkerAndId).
-func handleGetOrder(logger *slog.Logger, orders openentry.OrderService) http.Handler {
-	return handle(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (*wireOrder, error) {
+func handleGetOrder(logger *slog.Logger, orders openentry.OrderService) userHandler {
+	return handleUser(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request, p openentry.Principal) (*wireOrder, error) {
 		q, err := parseQuery(r)
 		if err != nil {
 			return nil, err
@@ -138,7 +138,7 @@ func handleGetOrder(logger *slog.Logger, orders openentry.OrderService) http.Han
 		if err != nil {
 			return nil, err
 		}
-		o, err := orders.Order(r.Context(), principal(r).UserID, r.PathValue("marker"), id)
+		o, err := orders.Order(r.Context(), p.UserID, r.PathValue("marker"), id)
 		if err != nil {
 			return nil, err
 		}

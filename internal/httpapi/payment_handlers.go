@@ -9,12 +9,12 @@ import (
 )
 
 // handleCreateSession serves POST /payments/sessions (JS: Payments.createSession).
-func handleCreateSession(logger *slog.Logger, payments openentry.PaymentService) http.Handler {
+func handleCreateSession(logger *slog.Logger, payments openentry.PaymentService) userHandler {
 	type request struct {
 		OrderID json.RawMessage `json:"orderId"`
 		Type    string          `json:"type"`
 	}
-	return handle(logger, http.StatusCreated, func(w http.ResponseWriter, r *http.Request) (*wireSession, error) {
+	return handleUser(logger, http.StatusCreated, func(w http.ResponseWriter, r *http.Request, p openentry.Principal) (*wireSession, error) {
 		in, err := decode[request](w, r)
 		if err != nil {
 			return nil, err
@@ -23,7 +23,7 @@ func handleCreateSession(logger *slog.Logger, payments openentry.PaymentService)
 		if err != nil || orderID <= 0 {
 			return nil, badRequest("orderId must be a positive integer")
 		}
-		s, err := payments.CreateSession(r.Context(), principal(r).UserID, orderID, in.Type)
+		s, err := payments.CreateSession(r.Context(), p.UserID, orderID, in.Type)
 		if err != nil {
 			return nil, err
 		}
@@ -33,13 +33,13 @@ func handleCreateSession(logger *slog.Logger, payments openentry.PaymentService)
 }
 
 // handleGetSessions serves GET /payments/sessions (JS: Payments.getSessions).
-func handleGetSessions(logger *slog.Logger, payments openentry.PaymentService) http.Handler {
-	return handle(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (*list[wireSession], error) {
+func handleGetSessions(logger *slog.Logger, payments openentry.PaymentService) userHandler {
+	return handleUser(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request, p openentry.Principal) (*list[wireSession], error) {
 		q, err := parseQuery(r)
 		if err != nil {
 			return nil, err
 		}
-		sessions, total, err := payments.Sessions(r.Context(), principal(r).UserID, q.Page)
+		sessions, total, err := payments.Sessions(r.Context(), p.UserID, q.Page)
 		if err != nil {
 			return nil, err
 		}
@@ -52,13 +52,13 @@ func handleGetSessions(logger *slog.Logger, payments openentry.PaymentService) h
 }
 
 // handleGetSession serves GET /payments/sessions/{id} (JS: Payments.getSessionById).
-func handleGetSession(logger *slog.Logger, payments openentry.PaymentService) http.Handler {
-	return handle(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (*wireSession, error) {
+func handleGetSession(logger *slog.Logger, payments openentry.PaymentService) userHandler {
+	return handleUser(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request, p openentry.Principal) (*wireSession, error) {
 		id, err := pathID(r, "id")
 		if err != nil {
 			return nil, err
 		}
-		s, err := payments.Session(r.Context(), principal(r).UserID, id)
+		s, err := payments.Session(r.Context(), p.UserID, id)
 		if err != nil {
 			return nil, err
 		}
@@ -70,13 +70,13 @@ func handleGetSession(logger *slog.Logger, payments openentry.PaymentService) ht
 // handleGetSessionByOrder serves GET /payments/sessions/order/{id} (JS:
 // Payments.getSessionByOrderId). It answers the order's newest session as one
 // object, as the seed page shows; the SDK's schema accepts an object or an array.
-func handleGetSessionByOrder(logger *slog.Logger, payments openentry.PaymentService) http.Handler {
-	return handle(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (*wireSession, error) {
+func handleGetSessionByOrder(logger *slog.Logger, payments openentry.PaymentService) userHandler {
+	return handleUser(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request, p openentry.Principal) (*wireSession, error) {
 		id, err := pathID(r, "id")
 		if err != nil {
 			return nil, err
 		}
-		s, err := payments.SessionByOrder(r.Context(), principal(r).UserID, id)
+		s, err := payments.SessionByOrder(r.Context(), p.UserID, id)
 		if err != nil {
 			return nil, err
 		}
@@ -86,8 +86,8 @@ func handleGetSessionByOrder(logger *slog.Logger, payments openentry.PaymentServ
 }
 
 // handleGetAccounts serves GET /payments/accounts (JS: Payments.getAccounts).
-func handleGetAccounts(logger *slog.Logger, payments openentry.PaymentService) http.Handler {
-	return handle(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request) ([]wireAccount, error) {
+func handleGetAccounts(logger *slog.Logger, payments openentry.PaymentService) userHandler {
+	return handleUser(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request, _ openentry.Principal) ([]wireAccount, error) {
 		q, err := parseQuery(r)
 		if err != nil {
 			return nil, err
@@ -101,8 +101,8 @@ func handleGetAccounts(logger *slog.Logger, payments openentry.PaymentService) h
 }
 
 // handleGetAccount serves GET /payments/accounts/{id} (JS: Payments.getAccountById).
-func handleGetAccount(logger *slog.Logger, payments openentry.PaymentService) http.Handler {
-	return handle(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (*wireAccount, error) {
+func handleGetAccount(logger *slog.Logger, payments openentry.PaymentService) userHandler {
+	return handleUser(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request, _ openentry.Principal) (*wireAccount, error) {
 		q, err := parseQuery(r)
 		if err != nil {
 			return nil, err

@@ -14,7 +14,7 @@ import (
 	"github.com/openentry/openentry/internal/app/apptest"
 	"github.com/openentry/openentry/internal/mail"
 	"github.com/openentry/openentry/internal/mail/mailtest"
-	"github.com/openentry/openentry/internal/stripepay/stripemock"
+	"github.com/openentry/openentry/internal/payment/stripepay/stripemock"
 )
 
 func TestCORS(t *testing.T) {

@@ -40,13 +40,13 @@ type wireRefund struct {
 }
 
 // handleGetRefunds serves GET /orders/{id}/refund (JS: Orders.getRefunds).
-func handleGetRefunds(logger *slog.Logger, refunds openentry.RefundService) http.Handler {
-	return handle(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request) ([]wireRefund, error) {
+func handleGetRefunds(logger *slog.Logger, refunds openentry.RefundService) userHandler {
+	return handleUser(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request, p openentry.Principal) ([]wireRefund, error) {
 		id, err := pathID(r, "id")
 		if err != nil {
 			return nil, err
 		}
-		all, err := refunds.Refunds(r.Context(), principal(r).UserID, id)
+		all, err := refunds.Refunds(r.Context(), p.UserID, id)
 		if err != nil {
 			return nil, err
 		}
@@ -70,14 +70,14 @@ func handleGetRefunds(logger *slog.Logger, refunds openentry.RefundService) http
 // handleCreateRefund serves POST /orders/{id}/refund (JS: Orders.createRefundRequest).
 // Body: {"products": {"14": {"quantity": 1}}, "note": "…"}; no products means
 // everything not yet asked for.
-func handleCreateRefund(logger *slog.Logger, refunds openentry.RefundService) http.Handler {
+func handleCreateRefund(logger *slog.Logger, refunds openentry.RefundService) userHandler {
 	type request struct {
 		Products map[string]struct {
 			Quantity json.RawMessage `json:"quantity"`
 		} `json:"products"`
 		Note string `json:"note"`
 	}
-	return handle(logger, http.StatusCreated, func(w http.ResponseWriter, r *http.Request) (bool, error) {
+	return handleUser(logger, http.StatusCreated, func(w http.ResponseWriter, r *http.Request, p openentry.Principal) (bool, error) {
 		id, err := pathID(r, "id")
 		if err != nil {
 			return false, err
@@ -98,39 +98,42 @@ func handleCreateRefund(logger *slog.Logger, refunds openentry.RefundService) ht
 				products[n] = qty
 			}
 		}
-		return true, refunds.RequestRefund(r.Context(), principal(r).UserID, id, products, in.Note)
+		return true, refunds.RequestRefund(r.Context(), p.UserID, id, products, in.Note)
 	})
 }
 
 // handleCancelRefund serves DELETE /orders/{id}/refund (JS: Orders.cancelRefundRequest).
-func handleCancelRefund(logger *slog.Logger, refunds openentry.RefundService) http.Handler {
-	return handle(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (bool, error) {
+func handleCancelRefund(logger *slog.Logger, refunds openentry.RefundService) userHandler {
+	return handleUser(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request, p openentry.Principal) (bool, error) {
 		id, err := pathID(r, "id")
 		if err != nil {
 			return false, err
 		}
-		return true, refunds.CancelRefund(r.Context(), principal(r).UserID, id)
+		return true, refunds.CancelRefund(r.Context(), p.UserID, id)
 	})
 }
 
-// maxWebhookBytes bounds a Stripe event body; Stripe's are far smaller.
+// maxWebhookBytes bounds a provider's event body; Stripe's are far smaller.
 const maxWebhookBytes = 64 << 10
 
-// handleStripeWebhook serves POST /payments/webhook/stripe. Stripe calls it,
-// so there is no app token: the signature is the authentication, and it is
-// checked on the raw body before anything parses it.
-func handleStripeWebhook(logger *slog.Logger, m *metrics.Metrics, payments openentry.PaymentService) http.Handler {
+// handleWebhook serves POST /payments/webhook/{provider} (Stripe's at
+// /payments/webhook/stripe). Providers call it, so there is no app token:
+// the signature is the authentication, and the provider checks it on the raw
+// body before anything parses it.
+func handleWebhook(logger *slog.Logger, m *metrics.Metrics, payments openentry.PaymentService) http.Handler {
 	return handle(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (map[string]any, error) {
 		payload, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxWebhookBytes))
 		if err != nil {
 			return nil, errBodyTooLarge
 		}
-		typ, outcome, err := payments.HandleStripeWebhook(r.Context(), payload, r.Header.Get("Stripe-Signature"))
+		provider := r.PathValue("provider")
+		typ, outcome, err := payments.HandleWebhook(r.Context(), provider, payload, r.Header)
 		if err != nil {
 			return nil, err
 		}
-		m.WebhookEvent("stripe", typ, outcome)
-		logger.InfoContext(r.Context(), "payment event", "provider", "stripe", "type", typ, "outcome", outcome)
+		// Only a verified event gets here, so the provider is a registered one: the label stays bounded.
+		m.WebhookEvent(provider, typ, outcome)
+		logger.InfoContext(r.Context(), "payment event", "provider", provider, "type", typ, "outcome", outcome)
 		return map[string]any{"received": true, "outcome": outcome}, nil
 	})
 }

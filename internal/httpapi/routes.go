@@ -5,6 +5,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/openentry/openentry"
 	"github.com/openentry/openentry/internal/metrics"
@@ -17,6 +18,7 @@ type Config struct {
 	Metrics     *metrics.Metrics                // nil: no /metrics
 	CORSOrigins []string                        // browser origins allowed to call the API; "*" for any
 	Demo        http.Handler                    // nil: no storefront demo at /demo/
+	Now         func() time.Time                // clock of error timestamps; time.Now if nil
 }
 
 // NewHandler returns the whole HTTP surface. Paths are copied from the JS SDK
@@ -29,7 +31,10 @@ func NewHandler(logger *slog.Logger, cfg Config, auth openentry.AuthService, use
 	content := func(pattern string, h http.Handler) {
 		mux.Handle(pattern, requireAppToken(cfg.AppToken, h))
 	}
-	user := func(h http.Handler) http.Handler { return requireUser(logger, auth, h) }
+	user := func(h userHandler) http.Handler { return requireUser(logger, auth, h) }
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
 
 	mux.Handle("GET /healthz", handleHealthz(logger, cfg.Ready))
 	mux.Handle("GET /api-docs/openapi.json", handleOpenAPI())
@@ -84,16 +89,19 @@ func NewHandler(logger *slog.Logger, cfg Config, auth openentry.AuthService, use
 	content("POST "+pay+"/sessions", user(handleCreateSession(logger, payments)))
 	content("GET "+pay+"/accounts", user(handleGetAccounts(logger, payments)))
 	content("GET "+pay+"/accounts/{id}", user(handleGetAccount(logger, payments)))
-	mux.Handle("POST "+pay+"/webhook/stripe", handleStripeWebhook(logger, cfg.Metrics, payments))
+	// Providers call it, so there is no app token; {provider} is the account type.
+	mux.Handle("POST "+pay+"/webhook/{provider}", handleWebhook(logger, cfg.Metrics, payments))
 
 	content("GET /api/content/orders/{id}/refund", user(handleGetRefunds(logger, refunds)))
 	content("POST /api/content/orders/{id}/refund", user(handleCreateRefund(logger, refunds)))
 	content("DELETE /api/content/orders/{id}/refund", user(handleCancelRefund(logger, refunds)))
 
 	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		writeErrorStatus(w, http.StatusNotFound, "Cannot "+r.Method+" "+r.URL.Path) // NestJS's wording
+		writeErrorStatus(w, r, http.StatusNotFound, "Cannot "+r.Method+" "+r.URL.Path) // NestJS's wording
 	}))
-	return recoverer(logger)(accessLog(logger, cfg.Metrics)(cors(cfg.CORSOrigins)(mux)))
+	// withClock is outermost: it copies the request, and the mux must set
+	// the route pattern on the copy the log and metrics read.
+	return withClock(cfg.Now)(recoverer(logger)(accessLog(logger, cfg.Metrics)(cors(cfg.CORSOrigins)(mux))))
 }
 
 func handleHealthz(logger *slog.Logger, ready func(context.Context) error) http.Handler {
@@ -101,7 +109,7 @@ func handleHealthz(logger *slog.Logger, ready func(context.Context) error) http.
 		if ready != nil {
 			if err := ready(r.Context()); err != nil {
 				logger.WarnContext(r.Context(), "not ready", "err", err)
-				writeErrorStatus(w, http.StatusServiceUnavailable, "Not ready")
+				writeErrorStatus(w, r, http.StatusServiceUnavailable, "Not ready")
 				return
 			}
 		}

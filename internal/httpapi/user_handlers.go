@@ -75,9 +75,9 @@ func handleChangePassword(logger *slog.Logger, auth openentry.AuthService) http.
 }
 
 // handleLogoutAll serves POST …/users/logout-all (JS: AuthProvider.logoutAll).
-func handleLogoutAll(logger *slog.Logger, auth openentry.AuthService) http.Handler {
-	return handle(logger, http.StatusCreated, func(w http.ResponseWriter, r *http.Request) (bool, error) {
-		return true, auth.LogoutAll(r.Context(), *principal(r))
+func handleLogoutAll(logger *slog.Logger, auth openentry.AuthService) userHandler {
+	return handleUser(logger, http.StatusCreated, func(w http.ResponseWriter, r *http.Request, p openentry.Principal) (bool, error) {
+		return true, auth.LogoutAll(r.Context(), p)
 	})
 }
 
@@ -89,9 +89,9 @@ type wireDeviceSession struct {
 }
 
 // handleGetDeviceSessions serves GET …/users/sessions (JS: AuthProvider.getActiveSessionsByMarker).
-func handleGetDeviceSessions(logger *slog.Logger, auth openentry.AuthService) http.Handler {
-	return handle(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request) ([]wireDeviceSession, error) {
-		sessions, err := auth.Sessions(r.Context(), *principal(r))
+func handleGetDeviceSessions(logger *slog.Logger, auth openentry.AuthService) userHandler {
+	return handleUser(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request, p openentry.Principal) ([]wireDeviceSession, error) {
+		sessions, err := auth.Sessions(r.Context(), p)
 		if err != nil {
 			return nil, err
 		}
@@ -105,7 +105,7 @@ func handleGetDeviceSessions(logger *slog.Logger, auth openentry.AuthService) ht
 }
 
 // handleUpdateMe serves PUT /users/me (JS: Users.updateUser).
-func handleUpdateMe(logger *slog.Logger, users openentry.UserService) http.Handler {
+func handleUpdateMe(logger *slog.Logger, users openentry.UserService) userHandler {
 	type request struct {
 		FormIdentifier   string               `json:"formIdentifier"`
 		LangCode         string               `json:"langCode"`
@@ -116,7 +116,7 @@ func handleUpdateMe(logger *slog.Logger, users openentry.UserService) http.Handl
 		} `json:"notificationData"`
 		State json.RawMessage `json:"state"`
 	}
-	return handle(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (bool, error) {
+	return handleUser(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request, p openentry.Principal) (bool, error) {
 		in, err := decode[request](w, r)
 		if err != nil {
 			return false, err
@@ -136,28 +136,28 @@ func handleUpdateMe(logger *slog.Logger, users openentry.UserService) http.Handl
 		if in.NotificationData != nil && in.NotificationData.Email != "" {
 			update.NotificationEmail = &in.NotificationData.Email
 		}
-		return true, users.UpdateUser(r.Context(), *principal(r), update)
+		return true, users.UpdateUser(r.Context(), p, update)
 	})
 }
 
 // handleArchiveMe serves DELETE /users/me (JS: Users.archiveUser).
-func handleArchiveMe(logger *slog.Logger, users openentry.UserService) http.Handler {
-	return handle(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (bool, error) {
-		return true, users.ArchiveUser(r.Context(), *principal(r))
+func handleArchiveMe(logger *slog.Logger, users openentry.UserService) userHandler {
+	return handleUser(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request, p openentry.Principal) (bool, error) {
+		return true, users.ArchiveUser(r.Context(), p)
 	})
 }
 
 // handleDeleteMe serves DELETE /users/me/account (JS: Users.deleteUser).
-func handleDeleteMe(logger *slog.Logger, users openentry.UserService) http.Handler {
-	return handle(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (bool, error) {
-		return true, users.DeleteUser(r.Context(), *principal(r))
+func handleDeleteMe(logger *slog.Logger, users openentry.UserService) userHandler {
+	return handleUser(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request, p openentry.Principal) (bool, error) {
+		return true, users.DeleteUser(r.Context(), p)
 	})
 }
 
 // handlePushToken serves POST and DELETE /users/me/fcm-token/{token} (JS:
 // Users.addFCMToken, deleteFCMToken).
-func handlePushToken(logger *slog.Logger, status int, change func(context.Context, openentry.Principal, string) error) http.Handler {
-	return handle(logger, status, func(w http.ResponseWriter, r *http.Request) (bool, error) {
-		return true, change(r.Context(), *principal(r), r.PathValue("token"))
+func handlePushToken(logger *slog.Logger, status int, change func(context.Context, openentry.Principal, string) error) userHandler {
+	return handleUser(logger, status, func(w http.ResponseWriter, r *http.Request, p openentry.Principal) (bool, error) {
+		return true, change(r.Context(), p, r.PathValue("token"))
 	})
 }

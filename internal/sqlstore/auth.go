@@ -2,46 +2,14 @@ package sqlstore
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"strconv"
 	"time"
 
 	"github.com/openentry/openentry"
 )
-
-// AuthService implements openentry.AuthService and openentry.UserService.
-type AuthService struct {
-	db *DB
-	AuthDeps
-}
-
-// AuthDeps are what AuthService needs besides the database.
-type AuthDeps struct {
-	Hasher  openentry.PasswordHasher
-	Tokens  openentry.TokenIssuer
-	Mailer  openentry.Mailer       // delivers one-time codes
-	Limiter openentry.LoginLimiter // counts failed logins
-	CodeKey []byte                 // HMAC key codes are stored under
-	Random  io.Reader              // for codes; crypto/rand if nil
-}
-
-var (
-	_ openentry.AuthService = (*AuthService)(nil)
-	_ openentry.UserService = (*AuthService)(nil)
-)
-
-// NewAuthService returns an AuthService over db.
-func NewAuthService(db *DB, deps AuthDeps) *AuthService {
-	if deps.Random == nil {
-		deps.Random = rand.Reader
-	}
-	return &AuthService{db: db, AuthDeps: deps}
-}
 
 const providerColumns = `id, identifier, type, form_identifier, user_group, is_active, is_check_code, position, localize_infos, config, events`
 
@@ -62,9 +30,9 @@ func scanProvider(row interface{ Scan(...any) error }) (*openentry.AuthProvider,
 }
 
 // Providers lists active auth providers.
-func (s *AuthService) Providers(ctx context.Context, page openentry.Page) ([]openentry.AuthProvider, error) {
+func (d *DB) Providers(ctx context.Context, page openentry.Page) ([]openentry.AuthProvider, error) {
 	page = clampPage(page)
-	rows, err := s.db.QueryContext(ctx, `SELECT `+providerColumns+` FROM auth_providers
+	rows, err := d.QueryContext(ctx, `SELECT `+providerColumns+` FROM auth_providers
 		WHERE is_active = ? ORDER BY position, id LIMIT ? OFFSET ?`, true, page.Limit, page.Offset)
 	if err != nil {
 		return nil, err
@@ -82,12 +50,8 @@ func (s *AuthService) Providers(ctx context.Context, page openentry.Page) ([]ope
 }
 
 // Provider returns an active provider by marker.
-func (s *AuthService) Provider(ctx context.Context, marker string) (*openentry.AuthProvider, error) {
-	return findProvider(ctx, s.db, marker)
-}
-
-func findProvider(ctx context.Context, q queryer, marker string) (*openentry.AuthProvider, error) {
-	p, err := scanProvider(q.QueryRowContext(ctx, `SELECT `+providerColumns+` FROM auth_providers
+func (d *DB) Provider(ctx context.Context, marker string) (*openentry.AuthProvider, error) {
+	p, err := scanProvider(d.QueryRowContext(ctx, `SELECT `+providerColumns+` FROM auth_providers
 		WHERE identifier = ? AND is_active = ?`, marker, true))
 	if err != nil {
 		return nil, notFound(err, fmt.Sprintf("Auth provider %q not found", marker))
@@ -95,118 +59,24 @@ func findProvider(ctx context.Context, q queryer, marker string) (*openentry.Aut
 	return p, nil
 }
 
-// providerWithForm loads a provider and its registration form, whose
-// attributes say which authData marker is the login and which the password.
-func (s *AuthService) providerWithForm(ctx context.Context, marker string) (*openentry.AuthProvider, *openentry.Form, error) {
-	p, err := findProvider(ctx, s.db, marker)
+// InsertUser stores a new user.
+func (d *DB) InsertUser(ctx context.Context, u *openentry.User, passwordHash string) error {
+	tx, err := d.begin(ctx)
 	if err != nil {
-		return nil, nil, err
-	}
-	f, err := findForm(ctx, s.db, p.FormIdentifier)
-	if err != nil {
-		return nil, nil, fmt.Errorf("form of provider %q: %w", marker, err)
-	}
-	if f.LoginAttribute() == nil || f.PasswordAttribute() == nil {
-		return nil, nil, fmt.Errorf("form %q of provider %q has no login or password attribute", f.Identifier, marker)
-	}
-	return p, f, nil
-}
-
-func credentials(f *openentry.Form, authData []openentry.AuthData) (login, password string, err error) {
-	loginMarker, passwordMarker := f.LoginAttribute().Marker, f.PasswordAttribute().Marker
-	for _, a := range authData {
-		switch a.Marker {
-		case loginMarker:
-			login = a.Value
-		case passwordMarker:
-			password = a.Value
-		}
-	}
-	if login == "" || password == "" {
-		return "", "", openentry.Invalid(fmt.Sprintf("authData must hold %q and %q", loginMarker, passwordMarker))
-	}
-	return login, password, nil
-}
-
-func ttlFromConfig(config map[string]string, key string, fallback time.Duration) time.Duration {
-	if n, err := strconv.ParseInt(config[key], 10, 64); err == nil && n > 0 {
-		return time.Duration(n) * time.Second
-	}
-	return fallback
-}
-
-// SignUp registers a user on a provider. Users of a provider that checks
-// codes start inactive.
-func (s *AuthService) SignUp(ctx context.Context, in openentry.SignUp) (*openentry.User, error) {
-	p, f, err := s.providerWithForm(ctx, in.Provider)
-	if err != nil {
-		return nil, err
-	}
-	if in.FormIdentifier != "" && in.FormIdentifier != f.Identifier {
-		return nil, openentry.Invalid(fmt.Sprintf("Incorrect formIdentifier for provided config: %q", in.FormIdentifier))
-	}
-	login, password, err := credentials(f, in.AuthData)
-	if err != nil {
-		return nil, err
-	}
-	if len(login) > 254 {
-		return nil, openentry.Invalid("login is longer than 254 characters")
-	}
-	if err := checkPassword(password); err != nil {
-		return nil, err
-	}
-	data := openentry.FormData{}
-	for lang, fields := range in.FormData {
-		checked, err := f.CheckData(fields)
-		if err != nil {
-			return nil, err
-		}
-		data[lang] = checked
-	}
-	if len(data) == 0 {
-		if _, err := f.CheckData(nil); err != nil { // required fields
-			return nil, err
-		}
-	}
-	email := in.NotificationEmail
-	if email == "" && p.Type == "email" {
-		email = login
-	}
-	hash, err := s.Hasher.Hash(ctx, password)
-	if err != nil {
-		return nil, err
-	}
-	u := &openentry.User{
-		Identifier: login, Provider: p.Identifier, FormIdentifier: f.Identifier, FormData: data,
-		NotificationEmail: email, PhonePush: in.PhonePush, Locale: in.Locale, IsActive: !p.IsCheckCode,
-	}
-	if u.Locale == "" {
-		u.Locale = openentry.DefaultLocale
-	}
-	tx, err := s.db.begin(ctx)
-	if err != nil {
-		return nil, err
+		return err
 	}
 	defer tx.Rollback()
-	if u.ID, err = insertUser(ctx, tx, u, hash); err != nil {
+	if u.ID, err = insertUser(ctx, tx, u, passwordHash); err != nil {
 		if isUniqueViolation(err) {
-			return nil, openentry.Invalid("A user with this login already exists")
+			return fmt.Errorf("user %q: %w", u.Identifier, openentry.ErrConflict)
 		}
-		return nil, err
+		return err
 	}
 	if err := tx.Commit(); err != nil {
-		return nil, err
+		return err
 	}
 	u.CreatedAt, u.UpdatedAt = tx.now, tx.now
-	if p.IsCheckCode {
-		// The first code goes out with sign-up, as on OneEntry.
-		if err := s.sendCode(ctx, p, u.ID, u.NotificationEmail, openentry.EventRegistration); err != nil {
-			return nil, &openentry.Error{Code: openentry.ErrUpstream,
-				Message: "The account was created, but its activation code could not be sent: ask for a new one with generate-code",
-				Cause:   err}
-		}
-	}
-	return u, nil
+	return nil
 }
 
 func insertUser(ctx context.Context, tx *tx, u *openentry.User, hash string) (int64, error) {
@@ -228,242 +98,198 @@ func insertUser(ctx context.Context, tx *tx, u *openentry.User, hash string) (in
 	return id, err
 }
 
-// errBadCredentials is one answer for an unknown login and a wrong password.
-var errBadCredentials = openentry.Unauthorized("Invalid login or password")
+// UserLogin returns what logging in as login checks.
+func (d *DB) UserLogin(ctx context.Context, provider, login string) (*openentry.UserLogin, error) {
+	var u openentry.UserLogin
+	var archivedMS sql.NullInt64
+	err := d.QueryRowContext(ctx, `SELECT id, identifier, password_hash, is_active, archived_ms FROM users
+		WHERE provider = ? AND identifier_folded = ?`, provider, foldLogin(login)).Scan(&u.UserID, &u.Identifier, &u.PasswordHash, &u.Active, &archivedMS)
+	if err != nil {
+		return nil, notFound(err, "User not found")
+	}
+	u.Archived = archivedMS.Valid
+	return &u, nil
+}
 
-// Auth checks a login and password and opens a session for the device.
-func (s *AuthService) Auth(ctx context.Context, provider string, authData []openentry.AuthData, device openentry.Device) (*openentry.TokenPair, error) {
-	p, f, err := s.providerWithForm(ctx, provider)
+// OpenSession opens a user session with its first refresh token.
+func (d *DB) OpenSession(ctx context.Context, s openentry.NewSession) (int64, error) {
+	tx, err := d.begin(ctx)
 	if err != nil {
-		return nil, err
-	}
-	login, password, err := credentials(f, authData)
-	if err != nil {
-		return nil, err
-	}
-	// Limits apply before any work, to unknown accounts as to known ones.
-	account := p.Identifier + "\x00" + foldLogin(login)
-	wait, ok := s.Limiter.Reserve(account, device.Address)
-	if !ok {
-		return nil, &openentry.RateLimitError{Message: "Too many failed logins; try again later", RetryAfter: wait}
-	}
-	failed := false
-	defer func() {
-		if !failed {
-			s.Limiter.Release(account, device.Address)
-		}
-	}()
-	var (
-		userID     int64
-		identifier string
-		hash       string
-		active     bool
-		archivedMS sql.NullInt64
-	)
-	err = s.db.QueryRowContext(ctx, `SELECT id, identifier, password_hash, is_active, archived_ms FROM users
-		WHERE provider = ? AND identifier_folded = ?`, p.Identifier, foldLogin(login)).Scan(&userID, &identifier, &hash, &active, &archivedMS)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return nil, err
-	}
-	// An unknown user is checked against a dummy hash: same time, same answer.
-	ok, err = s.Hasher.Verify(ctx, hash, password)
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
-		failed = true
-		return nil, errBadCredentials
-	}
-	if archivedMS.Valid {
-		return nil, openentry.Forbidden("User is archived")
-	}
-	if !active {
-		return nil, openentry.Forbidden("User is not activated")
-	}
-	tx, err := s.db.begin(ctx)
-	if err != nil {
-		return nil, err
+		return 0, err
 	}
 	defer tx.Rollback()
-	if device.Fingerprint != "" {
+	if s.Device.Fingerprint != "" {
 		// Signing in again from the same device replaces that device's session.
 		if _, err := tx.ExecContext(ctx, `UPDATE user_sessions SET revoked_ms = ?
-			WHERE user_id = ? AND fingerprint = ? AND revoked_ms IS NULL`, tx.nowMS, userID, device.Fingerprint); err != nil {
-			return nil, err
+			WHERE user_id = ? AND fingerprint = ? AND revoked_ms IS NULL`, tx.nowMS, s.UserID, s.Device.Fingerprint); err != nil {
+			return 0, err
 		}
 	}
-	info := string(device.Info)
+	info := string(s.Device.Info)
 	if info == "" {
 		info = "{}"
 	}
 	var sessionID int64
 	if err := tx.QueryRowContext(ctx, `INSERT INTO user_sessions (user_id, fingerprint, device_info, created_ms, last_used_ms)
-		VALUES (?, ?, ?, ?, ?) RETURNING id`, userID, device.Fingerprint, info, tx.nowMS, tx.nowMS).Scan(&sessionID); err != nil {
-		return nil, err
+		VALUES (?, ?, ?, ?, ?) RETURNING id`, s.UserID, s.Device.Fingerprint, info, tx.nowMS, tx.nowMS).Scan(&sessionID); err != nil {
+		return 0, err
 	}
-	pair, err := s.issue(ctx, tx, p, openentry.AccessClaims{UserID: userID, SessionID: sessionID, Provider: p.Identifier, Identifier: identifier})
-	if err != nil {
-		return nil, err
+	if err := insertRefresh(ctx, tx, s.RefreshDigest, sessionID, s.RefreshTTL); err != nil {
+		return 0, err
 	}
-	return pair, tx.Commit()
+	return sessionID, tx.Commit()
 }
 
-// issue stores a new refresh token for the session and mints an access token.
-func (s *AuthService) issue(ctx context.Context, tx *tx, p *openentry.AuthProvider, c openentry.AccessClaims) (*openentry.TokenPair, error) {
-	refresh, err := s.Tokens.NewRefresh()
-	if err != nil {
-		return nil, err
-	}
-	refreshTTL := ttlFromConfig(p.Config, "refreshTokenTtlMc", 7*24*time.Hour)
-	if _, err := tx.ExecContext(ctx, `INSERT INTO refresh_tokens (digest, session_id, created_ms, expires_ms) VALUES (?, ?, ?, ?)`,
-		digestOf(refresh), c.SessionID, tx.nowMS, tx.now.Add(refreshTTL).UnixMilli()); err != nil {
-		return nil, err
-	}
-	access, err := s.Tokens.IssueAccess(c, ttlFromConfig(p.Config, "accessTokenTtlSec", 10*time.Hour))
-	if err != nil {
-		return nil, err
-	}
-	return &openentry.TokenPair{UserIdentifier: c.Identifier, AuthProviderIdentifier: p.Identifier, AccessToken: access, RefreshToken: refresh}, nil
+func insertRefresh(ctx context.Context, tx *tx, digest []byte, sessionID int64, ttl time.Duration) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO refresh_tokens (digest, session_id, created_ms, expires_ms) VALUES (?, ?, ?, ?)`,
+		digest, sessionID, tx.nowMS, tx.now.Add(ttl).UnixMilli())
+	return err
 }
 
-var errBadRefresh = openentry.Invalid("Refresh token is invalid or expired")
-
-// RefreshReuseGrace is how long after its rotation a refresh token that comes
-// back is taken for a concurrent retry rather than a stolen copy.
-const RefreshReuseGrace = 30 * time.Second
-
-// Refresh rotates a refresh token. The token is looked up on its own, not by
-// the provider in the path or the device: the JS SDK refreshes through
-// provider "email" and with a per-module fingerprint.
-func (s *AuthService) Refresh(ctx context.Context, refreshToken string, device openentry.Device) (*openentry.TokenPair, error) {
-	if refreshToken == "" {
-		return nil, openentry.Invalid("refreshToken should not be empty")
-	}
-	digest := digestOf(refreshToken)
-	tx, err := s.db.begin(ctx)
+// RefreshOwner returns whose refresh token this is.
+func (d *DB) RefreshOwner(ctx context.Context, digest []byte) (*openentry.RefreshOwner, error) {
+	var o openentry.RefreshOwner
+	err := d.QueryRowContext(ctx, `SELECT t.session_id, u.id, u.identifier, u.provider
+		FROM refresh_tokens t JOIN user_sessions s ON s.id = t.session_id JOIN users u ON u.id = s.user_id
+		WHERE t.digest = ?`, digest).Scan(&o.SessionID, &o.UserID, &o.Identifier, &o.Provider)
 	if err != nil {
-		return nil, err
+		return nil, notFound(err, "Refresh token not found")
+	}
+	return &o, nil
+}
+
+// RotateRefresh uses up a refresh token and stores its successor.
+func (d *DB) RotateRefresh(ctx context.Context, r openentry.RefreshRotation) (*openentry.RefreshOwner, bool, error) {
+	tx, err := d.begin(ctx)
+	if err != nil {
+		return nil, false, err
 	}
 	defer tx.Rollback()
 	var (
-		sessionID, userID, expiresMS int64
-		usedMS, revokedMS            sql.NullInt64
-		identifier, provider         string
-		active                       bool
+		o                 openentry.RefreshOwner
+		expiresMS         int64
+		usedMS, revokedMS sql.NullInt64
+		active            bool
 	)
 	err = tx.QueryRowContext(ctx, `
 		SELECT t.session_id, t.expires_ms, t.used_ms, s.revoked_ms, u.id, u.identifier, u.provider, u.is_active
 		FROM refresh_tokens t JOIN user_sessions s ON s.id = t.session_id JOIN users u ON u.id = s.user_id
-		WHERE t.digest = ?`, digest).Scan(&sessionID, &expiresMS, &usedMS, &revokedMS, &userID, &identifier, &provider, &active)
+		WHERE t.digest = ?`, r.Old).Scan(&o.SessionID, &expiresMS, &usedMS, &revokedMS, &o.UserID, &o.Identifier, &o.Provider, &active)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errBadRefresh
+		return nil, false, nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if usedMS.Valid {
-		if tx.nowMS-usedMS.Int64 < RefreshReuseGrace.Milliseconds() {
+		if tx.nowMS-usedMS.Int64 < r.ReuseGrace.Milliseconds() {
 			// The JS SDK sends one refresh per concurrent 401, all with the
 			// same token: the losers of that race are refused, but the
 			// session the winner renewed stays open.
-			return nil, errBadRefresh
+			return nil, false, nil
 		}
 		// A rotated token came back later: someone holds a copy. Close the
 		// session so that neither copy yields tokens again.
-		if _, err := tx.ExecContext(ctx, `UPDATE user_sessions SET revoked_ms = ? WHERE id = ? AND revoked_ms IS NULL`, tx.nowMS, sessionID); err != nil {
-			return nil, err
+		if _, err := tx.ExecContext(ctx, `UPDATE user_sessions SET revoked_ms = ? WHERE id = ? AND revoked_ms IS NULL`, tx.nowMS, o.SessionID); err != nil {
+			return nil, false, err
 		}
-		if err := tx.Commit(); err != nil {
-			return nil, err
-		}
-		return nil, errBadRefresh
+		return nil, false, tx.Commit()
 	}
 	if revokedMS.Valid || !active || tx.nowMS >= expiresMS {
-		return nil, errBadRefresh
+		return nil, false, nil
 	}
 	// The used_ms guard makes rotation single-use even if two refreshes race.
-	res, err := tx.ExecContext(ctx, `UPDATE refresh_tokens SET used_ms = ? WHERE digest = ? AND used_ms IS NULL`, tx.nowMS, digest)
+	res, err := tx.ExecContext(ctx, `UPDATE refresh_tokens SET used_ms = ? WHERE digest = ? AND used_ms IS NULL`, tx.nowMS, r.Old)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if n, err := res.RowsAffected(); err != nil || n != 1 {
-		return nil, errBadRefresh
+		return nil, false, err
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE user_sessions SET last_used_ms = ? WHERE id = ?`, tx.nowMS, sessionID); err != nil {
-		return nil, err
+	if _, err := tx.ExecContext(ctx, `UPDATE user_sessions SET last_used_ms = ? WHERE id = ?`, tx.nowMS, o.SessionID); err != nil {
+		return nil, false, err
 	}
-	p, err := findProvider(ctx, tx, provider)
-	if err != nil {
-		return nil, err
+	if err := insertRefresh(ctx, tx, r.New, o.SessionID, r.TTL); err != nil {
+		return nil, false, err
 	}
-	pair, err := s.issue(ctx, tx, p, openentry.AccessClaims{UserID: userID, SessionID: sessionID, Provider: provider, Identifier: identifier})
-	if err != nil {
-		return nil, err
+	if err := tx.Commit(); err != nil {
+		return nil, false, err
 	}
-	return pair, tx.Commit()
+	return &o, true, nil
 }
 
-// Logout closes the session of refreshToken, which must be the caller's.
-// Without a token it closes the session of the access token used.
-func (s *AuthService) Logout(ctx context.Context, p openentry.Principal, refreshToken string) error {
-	tx, err := s.db.begin(ctx)
+// CloseSession closes a session of userID: sessionID, or the one that owns
+// the refresh token.
+func (d *DB) CloseSession(ctx context.Context, userID, sessionID int64, refreshDigest []byte) error {
+	tx, err := d.begin(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	sessionID := p.SessionID
-	if refreshToken != "" {
+	if refreshDigest != nil {
 		err := tx.QueryRowContext(ctx, `SELECT t.session_id FROM refresh_tokens t JOIN user_sessions s ON s.id = t.session_id
-			WHERE t.digest = ? AND s.user_id = ?`, digestOf(refreshToken), p.UserID).Scan(&sessionID)
-		if errors.Is(err, sql.ErrNoRows) {
-			return errBadRefresh
-		}
+			WHERE t.digest = ? AND s.user_id = ?`, refreshDigest, userID).Scan(&sessionID)
 		if err != nil {
-			return err
+			return notFound(err, "Refresh token not found")
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE user_sessions SET revoked_ms = ? WHERE id = ? AND revoked_ms IS NULL`, tx.nowMS, sessionID); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE user_sessions SET revoked_ms = ? WHERE id = ? AND user_id = ? AND revoked_ms IS NULL`,
+		tx.nowMS, sessionID, userID); err != nil {
 		return err
 	}
 	return tx.Commit()
 }
 
-var errSessionClosed = openentry.Unauthorized("Session is closed")
-
-// Authenticate verifies an access token and that its session is still open.
-func (s *AuthService) Authenticate(ctx context.Context, accessToken string) (*openentry.Principal, error) {
-	c, err := s.Tokens.VerifyAccess(accessToken)
+// CloseSessions closes every open session of the user but keep.
+func (d *DB) CloseSessions(ctx context.Context, userID, keep int64) error {
+	tx, err := d.begin(ctx)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	var open bool
-	err = s.db.QueryRowContext(ctx, `SELECT s.revoked_ms IS NULL AND u.is_active FROM user_sessions s JOIN users u ON u.id = s.user_id
-		WHERE s.id = ? AND s.user_id = ?`, c.SessionID, c.UserID).Scan(&open)
-	if errors.Is(err, sql.ErrNoRows) || (err == nil && !open) {
-		return nil, errSessionClosed
+	defer tx.Rollback()
+	if err := closeSessions(ctx, tx, userID, keep); err != nil {
+		return err
 	}
-	if err != nil {
-		return nil, err
-	}
-	return &openentry.Principal{UserID: c.UserID, SessionID: c.SessionID, Provider: c.Provider, Identifier: c.Identifier}, nil
+	return tx.Commit()
 }
 
-// User returns a user by id.
-func (s *AuthService) User(ctx context.Context, id int64) (*openentry.User, error) {
-	var u openentry.User
-	var formData, phones, state string
-	var createdMS, updatedMS int64
-	err := s.db.QueryRowContext(ctx, `SELECT id, identifier, provider, form_identifier, form_data, notification_email,
-		phone_push, locale, state, is_active, version, created_ms, updated_ms FROM users WHERE id = ?`, id).Scan(
-		&u.ID, &u.Identifier, &u.Provider, &u.FormIdentifier, &formData, &u.NotificationEmail,
-		&phones, &u.Locale, &state, &u.IsActive, &u.Version, &createdMS, &updatedMS)
-	if err != nil {
-		return nil, notFound(err, "User not found")
+// closeSessions revokes every open session of a user except keep (0: none).
+func closeSessions(ctx context.Context, tx *tx, userID, keep int64) error {
+	_, err := tx.ExecContext(ctx, `UPDATE user_sessions SET revoked_ms = ? WHERE user_id = ? AND id <> ? AND revoked_ms IS NULL`,
+		tx.nowMS, userID, keep)
+	return err
+}
+
+// SessionOpen reports whether the session is open and its user active.
+func (d *DB) SessionOpen(ctx context.Context, userID, sessionID int64) (bool, error) {
+	var open bool
+	err := d.QueryRowContext(ctx, `SELECT s.revoked_ms IS NULL AND u.is_active FROM user_sessions s JOIN users u ON u.id = s.user_id
+		WHERE s.id = ? AND s.user_id = ?`, sessionID, userID).Scan(&open)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
 	}
-	u.State = json.RawMessage(state)
-	u.CreatedAt, u.UpdatedAt = openentry.UnixMilli(createdMS), openentry.UnixMilli(updatedMS)
-	if err := fromJSON(formData, &u.FormData); err != nil {
+	return open, err
+}
+
+// DeviceSessions lists the user's open sessions, one per device fingerprint.
+func (d *DB) DeviceSessions(ctx context.Context, userID int64) ([]openentry.DeviceSession, error) {
+	rows, err := d.QueryContext(ctx, `SELECT fingerprint, MAX(device_info), MIN(created_ms), MAX(last_used_ms)
+		FROM user_sessions WHERE user_id = ? AND revoked_ms IS NULL GROUP BY fingerprint ORDER BY MAX(last_used_ms) DESC`, userID)
+	if err != nil {
 		return nil, err
 	}
-	return &u, fromJSON(phones, &u.PhonePush)
+	defer rows.Close()
+	out := []openentry.DeviceSession{}
+	for rows.Next() {
+		var s openentry.DeviceSession
+		var info string
+		var createdMS, usedMS int64
+		if err := rows.Scan(&s.Fingerprint, &info, &createdMS, &usedMS); err != nil {
+			return nil, err
+		}
+		s.DeviceInfo = json.RawMessage(info)
+		s.CreatedAt, s.LastUsedAt = openentry.UnixMilli(createdMS), openentry.UnixMilli(usedMS)
+		out = append(out, s)
+	}
+	return out, rows.Err()
 }

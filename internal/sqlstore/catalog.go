@@ -8,17 +8,6 @@ import (
 	"github.com/openentry/openentry"
 )
 
-// CatalogService implements openentry.FormService and openentry.ProductService.
-type CatalogService struct{ db *DB }
-
-var (
-	_ openentry.FormService    = (*CatalogService)(nil)
-	_ openentry.ProductService = (*CatalogService)(nil)
-)
-
-// NewCatalogService returns a CatalogService over db.
-func NewCatalogService(db *DB) *CatalogService { return &CatalogService{db: db} }
-
 const formColumns = `id, identifier, type, processing_type, localize_infos, attributes, position, version`
 
 func scanForm(row interface{ Scan(...any) error }) (*openentry.Form, error) {
@@ -42,9 +31,9 @@ func findForm(ctx context.Context, q queryer, marker string) (*openentry.Form, e
 }
 
 // Forms returns a page of forms and the total count.
-func (s *CatalogService) Forms(ctx context.Context, page openentry.Page) ([]openentry.Form, int64, error) {
+func (d *DB) Forms(ctx context.Context, page openentry.Page) ([]openentry.Form, int64, error) {
 	page = clampPage(page)
-	rows, err := s.db.QueryContext(ctx, `SELECT `+formColumns+` FROM forms ORDER BY position, id LIMIT ? OFFSET ?`, page.Limit, page.Offset)
+	rows, err := d.QueryContext(ctx, `SELECT `+formColumns+` FROM forms ORDER BY position, id LIMIT ? OFFSET ?`, page.Limit, page.Offset)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -61,12 +50,12 @@ func (s *CatalogService) Forms(ctx context.Context, page openentry.Page) ([]open
 		return nil, 0, err
 	}
 	var total int64
-	return out, total, s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM forms`).Scan(&total)
+	return out, total, d.QueryRowContext(ctx, `SELECT COUNT(*) FROM forms`).Scan(&total)
 }
 
 // Form returns a form by marker.
-func (s *CatalogService) Form(ctx context.Context, marker string) (*openentry.Form, error) {
-	return findForm(ctx, s.db, marker)
+func (d *DB) Form(ctx context.Context, marker string) (*openentry.Form, error) {
+	return findForm(ctx, d, marker)
 }
 
 const productColumns = `id, localize_infos, price_minor, currency, sku, status_identifier, position, is_visible`
@@ -82,27 +71,17 @@ func scanProduct(row interface{ Scan(...any) error }) (*openentry.Product, error
 }
 
 // Product returns a visible product by id.
-func (s *CatalogService) Product(ctx context.Context, id int64) (*openentry.Product, error) {
-	p, err := scanProduct(s.db.QueryRowContext(ctx, `SELECT `+productColumns+` FROM products WHERE id = ? AND is_visible = ?`, id, true))
+func (d *DB) Product(ctx context.Context, id int64) (*openentry.Product, error) {
+	p, err := scanProduct(d.QueryRowContext(ctx, `SELECT `+productColumns+` FROM products WHERE id = ? AND is_visible = ?`, id, true))
 	if err != nil {
 		return nil, notFound(err, fmt.Sprintf("Product %d not found", id))
 	}
 	return p, nil
 }
 
-// ProductsByIDs returns the visible products among ids, in the order asked.
-func (s *CatalogService) ProductsByIDs(ctx context.Context, ids []int64) ([]openentry.Product, error) {
-	byID, err := productsByID(ctx, s.db, ids)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]openentry.Product, 0, len(ids))
-	for _, id := range ids {
-		if p, ok := byID[id]; ok {
-			out = append(out, p)
-		}
-	}
-	return out, nil
+// ProductsByID returns the visible products among ids.
+func (d *DB) ProductsByID(ctx context.Context, ids []int64) (map[int64]openentry.Product, error) {
+	return productsByID(ctx, d, ids)
 }
 
 // productsByID loads the visible products among ids in one query.

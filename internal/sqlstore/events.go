@@ -9,58 +9,10 @@ import (
 	"github.com/openentry/openentry"
 )
 
-// Outcomes of a provider event, recorded with it and returned to the caller.
-const (
-	outcomeApplied   = "applied"
-	outcomeReplayed  = "replayed"  // the event id was applied before
-	outcomeStale     = "stale"     // the session had left waiting already
-	outcomeRecorded  = "recorded"  // noted, no transition (a failed try)
-	outcomeUnmatched = "unmatched" // no session of ours
-	outcomeIgnored   = "ignored"   // a type we do not act on
-)
-
-// HandleStripeWebhook verifies payload with each stripe account's signing
-// secret before anything reads it, then applies the event once.
-func (s *PaymentService) HandleStripeWebhook(ctx context.Context, payload []byte, signature string) (string, string, error) {
-	if s.gateway == nil {
-		return "", "", openentry.NotFound("No Stripe account is configured")
-	}
-	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT webhook_secret FROM payment_accounts WHERE type = ? AND webhook_secret <> ''`,
-		openentry.AccountStripe)
-	if err != nil {
-		return "", "", err
-	}
-	var secrets []string
-	for rows.Next() {
-		var secret string
-		if err := rows.Scan(&secret); err != nil {
-			rows.Close()
-			return "", "", err
-		}
-		secrets = append(secrets, secret)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return "", "", err
-	}
-	for _, secret := range secrets {
-		ev, err := s.gateway.ParseEvent(payload, signature, secret)
-		if errors.Is(err, openentry.ErrInvalid) {
-			continue // maybe another account's secret
-		}
-		if err != nil {
-			return "", "", err
-		}
-		outcome, err := s.applyEvent(ctx, ev)
-		return ev.Type, outcome, err
-	}
-	return "", "", openentry.Invalid("Invalid Stripe signature or timestamp")
-}
-
-// applyEvent applies a verified event in one transaction that also records
-// its id, so a replay, even a concurrent one, changes nothing.
-func (s *PaymentService) applyEvent(ctx context.Context, ev *openentry.PaymentEvent) (string, error) {
-	tx, err := s.db.begin(ctx)
+// ApplyPaymentEvent applies a verified event in one transaction that also
+// records its id, so a replay, even a concurrent one, changes nothing.
+func (d *DB) ApplyPaymentEvent(ctx context.Context, ev *openentry.PaymentEvent) (string, error) {
+	tx, err := d.begin(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -70,9 +22,9 @@ func (s *PaymentService) applyEvent(ctx context.Context, ev *openentry.PaymentEv
 		return "", err
 	}
 	if seen {
-		return outcomeReplayed, nil
+		return openentry.OutcomeReplayed, nil
 	}
-	outcome, err := s.apply(ctx, tx, ev)
+	outcome, err := applyEvent(ctx, tx, ev)
 	if err != nil {
 		return "", err
 	}
@@ -82,22 +34,19 @@ func (s *PaymentService) applyEvent(ctx context.Context, ev *openentry.PaymentEv
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO payment_events (id, type, session_id, outcome, received_ms) VALUES (?, ?, ?, ?, ?)`,
 		ev.ID, ev.Type, sessionID, outcome, tx.nowMS)
+	if err == nil {
+		err = tx.Commit()
+	}
 	if isUniqueViolation(err) {
-		return outcomeReplayed, nil // a concurrent delivery of the same event won
+		return openentry.OutcomeReplayed, nil // a concurrent delivery of the same event won
 	}
 	if err != nil {
-		return "", err
-	}
-	if err := tx.Commit(); err != nil {
-		if isUniqueViolation(err) {
-			return outcomeReplayed, nil
-		}
 		return "", err
 	}
 	return outcome, nil
 }
 
-func (s *PaymentService) apply(ctx context.Context, tx *tx, ev *openentry.PaymentEvent) (string, error) {
+func applyEvent(ctx context.Context, tx *tx, ev *openentry.PaymentEvent) (string, error) {
 	switch ev.Kind {
 	case openentry.EventPaid:
 		return transition(ctx, tx, ev.SessionID, openentry.SessionCompleted, ev.Payment)
@@ -112,13 +61,13 @@ func (s *PaymentService) apply(ctx context.Context, tx *tx, ev *openentry.Paymen
 			return "", err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return outcomeUnmatched, nil
+			return openentry.OutcomeUnmatched, nil
 		}
-		return outcomeRecorded, nil
+		return openentry.OutcomeRecorded, nil
 	case openentry.EventRefunded:
 		return markRefunded(ctx, tx, ev)
 	}
-	return outcomeIgnored, nil
+	return openentry.OutcomeIgnored, nil
 }
 
 // transition moves a waiting session to a final status; a session that has
@@ -133,10 +82,14 @@ func transition(ctx context.Context, tx *tx, sessionID int64, to, paymentRef str
 	err := tx.QueryRowContext(ctx, `UPDATE payment_sessions SET status = ?, payment_ref = COALESCE(?, payment_ref), updated_ms = ?
 		WHERE id = ? AND status = ? RETURNING order_id`, to, ref, tx.nowMS, sessionID, openentry.SessionWaiting).Scan(&orderID)
 	if errors.Is(err, sql.ErrNoRows) {
-		if exists(ctx, tx, `SELECT EXISTS (SELECT 1 FROM payment_sessions WHERE id = ?)`, sessionID) == nil {
-			return outcomeStale, nil
+		var known bool
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM payment_sessions WHERE id = ?)`, sessionID).Scan(&known); err != nil {
+			return "", err // not "unmatched": the event must be retried
 		}
-		return outcomeUnmatched, nil
+		if known {
+			return openentry.OutcomeStale, nil
+		}
+		return openentry.OutcomeUnmatched, nil
 	}
 	if err != nil {
 		return "", err
@@ -148,35 +101,30 @@ func transition(ctx context.Context, tx *tx, sessionID int64, to, paymentRef str
 			return "", err
 		}
 	}
-	return outcomeApplied, nil
+	return openentry.OutcomeApplied, nil
 }
 
-// SettleSession marks a waiting session of a custom account completed or
-// canceled: the shop's word for cash and the like.
-func (s *PaymentService) SettleSession(ctx context.Context, sessionID int64, status string) error {
-	if status != openentry.SessionCompleted && status != openentry.SessionCanceled {
-		return openentry.Invalid("a session can be settled as completed or canceled")
-	}
-	tx, err := s.db.begin(ctx)
+// SessionAccountType returns the type of a session's account and its status.
+func (d *DB) SessionAccountType(ctx context.Context, sessionID int64) (string, string, error) {
+	var typ, status string
+	err := d.QueryRowContext(ctx, `SELECT a.type, ps.status FROM payment_sessions ps JOIN payment_accounts a ON a.id = ps.account_id
+		WHERE ps.id = ?`, sessionID).Scan(&typ, &status)
 	if err != nil {
-		return err
+		return "", "", notFound(err, fmt.Sprintf("Payment session %d not found", sessionID))
+	}
+	return typ, status, nil
+}
+
+// SettleSession moves a waiting session to a final status by the shop's word.
+func (d *DB) SettleSession(ctx context.Context, sessionID int64, to string) (string, error) {
+	tx, err := d.begin(ctx)
+	if err != nil {
+		return "", err
 	}
 	defer tx.Rollback()
-	var accountType, current string
-	err = tx.QueryRowContext(ctx, `SELECT a.type, ps.status FROM payment_sessions ps JOIN payment_accounts a ON a.id = ps.account_id
-		WHERE ps.id = ?`, sessionID).Scan(&accountType, &current)
+	outcome, err := transition(ctx, tx, sessionID, to, "")
 	if err != nil {
-		return notFound(err, fmt.Sprintf("Payment session %d not found", sessionID))
+		return "", err
 	}
-	if accountType != openentry.AccountCustom {
-		return openentry.Invalid(fmt.Sprintf("session %d belongs to a %s account: its provider settles it", sessionID, accountType))
-	}
-	outcome, err := transition(ctx, tx, sessionID, status, "")
-	if err != nil {
-		return err
-	}
-	if outcome != outcomeApplied {
-		return &openentry.Error{Code: openentry.ErrConflict, Message: fmt.Sprintf("session %d is %s, not waiting", sessionID, current)}
-	}
-	return tx.Commit()
+	return outcome, tx.Commit()
 }

@@ -3,20 +3,11 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/openentry/openentry"
 )
-
-// OrderService implements openentry.OrderService.
-type OrderService struct{ db *DB }
-
-var _ openentry.OrderService = (*OrderService)(nil)
-
-// NewOrderService returns an OrderService over db.
-func NewOrderService(db *DB) *OrderService { return &OrderService{db: db} }
 
 const storageColumns = `id, identifier, form_identifier, localize_infos, position, paid_status`
 
@@ -29,19 +20,20 @@ func scanStorage(row interface{ Scan(...any) error }) (*openentry.OrderStorage, 
 	return &s, fromJSON(infos, &s.LocalizeInfos)
 }
 
-// findStorage reads a storage without its account list, which only the
-// storage reads show; placing and listing orders need just its id and form.
-func findStorage(ctx context.Context, q queryer, marker string) (*openentry.OrderStorage, error) {
-	s, err := scanStorage(q.QueryRowContext(ctx, `SELECT `+storageColumns+` FROM order_storages WHERE identifier = ?`, marker))
+// Storage reads a storage without its account list, which only the storage
+// reads show; placing and listing orders need just its id and form.
+func (d *DB) Storage(ctx context.Context, marker string) (*openentry.OrderStorage, error) {
+	s, err := scanStorage(d.QueryRowContext(ctx, `SELECT `+storageColumns+` FROM order_storages WHERE identifier = ?`, marker))
 	if err != nil {
 		return nil, notFound(err, fmt.Sprintf("Order storage %q not found", marker))
 	}
 	return s, nil
 }
 
-func storageAccounts(ctx context.Context, q queryer, storageID int64) ([]string, error) {
-	// Only enabled accounts: a stripe account without a key is not offered.
-	rows, err := q.QueryContext(ctx, `SELECT a.identifier FROM order_storage_accounts sa JOIN payment_accounts a ON a.id = sa.account_id
+// StorageAccounts lists the accounts a storage accepts. Only visible ones:
+// an account that cannot take payments is not offered.
+func (d *DB) StorageAccounts(ctx context.Context, storageID int64) ([]string, error) {
+	rows, err := d.QueryContext(ctx, `SELECT a.identifier FROM order_storage_accounts sa JOIN payment_accounts a ON a.id = sa.account_id
 		WHERE sa.storage_id = ? AND a.is_visible = ? ORDER BY sa.position`, storageID, true)
 	if err != nil {
 		return nil, err
@@ -59,9 +51,9 @@ func storageAccounts(ctx context.Context, q queryer, storageID int64) ([]string,
 }
 
 // Storages lists order storages.
-func (s *OrderService) Storages(ctx context.Context, page openentry.Page) ([]openentry.OrderStorage, error) {
+func (d *DB) Storages(ctx context.Context, page openentry.Page) ([]openentry.OrderStorage, error) {
 	page = clampPage(page)
-	rows, err := s.db.QueryContext(ctx, `SELECT `+storageColumns+` FROM order_storages ORDER BY position, id LIMIT ? OFFSET ?`, page.Limit, page.Offset)
+	rows, err := d.QueryContext(ctx, `SELECT `+storageColumns+` FROM order_storages ORDER BY position, id LIMIT ? OFFSET ?`, page.Limit, page.Offset)
 	if err != nil {
 		return nil, err
 	}
@@ -79,7 +71,7 @@ func (s *OrderService) Storages(ctx context.Context, page openentry.Page) ([]ope
 		return nil, err
 	}
 	for i := range out {
-		if out[i].PaymentAccounts, err = storageAccounts(ctx, s.db, out[i].ID); err != nil {
+		if out[i].PaymentAccounts, err = d.StorageAccounts(ctx, out[i].ID); err != nil {
 			return nil, err
 		}
 	}
@@ -89,27 +81,11 @@ func (s *OrderService) Storages(ctx context.Context, page openentry.Page) ([]ope
 	return out, nil
 }
 
-// Storage returns a storage by marker.
-func (s *OrderService) Storage(ctx context.Context, marker string) (*openentry.OrderStorage, error) {
-	st, err := findStorage(ctx, s.db, marker)
-	if err != nil {
-		return nil, err
-	}
-	if st.PaymentAccounts, err = storageAccounts(ctx, s.db, st.ID); err != nil {
-		return nil, err
-	}
-	return st, nil
-}
-
 // Statuses lists a storage's statuses.
-func (s *OrderService) Statuses(ctx context.Context, marker string, page openentry.Page) ([]openentry.OrderStatus, error) {
-	st, err := findStorage(ctx, s.db, marker)
-	if err != nil {
-		return nil, err
-	}
+func (d *DB) Statuses(ctx context.Context, storageID int64, page openentry.Page) ([]openentry.OrderStatus, error) {
 	page = clampPage(page)
-	rows, err := s.db.QueryContext(ctx, `SELECT id, identifier, localize_infos, position, is_default FROM order_statuses
-		WHERE storage_id = ? ORDER BY position, id LIMIT ? OFFSET ?`, st.ID, page.Limit, page.Offset)
+	rows, err := d.QueryContext(ctx, `SELECT id, identifier, localize_infos, position, is_default FROM order_statuses
+		WHERE storage_id = ? ORDER BY position, id LIMIT ? OFFSET ?`, storageID, page.Limit, page.Offset)
 	if err != nil {
 		return nil, err
 	}
@@ -129,104 +105,60 @@ func (s *OrderService) Statuses(ctx context.Context, marker string, page openent
 	return out, rows.Err()
 }
 
-var errWrongAccount = openentry.Invalid("Payment account identifier is wrong or payment accounts are not defined")
-
-// CreateOrder validates, prices and stores an order in one transaction.
-func (s *OrderService) CreateOrder(ctx context.Context, userID int64, in openentry.OrderCreate) (*openentry.Order, error) {
-	if err := openentry.CheckLines(in.Lines); err != nil {
-		return nil, err
-	}
-	// Everything the order is checked and priced against is read before the
-	// write transaction, which then only inserts: on SQLite the single
-	// writer is held for as short as possible. A price read here is the
-	// price the order is placed at.
-	storage, err := findStorage(ctx, s.db, in.StorageMarker)
-	if err != nil {
-		return nil, err
-	}
-	if in.FormIdentifier == "" {
-		in.FormIdentifier = storage.FormIdentifier
-	}
-	if in.FormIdentifier != storage.FormIdentifier {
-		return nil, openentry.Invalid(fmt.Sprintf("Incorrect formIdentifier for provided config: %q", in.FormIdentifier))
-	}
-	form, err := findForm(ctx, s.db, storage.FormIdentifier)
-	if err != nil {
-		return nil, err
-	}
-	data := openentry.FormData{}
-	for lang, fields := range in.FormData {
-		if data[lang], err = form.CheckData(fields); err != nil {
-			return nil, err
-		}
-	}
-	if len(data) == 0 {
-		if data[openentry.DefaultLocale], err = form.CheckData(nil); err != nil {
-			return nil, err
-		}
-	}
-	var accountID int64
-	var accountInfos string
-	err = s.db.QueryRowContext(ctx, `SELECT a.id, a.localize_infos FROM payment_accounts a
+// StorageAccount returns a visible account the storage accepts.
+func (d *DB) StorageAccount(ctx context.Context, storageID int64, identifier string) (*openentry.PaymentAccount, error) {
+	var a openentry.PaymentAccount
+	var infos string
+	err := d.QueryRowContext(ctx, `SELECT a.id, a.identifier, a.type, a.localize_infos FROM payment_accounts a
 		JOIN order_storage_accounts sa ON sa.account_id = a.id AND sa.storage_id = ?
-		WHERE a.identifier = ? AND a.is_visible = ?`, storage.ID, in.PaymentAccountIdentifier, true).Scan(&accountID, &accountInfos)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errWrongAccount
-	}
+		WHERE a.identifier = ? AND a.is_visible = ?`, storageID, identifier, true).Scan(&a.ID, &a.Identifier, &a.Type, &infos)
 	if err != nil {
-		return nil, err
+		return nil, notFound(err, fmt.Sprintf("Payment account %q not found", identifier))
 	}
-	ids := make([]int64, len(in.Lines))
-	for i, l := range in.Lines {
-		ids[i] = l.ProductID
-	}
-	products, err := productsByID(ctx, s.db, ids)
+	a.IsVisible = true
+	return &a, fromJSON(infos, &a.LocalizeInfos)
+}
+
+// DefaultStatus returns the status new orders of the storage get.
+func (d *DB) DefaultStatus(ctx context.Context, storageID int64) (*openentry.OrderStatus, error) {
+	var st openentry.OrderStatus
+	var infos string
+	err := d.QueryRowContext(ctx, `SELECT id, identifier, localize_infos, position FROM order_statuses WHERE storage_id = ? AND is_default = ?`,
+		storageID, true).Scan(&st.ID, &st.Identifier, &infos, &st.Position)
 	if err != nil {
-		return nil, err
+		return nil, notFound(err, fmt.Sprintf("Storage %d has no default status", storageID))
 	}
-	lines, total, err := openentry.PriceLines(in.Lines, products)
+	st.IsDefault = true
+	return &st, fromJSON(infos, &st.LocalizeInfos)
+}
+
+// InsertOrder stores an order and its lines in one transaction, which only
+// inserts: on SQLite the single writer is held for as short as possible.
+func (d *DB) InsertOrder(ctx context.Context, o *openentry.Order) error {
+	tx, err := d.begin(ctx)
 	if err != nil {
-		return nil, err
-	}
-	var status string
-	var statusInfos string
-	err = s.db.QueryRowContext(ctx, `SELECT identifier, localize_infos FROM order_statuses WHERE storage_id = ? AND is_default = ?`,
-		storage.ID, true).Scan(&status, &statusInfos)
-	if err != nil {
-		return nil, fmt.Errorf("default status of storage %q: %w", storage.Identifier, err)
-	}
-	tx, err := s.db.begin(ctx)
-	if err != nil {
-		return nil, err
+		return err
 	}
 	defer tx.Rollback()
-	o := &openentry.Order{
-		StorageID: storage.ID, StorageMarker: storage.Identifier, UserID: userID,
-		FormIdentifier: form.Identifier, FormData: data,
-		PaymentAccountID: accountID, PaymentAccountIdentifier: in.PaymentAccountIdentifier,
-		StatusIdentifier: status, Total: total, Lines: lines, CreatedAt: tx.now, UpdatedAt: tx.now,
-	}
-	if err := fromJSON(accountInfos, &o.PaymentAccountLocalizeInfos); err != nil {
-		return nil, err
-	}
-	if err := fromJSON(statusInfos, &o.StatusLocalizeInfos); err != nil {
-		return nil, err
-	}
 	err = tx.QueryRowContext(ctx, `INSERT INTO orders (storage_id, user_id, form_identifier, form_data, payment_account_id,
 		status_identifier, currency, total_minor, is_completed, created_ms, updated_ms)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		o.StorageID, userID, o.FormIdentifier, mustJSON(o.FormData), accountID, status, total.Currency, total.Minor, false,
-		tx.nowMS, tx.nowMS).Scan(&o.ID)
+		o.StorageID, o.UserID, o.FormIdentifier, mustJSON(o.FormData), o.PaymentAccountID, o.StatusIdentifier,
+		o.Total.Currency, o.Total.Minor, false, tx.nowMS, tx.nowMS).Scan(&o.ID)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	for i, l := range lines {
+	for i, l := range o.Lines {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO order_lines (order_id, line_no, product_id, quantity, unit_minor, localize_infos, sku)
 			VALUES (?, ?, ?, ?, ?, ?, ?)`, o.ID, i+1, l.ProductID, l.Quantity, l.UnitPrice.Minor, mustJSON(l.LocalizeInfos), l.Sku); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return o, tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	o.CreatedAt, o.UpdatedAt = tx.now, tx.now
+	return nil
 }
 
 const orderSelect = `SELECT o.id, o.storage_id, s.identifier, o.user_id, o.form_identifier, o.form_data,
@@ -283,26 +215,22 @@ func scanOrderCached(row interface{ Scan(...any) error }, cache localizedCache) 
 }
 
 // Order returns one of userID's orders in the storage.
-func (s *OrderService) Order(ctx context.Context, userID int64, marker string, id int64) (*openentry.Order, error) {
-	o, err := scanOrder(s.db.QueryRowContext(ctx, orderSelect+` WHERE o.id = ? AND o.user_id = ? AND s.identifier = ?`, id, userID, marker))
+func (d *DB) Order(ctx context.Context, userID int64, marker string, id int64) (*openentry.Order, error) {
+	o, err := scanOrder(d.QueryRowContext(ctx, orderSelect+` WHERE o.id = ? AND o.user_id = ? AND s.identifier = ?`, id, userID, marker))
 	if err != nil {
 		return nil, notFound(err, fmt.Sprintf("Order %d not found", id))
 	}
-	if err := loadLines(ctx, s.db, []*openentry.Order{o}); err != nil {
+	if err := loadLines(ctx, d, []*openentry.Order{o}); err != nil {
 		return nil, err
 	}
 	return o, nil
 }
 
 // Orders returns a page of userID's orders in the storage, newest first.
-func (s *OrderService) Orders(ctx context.Context, userID int64, marker string, page openentry.Page) ([]openentry.Order, int64, error) {
-	storage, err := findStorage(ctx, s.db, marker)
-	if err != nil {
-		return nil, 0, err
-	}
+func (d *DB) Orders(ctx context.Context, userID, storageID int64, page openentry.Page) ([]openentry.Order, int64, error) {
 	page = clampPage(page)
-	rows, err := s.db.QueryContext(ctx, orderSelect+` WHERE o.user_id = ? AND o.storage_id = ? ORDER BY o.id DESC LIMIT ? OFFSET ?`,
-		userID, storage.ID, page.Limit, page.Offset)
+	rows, err := d.QueryContext(ctx, orderSelect+` WHERE o.user_id = ? AND o.storage_id = ? ORDER BY o.id DESC LIMIT ? OFFSET ?`,
+		userID, storageID, page.Limit, page.Offset)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -320,11 +248,11 @@ func (s *OrderService) Orders(ctx context.Context, userID int64, marker string, 
 	if err := rows.Err(); err != nil {
 		return nil, 0, err
 	}
-	if err := loadLinesCached(ctx, s.db, ptrs, cache); err != nil {
+	if err := loadLinesCached(ctx, d, ptrs, cache); err != nil {
 		return nil, 0, err
 	}
 	var total int64
-	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM orders WHERE user_id = ? AND storage_id = ?`, userID, storage.ID).Scan(&total); err != nil {
+	if err := d.QueryRowContext(ctx, `SELECT COUNT(*) FROM orders WHERE user_id = ? AND storage_id = ?`, userID, storageID).Scan(&total); err != nil {
 		return nil, 0, err
 	}
 	out := make([]openentry.Order, len(ptrs))
@@ -332,6 +260,18 @@ func (s *OrderService) Orders(ctx context.Context, userID int64, marker string, 
 		out[i] = *o
 	}
 	return out, total, nil
+}
+
+// OrderLines returns an order's lines.
+func (d *DB) OrderLines(ctx context.Context, orderID int64) ([]openentry.OrderLine, error) {
+	o := &openentry.Order{ID: orderID}
+	if err := d.QueryRowContext(ctx, `SELECT currency FROM orders WHERE id = ?`, orderID).Scan(&o.Total.Currency); err != nil {
+		return nil, notFound(err, fmt.Sprintf("Order %d not found", orderID))
+	}
+	if err := loadLines(ctx, d, []*openentry.Order{o}); err != nil {
+		return nil, err
+	}
+	return o.Lines, nil
 }
 
 // loadLines fills the lines of orders with one query.

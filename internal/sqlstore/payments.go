@@ -3,27 +3,12 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
 
 	"github.com/openentry/openentry"
 )
-
-// PaymentService implements openentry.PaymentService.
-type PaymentService struct {
-	db      *DB
-	gateway openentry.PaymentGateway // nil: only custom accounts can take payments
-}
-
-var _ openentry.PaymentService = (*PaymentService)(nil)
-
-// NewPaymentService returns a PaymentService over db that opens provider
-// sessions through gateway.
-func NewPaymentService(db *DB, gateway openentry.PaymentGateway) *PaymentService {
-	return &PaymentService{db: db, gateway: gateway}
-}
 
 const accountColumns = `id, identifier, type, is_visible, test_mode, localize_infos, updated_ms, settings, session_timeout_min`
 
@@ -45,8 +30,8 @@ func scanAccount(row interface{ Scan(...any) error }) (*openentry.PaymentAccount
 }
 
 // Accounts lists visible payment accounts.
-func (s *PaymentService) Accounts(ctx context.Context) ([]openentry.PaymentAccount, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+accountColumns+` FROM payment_accounts WHERE is_visible = ? ORDER BY position, id`, true)
+func (d *DB) Accounts(ctx context.Context) ([]openentry.PaymentAccount, error) {
+	rows, err := d.QueryContext(ctx, `SELECT `+accountColumns+` FROM payment_accounts WHERE is_visible = ? ORDER BY position, id`, true)
 	if err != nil {
 		return nil, err
 	}
@@ -63,21 +48,13 @@ func (s *PaymentService) Accounts(ctx context.Context) ([]openentry.PaymentAccou
 }
 
 // Account returns a visible account by id.
-func (s *PaymentService) Account(ctx context.Context, id int64) (*openentry.PaymentAccount, error) {
-	a, err := scanAccount(s.db.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM payment_accounts WHERE id = ? AND is_visible = ?`, id, true))
+func (d *DB) Account(ctx context.Context, id int64) (*openentry.PaymentAccount, error) {
+	a, err := scanAccount(d.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM payment_accounts WHERE id = ? AND is_visible = ?`, id, true))
 	if err != nil {
 		return nil, notFound(err, fmt.Sprintf("Payment account %d not found", id))
 	}
 	return a, nil
 }
-
-// statusCreating marks a session whose provider call is under way. Such rows
-// are never shown: a client sees a session only once it can be paid.
-const statusCreating = "creating"
-
-// staleCreating is how long a creating row may live before it is taken for
-// the leftover of a crashed process and removed.
-const staleCreating = 2 * time.Minute
 
 const sessionSelect = `SELECT ps.id, ps.order_id, ps.user_id, ps.account_id, ps.type, ps.status, ps.payment_url,
 	ps.amount_minor, o.currency, ps.client_secret, ps.created_ms, ps.updated_ms
@@ -104,212 +81,141 @@ func scanSession(row interface{ Scan(...any) error }) (*openentry.PaymentSession
 	return &ps, nil
 }
 
-// sessionOrder is what opening a session needs to know of the order.
-type sessionOrder struct {
-	id, accountID int64
-	accountType   string
-	timeout       time.Duration
-	total         openentry.Money
-	completed     bool
-	stripe        openentry.StripeSettings
-}
+const providerAccountColumns = `identifier, type, secret_key, webhook_secret, settings`
 
-// CreateSession opens a session for one of userID's orders, or returns the
-// order's open one. For a provider account the row is written as
-// "creating", the provider is called outside any transaction, and the row
-// becomes "waiting" only with the provider's reference; if the provider
-// fails, the row is removed and the client gets a 502.
-func (s *PaymentService) CreateSession(ctx context.Context, userID, orderID int64, typ string) (*openentry.PaymentSession, error) {
-	if typ != openentry.SessionTypeSession && typ != openentry.SessionTypeIntent {
-		return nil, openentry.Invalid(fmt.Sprintf("type must be %q or %q", openentry.SessionTypeSession, openentry.SessionTypeIntent))
-	}
-	// A racing request may hold the order's open session; wait for it to
-	// settle, then answer with it (or try again if it failed).
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		ps, order, err := s.openSession(ctx, userID, orderID, typ)
-		if err != nil {
-			return nil, err
-		}
-		if ps.Status != statusCreating {
-			return ps, nil
-		}
-		if order != nil { // ours to complete
-			return s.callProvider(ctx, ps, order, typ)
-		}
-		if time.Now().After(deadline) {
-			return nil, &openentry.Error{Code: openentry.ErrUpstream, Message: "The payment provider is slow: try again"}
-		}
-		select {
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
-}
-
-// openSession returns the order's open session, or writes a new one. It
-// returns the order too when the new row is a creating one for the caller
-// to complete.
-func (s *PaymentService) openSession(ctx context.Context, userID, orderID int64, typ string) (*openentry.PaymentSession, *sessionOrder, error) {
-	tx, err := s.db.begin(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer tx.Rollback()
-	var o sessionOrder
-	var timeoutMin int64
+func scanProviderAccount(row interface{ Scan(...any) error }, a *openentry.ProviderAccount, more ...any) error {
 	var settings string
-	err = tx.QueryRowContext(ctx, `SELECT o.id, o.payment_account_id, a.type, a.session_timeout_min, o.total_minor, o.currency,
-		o.is_completed, a.secret_key, a.webhook_secret, a.settings
-		FROM orders o JOIN payment_accounts a ON a.id = o.payment_account_id WHERE o.id = ? AND o.user_id = ?`,
-		orderID, userID).Scan(&o.id, &o.accountID, &o.accountType, &timeoutMin, &o.total.Minor, &o.total.Currency,
-		&o.completed, &o.stripe.SecretKey, &o.stripe.WebhookSecret, &settings)
-	if err != nil {
-		return nil, nil, notFound(err, fmt.Sprintf("Order %d not found", orderID))
+	if err := row.Scan(append([]any{&a.Identifier, &a.Type, &a.SecretKey, &a.WebhookSecret, &settings}, more...)...); err != nil {
+		return err
 	}
-	o.timeout = time.Duration(timeoutMin) * time.Minute
 	var urls struct{ SuccessURL, CancelURL string }
 	if err := fromJSON(settings, &urls); err != nil {
-		return nil, nil, err
+		return err
 	}
-	o.stripe.SuccessURL, o.stripe.CancelURL = urls.SuccessURL, urls.CancelURL
-	if o.completed {
-		return nil, nil, &openentry.Error{Code: openentry.ErrConflict, Message: fmt.Sprintf("Order %d is already paid", orderID)}
+	a.SuccessURL, a.CancelURL = urls.SuccessURL, urls.CancelURL
+	return nil
+}
+
+// ProviderAccounts lists the accounts of a type, hidden ones too.
+func (d *DB) ProviderAccounts(ctx context.Context, typ string) ([]openentry.ProviderAccount, error) {
+	rows, err := d.QueryContext(ctx, `SELECT `+providerAccountColumns+` FROM payment_accounts WHERE type = ? ORDER BY position, id`, typ)
+	if err != nil {
+		return nil, err
 	}
-	var createdMS int64
+	defer rows.Close()
+	var out []openentry.ProviderAccount
+	for rows.Next() {
+		var a openentry.ProviderAccount
+		if err := scanProviderAccount(rows, &a); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// PaymentOrder returns what paying one of userID's orders needs.
+func (d *DB) PaymentOrder(ctx context.Context, userID, orderID int64) (*openentry.PaymentOrder, error) {
+	var o openentry.PaymentOrder
+	var timeoutMin int64
+	err := scanProviderAccount(d.QueryRowContext(ctx, `SELECT a.identifier, a.type, a.secret_key, a.webhook_secret, a.settings,
+		o.id, o.payment_account_id, a.session_timeout_min, o.total_minor, o.currency, o.is_completed
+		FROM orders o JOIN payment_accounts a ON a.id = o.payment_account_id WHERE o.id = ? AND o.user_id = ?`, orderID, userID),
+		&o.Account, &o.OrderID, &o.AccountID, &timeoutMin, &o.Total.Minor, &o.Total.Currency, &o.Completed)
+	if err != nil {
+		return nil, notFound(err, fmt.Sprintf("Order %d not found", orderID))
+	}
+	o.SessionTimeout = time.Duration(timeoutMin) * time.Minute
+	return &o, nil
+}
+
+// OpenPaymentSession returns the order's open session, or stores s.
+func (d *DB) OpenPaymentSession(ctx context.Context, s openentry.NewPaymentSession) (*openentry.PaymentSession, bool, error) {
+	tx, err := d.begin(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	defer tx.Rollback()
+	var completed bool
+	err = tx.QueryRowContext(ctx, `SELECT is_completed FROM orders WHERE id = ? AND user_id = ?`, s.OrderID, s.UserID).Scan(&completed)
+	if err != nil {
+		return nil, false, notFound(err, fmt.Sprintf("Order %d not found", s.OrderID))
+	}
+	if completed {
+		return nil, false, &openentry.Error{Code: openentry.ErrConflict, Message: fmt.Sprintf("Order %d is already paid", s.OrderID)}
+	}
 	open, err := scanSession(tx.QueryRowContext(ctx, sessionSelect+` WHERE ps.order_id = ? AND ps.status IN (?, ?)`,
-		orderID, statusCreating, openentry.SessionWaiting))
+		s.OrderID, openentry.SessionCreating, openentry.SessionWaiting))
 	switch {
-	case err == nil && (open.Status != statusCreating || tx.now.Sub(open.CreatedAt) < staleCreating):
-		return open, nil, nil
+	case err == nil && (open.Status != openentry.SessionCreating || tx.now.Sub(open.CreatedAt) < s.StaleAfter):
+		return open, false, nil
 	case err == nil: // a crashed attempt: clear it
-		createdMS = open.CreatedAt.UnixMilli()
-		if _, err := tx.ExecContext(ctx, `DELETE FROM payment_sessions WHERE id = ? AND created_ms = ?`, open.ID, createdMS); err != nil {
-			return nil, nil, err
+		if _, err := tx.ExecContext(ctx, `DELETE FROM payment_sessions WHERE id = ? AND created_ms = ?`, open.ID, open.CreatedAt.UnixMilli()); err != nil {
+			return nil, false, err
 		}
 	case !errors.Is(err, sql.ErrNoRows):
-		return nil, nil, err
+		return nil, false, err
 	}
-	ps := &openentry.PaymentSession{OrderID: orderID, UserID: userID, AccountID: o.accountID, Type: typ,
-		Status: openentry.SessionWaiting, CreatedAt: tx.now, UpdatedAt: tx.now}
-	if o.accountType == openentry.AccountStripe {
-		ps.Status = statusCreating
-	}
+	ps := &openentry.PaymentSession{OrderID: s.OrderID, UserID: s.UserID, AccountID: s.AccountID, Type: s.Type,
+		Status: s.Status, Amount: s.Amount, CreatedAt: tx.now, UpdatedAt: tx.now}
 	var amount, expires sql.NullInt64
-	if typ == openentry.SessionTypeIntent {
-		// An intent is paid in the page, so the client needs the amount.
-		ps.Amount = &o.total
-		amount = sql.NullInt64{Int64: o.total.Minor, Valid: true}
+	if s.Amount != nil {
+		amount = sql.NullInt64{Int64: s.Amount.Minor, Valid: true}
 	}
-	if o.timeout > 0 {
-		expires = sql.NullInt64{Int64: tx.now.Add(o.timeout).UnixMilli(), Valid: true}
+	if !s.ExpiresAt.IsZero() {
+		expires = sql.NullInt64{Int64: s.ExpiresAt.UnixMilli(), Valid: true}
 	}
 	err = tx.QueryRowContext(ctx, `INSERT INTO payment_sessions (order_id, user_id, account_id, type, status, amount_minor,
 		expires_ms, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		orderID, userID, o.accountID, typ, ps.Status, amount, expires, tx.nowMS, tx.nowMS).Scan(&ps.ID)
+		s.OrderID, s.UserID, s.AccountID, s.Type, s.Status, amount, expires, tx.nowMS, tx.nowMS).Scan(&ps.ID)
+	if err == nil {
+		err = tx.Commit()
+	}
 	if isUniqueViolation(err) {
 		// Another request opened one first: report a creating session so the
 		// caller waits for it.
-		return &openentry.PaymentSession{Status: statusCreating}, nil, nil
+		return &openentry.PaymentSession{Status: openentry.SessionCreating}, false, nil
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, false, err
 	}
-	if err := tx.Commit(); err != nil {
-		if isUniqueViolation(err) {
-			return &openentry.PaymentSession{Status: statusCreating}, nil, nil
-		}
-		return nil, nil, err
-	}
-	if ps.Status == statusCreating {
-		return ps, &o, nil
-	}
-	return ps, nil, nil
+	return ps, true, nil
 }
 
-// callProvider asks the provider for a checkout or an intent, then makes the
-// creating row a waiting one with the provider's reference.
-func (s *PaymentService) callProvider(ctx context.Context, ps *openentry.PaymentSession, o *sessionOrder, typ string) (*openentry.PaymentSession, error) {
-	fail := func(cause error) (*openentry.PaymentSession, error) {
-		// Nothing half-made stays: the row goes, the client may try again.
-		_, _ = s.db.ExecContext(context.WithoutCancel(ctx), `DELETE FROM payment_sessions WHERE id = ? AND status = ?`, ps.ID, statusCreating)
-		return nil, &openentry.Error{Code: openentry.ErrUpstream, Message: "The payment provider could not be reached: try again", Cause: cause}
-	}
-	if s.gateway == nil {
-		return fail(errors.New("no payment gateway configured"))
-	}
-	lines, err := checkoutLines(ctx, s.db, o.id)
+// ConfirmPaymentSession makes a creating session waiting with the provider's reference.
+func (d *DB) ConfirmPaymentSession(ctx context.Context, id int64, got openentry.ProviderSession) (*openentry.PaymentSession, error) {
+	tx, err := d.begin(ctx)
 	if err != nil {
-		return fail(err)
-	}
-	expires := ps.CreatedAt.Add(o.timeout)
-	req := openentry.CheckoutRequest{Stripe: o.stripe, SessionID: ps.ID, OrderID: o.id, Lines: lines, Total: o.total, ExpiresAt: expires}
-	var got *openentry.ProviderSession
-	if typ == openentry.SessionTypeIntent {
-		got, err = s.gateway.CreateIntent(ctx, req)
-	} else {
-		got, err = s.gateway.CreateCheckout(ctx, req)
-	}
-	if err != nil {
-		return fail(err)
-	}
-	tx, err := s.db.begin(context.WithoutCancel(ctx))
-	if err != nil {
-		return fail(err)
+		return nil, err
 	}
 	defer tx.Rollback()
-	url, secret := sql.NullString{String: got.PaymentURL, Valid: got.PaymentURL != ""}, sql.NullString{String: got.ClientSecret, Valid: got.ClientSecret != ""}
-	paymentRef := sql.NullString{}
-	if typ == openentry.SessionTypeIntent {
-		paymentRef = sql.NullString{String: got.Ref, Valid: true}
-	}
+	null := func(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
 	res, err := tx.ExecContext(ctx, `UPDATE payment_sessions SET status = ?, provider_ref = ?, payment_url = ?, client_secret = ?,
 		payment_ref = ?, updated_ms = ? WHERE id = ? AND status = ?`,
-		openentry.SessionWaiting, got.Ref, url, secret, paymentRef, tx.nowMS, ps.ID, statusCreating)
+		openentry.SessionWaiting, got.Ref, null(got.PaymentURL), null(got.ClientSecret), null(got.PaymentRef), tx.nowMS, id, openentry.SessionCreating)
 	if err != nil {
-		return fail(err)
+		return nil, err
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
-		return fail(errors.New("the creating session was removed meanwhile"))
+		return nil, openentry.NotFound(fmt.Sprintf("Payment session %d is no longer being created", id))
 	}
-	if err := tx.Commit(); err != nil {
-		return fail(err)
+	ps, err := scanSession(tx.QueryRowContext(ctx, sessionSelect+` WHERE ps.id = ?`, id))
+	if err != nil {
+		return nil, err
 	}
-	ps.Status, ps.UpdatedAt, ps.ClientSecret = openentry.SessionWaiting, tx.now, got.ClientSecret
-	if url.Valid {
-		ps.PaymentURL = &url.String
-	}
-	return ps, nil
+	return ps, tx.Commit()
 }
 
-// checkoutLines names an order's lines for the provider's page.
-func checkoutLines(ctx context.Context, q queryer, orderID int64) ([]openentry.CheckoutLine, error) {
-	o := &openentry.Order{ID: orderID}
-	if err := q.QueryRowContext(ctx, `SELECT currency FROM orders WHERE id = ?`, orderID).Scan(&o.Total.Currency); err != nil {
-		return nil, err
-	}
-	if err := loadLines(ctx, q, []*openentry.Order{o}); err != nil {
-		return nil, err
-	}
-	out := make([]openentry.CheckoutLine, len(o.Lines))
-	for i, l := range o.Lines {
-		var title struct {
-			Title string `json:"title"`
-		}
-		_ = json.Unmarshal(l.LocalizeInfos.Resolve(openentry.DefaultLocale), &title)
-		if title.Title == "" {
-			title.Title = fmt.Sprintf("Product %d", l.ProductID)
-		}
-		out[i] = openentry.CheckoutLine{Name: title.Title, UnitPrice: l.UnitPrice, Quantity: l.Quantity}
-	}
-	return out, nil
+// DropPaymentSession removes a session that is still creating.
+func (d *DB) DropPaymentSession(ctx context.Context, id int64) error {
+	_, err := d.ExecContext(ctx, `DELETE FROM payment_sessions WHERE id = ? AND status = ?`, id, openentry.SessionCreating)
+	return err
 }
 
 // Session returns one of userID's sessions.
-func (s *PaymentService) Session(ctx context.Context, userID, id int64) (*openentry.PaymentSession, error) {
-	ps, err := scanSession(s.db.QueryRowContext(ctx, sessionSelect+` WHERE ps.id = ? AND ps.user_id = ? AND ps.status <> ?`,
-		id, userID, statusCreating))
+func (d *DB) Session(ctx context.Context, userID, id int64) (*openentry.PaymentSession, error) {
+	ps, err := scanSession(d.QueryRowContext(ctx, sessionSelect+` WHERE ps.id = ? AND ps.user_id = ? AND ps.status <> ?`,
+		id, userID, openentry.SessionCreating))
 	if err != nil {
 		return nil, notFound(err, fmt.Sprintf("Payment session %d not found", id))
 	}
@@ -317,9 +223,9 @@ func (s *PaymentService) Session(ctx context.Context, userID, id int64) (*openen
 }
 
 // SessionByOrder returns the newest session of one of userID's orders.
-func (s *PaymentService) SessionByOrder(ctx context.Context, userID, orderID int64) (*openentry.PaymentSession, error) {
-	ps, err := scanSession(s.db.QueryRowContext(ctx, sessionSelect+` WHERE ps.order_id = ? AND ps.user_id = ? AND ps.status <> ?
-		ORDER BY ps.id DESC LIMIT 1`, orderID, userID, statusCreating))
+func (d *DB) SessionByOrder(ctx context.Context, userID, orderID int64) (*openentry.PaymentSession, error) {
+	ps, err := scanSession(d.QueryRowContext(ctx, sessionSelect+` WHERE ps.order_id = ? AND ps.user_id = ? AND ps.status <> ?
+		ORDER BY ps.id DESC LIMIT 1`, orderID, userID, openentry.SessionCreating))
 	if err != nil {
 		return nil, notFound(err, fmt.Sprintf("No payment session for order %d", orderID))
 	}
@@ -327,10 +233,10 @@ func (s *PaymentService) SessionByOrder(ctx context.Context, userID, orderID int
 }
 
 // Sessions returns a page of userID's sessions, newest first.
-func (s *PaymentService) Sessions(ctx context.Context, userID int64, page openentry.Page) ([]openentry.PaymentSession, int64, error) {
+func (d *DB) Sessions(ctx context.Context, userID int64, page openentry.Page) ([]openentry.PaymentSession, int64, error) {
 	page = clampPage(page)
-	rows, err := s.db.QueryContext(ctx, sessionSelect+` WHERE ps.user_id = ? AND ps.status <> ? ORDER BY ps.id DESC LIMIT ? OFFSET ?`,
-		userID, statusCreating, page.Limit, page.Offset)
+	rows, err := d.QueryContext(ctx, sessionSelect+` WHERE ps.user_id = ? AND ps.status <> ? ORDER BY ps.id DESC LIMIT ? OFFSET ?`,
+		userID, openentry.SessionCreating, page.Limit, page.Offset)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -347,14 +253,14 @@ func (s *PaymentService) Sessions(ctx context.Context, userID int64, page openen
 		return nil, 0, err
 	}
 	var total int64
-	return out, total, s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM payment_sessions WHERE user_id = ? AND status <> ?`,
-		userID, statusCreating).Scan(&total)
+	return out, total, d.QueryRowContext(ctx, `SELECT COUNT(*) FROM payment_sessions WHERE user_id = ? AND status <> ?`,
+		userID, openentry.SessionCreating).Scan(&total)
 }
 
 // ExpireSessions expires sessions that waited past their timeout and clears
 // creating rows a crashed process left behind.
-func (s *PaymentService) ExpireSessions(ctx context.Context) (int64, error) {
-	tx, err := s.db.begin(ctx)
+func (d *DB) ExpireSessions(ctx context.Context, staleCreating time.Duration) (int64, error) {
+	tx, err := d.begin(ctx)
 	if err != nil {
 		return 0, err
 	}
@@ -370,15 +276,15 @@ func (s *PaymentService) ExpireSessions(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM payment_sessions WHERE status = ? AND created_ms <= ?`,
-		statusCreating, tx.now.Add(-staleCreating).UnixMilli()); err != nil {
+		openentry.SessionCreating, tx.now.Add(-staleCreating).UnixMilli()); err != nil {
 		return 0, err
 	}
 	return n, tx.Commit()
 }
 
 // SessionCounts counts the sessions in each status, for metrics.
-func (s *PaymentService) SessionCounts(ctx context.Context) (map[string]int64, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT status, COUNT(*) FROM payment_sessions WHERE status <> ? GROUP BY status`, statusCreating)
+func (d *DB) SessionCounts(ctx context.Context) (map[string]int64, error) {
+	rows, err := d.QueryContext(ctx, `SELECT status, COUNT(*) FROM payment_sessions WHERE status <> ? GROUP BY status`, openentry.SessionCreating)
 	if err != nil {
 		return nil, err
 	}

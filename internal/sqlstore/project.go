@@ -5,35 +5,24 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/openentry/openentry"
 )
 
+// UserExists reports whether the provider has a user with the login.
+func (d *DB) UserExists(ctx context.Context, provider, login string) (bool, error) {
+	var exists bool
+	err := d.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM users WHERE provider = ? AND identifier_folded = ?)`,
+		provider, foldLogin(login)).Scan(&exists)
+	return exists, err
+}
+
 // ApplyProject upserts everything p describes in one transaction: objects
 // are matched by identifier (products by id) and updated in place, nothing is
-// deleted, and seed users are created only if their login is free, so that
-// applying a file twice, or after users signed up, loses nothing.
-func (d *DB) ApplyProject(ctx context.Context, p *openentry.Project, hasher openentry.PasswordHasher) error {
-	if err := p.Validate(); err != nil {
-		return err
-	}
-	// Hash before the transaction: hashing is slow and must not hold the write lock.
-	hashes := make([]string, len(p.Users))
-	for i, u := range p.Users {
-		var exists bool
-		err := d.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM users WHERE provider = ? AND identifier_folded = ?)`,
-			u.AuthProvider, foldLogin(u.Login)).Scan(&exists)
-		if err != nil {
-			return fmt.Errorf("look up seed user %q: %w", u.Login, err)
-		}
-		if exists {
-			continue
-		}
-		if hashes[i], err = hasher.Hash(ctx, u.Password); err != nil {
-			return fmt.Errorf("hash password of seed user %q: %w", u.Login, err)
-		}
-	}
+// deleted, and seed users with a hash are inserted, so that applying a file
+// twice, or after users signed up, loses nothing. setups says how each
+// payment account is stored.
+func (d *DB) ApplyProject(ctx context.Context, p *openentry.Project, setups map[string]openentry.AccountSetup, hashes []string) error {
 	tx, err := d.begin(ctx)
 	if err != nil {
 		return err
@@ -50,12 +39,10 @@ func (d *DB) ApplyProject(ctx context.Context, p *openentry.Project, hasher open
 		}
 	}
 	for i, a := range p.PaymentAccounts {
-		timeout := a.SessionTimeout
-		if a.Type == openentry.AccountStripe && timeout == 0 {
-			timeout = 30 // Stripe Checkout's shortest expiry
+		setup, ok := setups[a.Identifier]
+		if !ok {
+			return fmt.Errorf("payment account %q: no setup", a.Identifier)
 		}
-		// A stripe account without a key cannot take payments: it stays hidden.
-		visible := a.Type != openentry.AccountStripe || a.SecretKey != ""
 		settings := map[string]string{"successUrl": a.SuccessURL, "cancelUrl": a.CancelURL}
 		_, err := tx.ExecContext(ctx, `
 			INSERT INTO payment_accounts (identifier, type, is_visible, test_mode, localize_infos, position, updated_ms,
@@ -66,8 +53,8 @@ func (d *DB) ApplyProject(ctx context.Context, p *openentry.Project, hasher open
 				position = excluded.position, updated_ms = excluded.updated_ms, settings = excluded.settings,
 				secret_key = excluded.secret_key, webhook_secret = excluded.webhook_secret,
 				session_timeout_min = excluded.session_timeout_min`,
-			a.Identifier, a.Type, visible, a.TestMode, mustJSON(openentry.Titles(a.Title)), i+1, tx.nowMS,
-			mustJSON(settings), a.SecretKey, a.WebhookSecret, timeout)
+			a.Identifier, a.Type, setup.Visible, a.TestMode, mustJSON(openentry.Titles(a.Title)), i+1, tx.nowMS,
+			mustJSON(settings), setup.SecretKey, setup.WebhookSecret, setup.SessionTimeout)
 		if err != nil {
 			return fmt.Errorf("payment account %q: %w", a.Identifier, err)
 		}
@@ -98,7 +85,7 @@ func (d *DB) ApplyProject(ctx context.Context, p *openentry.Project, hasher open
 		return err
 	}
 	for i, u := range p.Users {
-		if hashes[i] == "" {
+		if i >= len(hashes) || hashes[i] == "" {
 			continue
 		}
 		if err := insertSeedUser(ctx, tx, u, hashes[i]); err != nil {
@@ -282,8 +269,7 @@ func insertSeedUser(ctx context.Context, tx *tx, u openentry.ProjectUser, hash s
 	return err
 }
 
-// foldLogin is the form a login is unique in: "A@x.com" and "a@x.com" are one user.
-func foldLogin(login string) string { return strings.ToLower(strings.TrimSpace(login)) }
+func foldLogin(login string) string { return openentry.FoldLogin(login) }
 
 func mustJSON(v any) string {
 	b, err := json.Marshal(v)

@@ -3,27 +3,12 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/openentry/openentry"
 )
-
-// RefundService implements openentry.RefundService.
-type RefundService struct {
-	db      *DB
-	gateway openentry.PaymentGateway
-}
-
-var _ openentry.RefundService = (*RefundService)(nil)
-
-// NewRefundService returns a RefundService that pays back through gateway.
-func NewRefundService(db *DB, gateway openentry.PaymentGateway) *RefundService {
-	return &RefundService{db: db, gateway: gateway}
-}
-
-var errUnpaidOrder = openentry.NotFound("You cannot refund uncompleted order") // OneEntry's words
 
 const refundSelect = `SELECT r.id, r.order_id, r.user_id, o.storage_id, s.identifier, u.identifier, r.status, r.amount_minor,
 	o.currency, r.note, r.products, r.created_ms, r.updated_ms
@@ -37,33 +22,27 @@ func scanRefund(row interface{ Scan(...any) error }) (*openentry.Refund, error) 
 		&r.Amount.Currency, &r.Note, &products, &createdMS, &updatedMS); err != nil {
 		return nil, err
 	}
-	var byID map[string]struct {
-		Quantity int64 `json:"quantity"`
-	}
-	if err := fromJSON(products, &byID); err != nil {
+	var err error
+	if r.Products, err = decodeRefundProducts(products); err != nil {
 		return nil, err
-	}
-	r.Products = make(map[int64]int64, len(byID))
-	for id, p := range byID {
-		n, _ := strconv.ParseInt(id, 10, 64)
-		r.Products[n] = p.Quantity
 	}
 	r.CreatedAt, r.UpdatedAt = openentry.UnixMilli(createdMS), openentry.UnixMilli(updatedMS)
 	return &r, nil
 }
 
 // ownOrder checks that the order is userID's.
-func ownOrder(ctx context.Context, q queryer, userID, orderID int64) (completed bool, err error) {
-	err = q.QueryRowContext(ctx, `SELECT is_completed FROM orders WHERE id = ? AND user_id = ?`, orderID, userID).Scan(&completed)
-	return completed, notFound(err, fmt.Sprintf("Order %d not found", orderID))
+func ownOrder(ctx context.Context, q queryer, userID, orderID int64) error {
+	var id int64
+	err := q.QueryRowContext(ctx, `SELECT id FROM orders WHERE id = ? AND user_id = ?`, orderID, userID).Scan(&id)
+	return notFound(err, fmt.Sprintf("Order %d not found", orderID))
 }
 
 // Refunds lists one of userID's orders' refund requests.
-func (s *RefundService) Refunds(ctx context.Context, userID, orderID int64) ([]openentry.Refund, error) {
-	if _, err := ownOrder(ctx, s.db, userID, orderID); err != nil {
+func (d *DB) Refunds(ctx context.Context, userID, orderID int64) ([]openentry.Refund, error) {
+	if err := ownOrder(ctx, d, userID, orderID); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, refundSelect+` WHERE r.order_id = ? ORDER BY r.id DESC`, orderID)
+	rows, err := d.QueryContext(ctx, refundSelect+` WHERE r.order_id = ? ORDER BY r.id DESC`, orderID)
 	if err != nil {
 		return nil, err
 	}
@@ -79,40 +58,26 @@ func (s *RefundService) Refunds(ctx context.Context, userID, orderID int64) ([]o
 	return out, rows.Err()
 }
 
-// RequestRefund asks for products of a paid order back. Quantities may not
-// exceed what was ordered less what other live requests already ask for.
-func (s *RefundService) RequestRefund(ctx context.Context, userID, orderID int64, products map[int64]int64, note string) error {
-	if len(note) > 2000 {
-		return openentry.Invalid("note is longer than 2000 characters")
-	}
-	tx, err := s.db.begin(ctx)
+// AddRefund stores a waiting request priced by price while the order is locked.
+func (d *DB) AddRefund(ctx context.Context, userID, orderID int64, note string,
+	price func(openentry.RefundBasis) (map[int64]int64, openentry.Money, error)) error {
+	tx, err := d.begin(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
 	// Locked, so that two requests for one order cannot both take what is left.
-	var completed bool
-	err = tx.QueryRowContext(ctx, `SELECT is_completed FROM orders WHERE id = ? AND user_id = ?`+tx.dialect.forUpdate(),
-		orderID, userID).Scan(&completed)
+	basis := openentry.RefundBasis{OrderID: orderID}
+	order := &openentry.Order{ID: orderID}
+	err = tx.QueryRowContext(ctx, `SELECT is_completed, currency FROM orders WHERE id = ? AND user_id = ?`+tx.dialect.forUpdate(),
+		orderID, userID).Scan(&basis.Completed, &order.Total.Currency)
 	if err != nil {
 		return notFound(err, fmt.Sprintf("Order %d not found", orderID))
-	}
-	if !completed {
-		return errUnpaidOrder
-	}
-	order := &openentry.Order{ID: orderID}
-	if err := tx.QueryRowContext(ctx, `SELECT currency FROM orders WHERE id = ?`, orderID).Scan(&order.Total.Currency); err != nil {
-		return err
 	}
 	if err := loadLines(ctx, tx, []*openentry.Order{order}); err != nil {
 		return err
 	}
-	left := map[int64]int64{} // refundable quantity per product
-	price := map[int64]openentry.Money{}
-	for _, l := range order.Lines {
-		left[l.ProductID] += l.Quantity
-		price[l.ProductID] = l.UnitPrice
-	}
+	basis.Lines = order.Lines
 	rows, err := tx.QueryContext(ctx, `SELECT products FROM refunds WHERE order_id = ? AND status <> ?`, orderID, openentry.RefundCanceled)
 	if err != nil {
 		return err
@@ -123,47 +88,23 @@ func (s *RefundService) RequestRefund(ctx context.Context, userID, orderID int64
 			rows.Close()
 			return err
 		}
-		var asked map[string]struct{ Quantity int64 }
-		if err := fromJSON(raw, &asked); err != nil {
+		asked, err := decodeRefundProducts(raw)
+		if err != nil {
 			rows.Close()
 			return err
 		}
-		for id, p := range asked {
-			n, _ := strconv.ParseInt(id, 10, 64)
-			left[n] -= p.Quantity
-		}
+		basis.Pending = append(basis.Pending, asked)
 	}
 	rows.Close()
-	if products != nil && len(products) == 0 {
-		return openentry.Invalid("products: name at least one product, or leave products out to ask for everything left")
+	if err := rows.Err(); err != nil {
+		return err
 	}
-	if products == nil {
-		products = map[int64]int64{}
-		for id, n := range left {
-			if n > 0 {
-				products[id] = n
-			}
-		}
+	products, amount, err := price(basis)
+	if err != nil {
+		return err
 	}
-	if len(products) == 0 {
-		return openentry.Invalid("products: nothing left to refund")
-	}
-	amount := openentry.Money{Currency: order.Total.Currency}
 	stored := map[string]map[string]int64{}
 	for id, qty := range products {
-		if _, ok := left[id]; !ok {
-			return openentry.Invalid(fmt.Sprintf("products: product %d is not in order %d", id, orderID))
-		}
-		if qty < 1 || qty > left[id] {
-			return openentry.Invalid(fmt.Sprintf("products: quantity of product %d must be 1 to %d", id, max(left[id], 0)))
-		}
-		sum, err := price[id].MulQuantity(qty)
-		if err == nil {
-			amount, err = amount.Add(sum)
-		}
-		if err != nil {
-			return openentry.Invalid(err.Error())
-		}
 		stored[strconv.FormatInt(id, 10)] = map[string]int64{"quantity": qty}
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO refunds (order_id, user_id, status, amount_minor, note, products, created_ms, updated_ms)
@@ -173,82 +114,90 @@ func (s *RefundService) RequestRefund(ctx context.Context, userID, orderID int64
 	return tx.Commit()
 }
 
-// CancelRefund withdraws the order's waiting requests.
-func (s *RefundService) CancelRefund(ctx context.Context, userID, orderID int64) error {
-	tx, err := s.db.begin(ctx)
+// decodeRefundProducts reads a request's stored {"<id>": {"quantity": n}}.
+func decodeRefundProducts(raw string) (map[int64]int64, error) {
+	var byID map[string]struct {
+		Quantity int64 `json:"quantity"`
+	}
+	if err := fromJSON(raw, &byID); err != nil {
+		return nil, err
+	}
+	out := make(map[int64]int64, len(byID))
+	for id, p := range byID {
+		n, _ := strconv.ParseInt(id, 10, 64)
+		out[n] = p.Quantity
+	}
+	return out, nil
+}
+
+// CancelRefunds withdraws the order's waiting requests.
+func (d *DB) CancelRefunds(ctx context.Context, userID, orderID int64) (int64, error) {
+	tx, err := d.begin(ctx)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	defer tx.Rollback()
-	if _, err := ownOrder(ctx, tx, userID, orderID); err != nil {
-		return err
+	if err := ownOrder(ctx, tx, userID, orderID); err != nil {
+		return 0, err
 	}
 	res, err := tx.ExecContext(ctx, `UPDATE refunds SET status = ?, updated_ms = ? WHERE order_id = ? AND status = ?`,
 		openentry.RefundCanceled, tx.nowMS, orderID, openentry.RefundWaiting)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return openentry.NotFound(fmt.Sprintf("Order %d has no refund request to cancel", orderID))
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, err
 	}
-	return tx.Commit()
+	return n, tx.Commit()
 }
 
-// ApproveRefund pays a waiting request back. An order paid through Stripe
-// is refunded there (idempotent on the refund id) and the request becomes
-// approved until Stripe reports charge.refunded; otherwise the shop has paid
-// it back itself and it is refunded at once.
-func (s *RefundService) ApproveRefund(ctx context.Context, refundID int64) (*openentry.Refund, error) {
-	r, err := scanRefund(s.db.QueryRowContext(ctx, refundSelect+` WHERE r.id = ?`, refundID))
+// Refund returns a refund request by id.
+func (d *DB) Refund(ctx context.Context, id int64) (*openentry.Refund, error) {
+	r, err := scanRefund(d.QueryRowContext(ctx, refundSelect+` WHERE r.id = ?`, id))
 	if err != nil {
-		return nil, notFound(err, fmt.Sprintf("Refund %d not found", refundID))
+		return nil, notFound(err, fmt.Sprintf("Refund %d not found", id))
 	}
-	if r.Status != openentry.RefundWaiting {
-		return nil, &openentry.Error{Code: openentry.ErrConflict, Message: fmt.Sprintf("refund %d is %s, not waiting", refundID, r.Status)}
-	}
-	var accountType, paymentRef string
-	var stripe openentry.StripeSettings
-	err = s.db.QueryRowContext(ctx, `SELECT a.type, COALESCE(ps.payment_ref, ''), a.secret_key
+	return r, nil
+}
+
+// RefundPayment returns the account and payment of the order's completed session.
+func (d *DB) RefundPayment(ctx context.Context, orderID int64) (*openentry.ProviderAccount, string, error) {
+	var a openentry.ProviderAccount
+	var paymentRef string
+	err := scanProviderAccount(d.QueryRowContext(ctx, `SELECT a.identifier, a.type, a.secret_key, a.webhook_secret, a.settings,
+		COALESCE(ps.payment_ref, '')
 		FROM payment_sessions ps JOIN payment_accounts a ON a.id = ps.account_id
-		WHERE ps.order_id = ? AND ps.status = ? ORDER BY ps.id DESC LIMIT 1`, r.OrderID, openentry.SessionCompleted).Scan(&accountType, &paymentRef, &stripe.SecretKey)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return nil, err
-	}
-	status, providerRef := openentry.RefundRefunded, sql.NullString{}
-	if accountType == openentry.AccountStripe {
-		if s.gateway == nil || paymentRef == "" {
-			return nil, &openentry.Error{Code: openentry.ErrUpstream, Message: "The order's Stripe payment is not known yet: try again later"}
-		}
-		ref, err := s.gateway.Refund(ctx, openentry.RefundRequest{Stripe: stripe, RefundID: r.ID, Payment: paymentRef, Amount: r.Amount})
-		if err != nil {
-			return nil, &openentry.Error{Code: openentry.ErrUpstream, Message: "Stripe did not take the refund: try again", Cause: err}
-		}
-		status, providerRef = openentry.RefundApproved, sql.NullString{String: ref, Valid: true}
-	}
-	tx, err := s.db.begin(ctx)
+		WHERE ps.order_id = ? AND ps.status = ? ORDER BY ps.id DESC LIMIT 1`, orderID, openentry.SessionCompleted), &a, &paymentRef)
 	if err != nil {
-		return nil, err
+		return nil, "", notFound(err, fmt.Sprintf("Order %d has no completed payment", orderID))
+	}
+	return &a, paymentRef, nil
+}
+
+// MoveRefund moves a waiting request on; the condition in the UPDATE makes
+// two approvals race to one winner.
+func (d *DB) MoveRefund(ctx context.Context, id int64, status, providerRef string) (time.Time, error) {
+	tx, err := d.begin(ctx)
+	if err != nil {
+		return time.Time{}, err
 	}
 	defer tx.Rollback()
 	res, err := tx.ExecContext(ctx, `UPDATE refunds SET status = ?, provider_ref = ?, updated_ms = ? WHERE id = ? AND status = ?`,
-		status, providerRef, tx.nowMS, r.ID, openentry.RefundWaiting)
+		status, sql.NullString{String: providerRef, Valid: providerRef != ""}, tx.nowMS, id, openentry.RefundWaiting)
 	if err != nil {
-		return nil, err
+		return time.Time{}, err
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
-		return nil, &openentry.Error{Code: openentry.ErrConflict, Message: fmt.Sprintf("refund %d changed meanwhile", refundID)}
+		return time.Time{}, &openentry.Error{Code: openentry.ErrConflict, Message: fmt.Sprintf("refund %d changed meanwhile", id)}
 	}
-	if err := tx.Commit(); err != nil {
-		return nil, err
-	}
-	r.Status, r.UpdatedAt = status, tx.now
-	return r, nil
+	return tx.now, tx.Commit()
 }
 
 // markRefunded settles the approved refunds of the payment Stripe refunded.
 func markRefunded(ctx context.Context, tx *tx, ev *openentry.PaymentEvent) (string, error) {
 	if ev.Payment == "" {
-		return outcomeUnmatched, nil
+		return openentry.OutcomeUnmatched, nil
 	}
 	res, err := tx.ExecContext(ctx, `UPDATE refunds SET status = ?, updated_ms = ? WHERE status = ? AND order_id IN
 		(SELECT order_id FROM payment_sessions WHERE payment_ref = ?)`, openentry.RefundRefunded, tx.nowMS, openentry.RefundApproved, ev.Payment)
@@ -256,7 +205,7 @@ func markRefunded(ctx context.Context, tx *tx, ev *openentry.PaymentEvent) (stri
 		return "", err
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return outcomeRecorded, nil // e.g. refunded from Stripe's dashboard
+		return openentry.OutcomeRecorded, nil // e.g. refunded from Stripe's dashboard
 	}
-	return outcomeApplied, nil
+	return openentry.OutcomeApplied, nil
 }

@@ -12,7 +12,6 @@ import (
 // Bulk-seeded users and orders, for measuring with a realistic amount of data.
 const (
 	seedProvider = "email"
-	seedPassword = "bench-password"
 	seedStorage  = "orders"
 	seedAccount  = "cash"
 	seedProduct  = 14
@@ -26,18 +25,19 @@ const (
 func seedLogin(i int) string { return fmt.Sprintf("bench-user-%d@example.com", i) }
 
 // SeedOrders creates users users on provider "email", with logins
-// bench-user-1@example.com … bench-user-<users>@example.com and password
-// "bench-password" (users that exist are kept as they are), then adds orders
+// bench-user-1@example.com … bench-user-<users>@example.com, all with
+// passwordHash (one hash for all: hashing is slow by design; users that
+// exist are kept as they are), then adds orders
 // orders spread round-robin over them: each of product 14 ×1 at its current
 // price, in storage "orders", paid by "cash", in the default status. The
 // demo project (which defines all of these) must have been applied.
 // progress, if not nil, gets the number of orders stored so far after each
 // committed transaction.
-func (d *DB) SeedOrders(ctx context.Context, hasher openentry.PasswordHasher, users, orders int, progress func(done int)) error {
+func (d *DB) SeedOrders(ctx context.Context, passwordHash string, users, orders int, progress func(done int)) error {
 	if users < 1 || orders < 0 {
 		return fmt.Errorf("seed: need at least one user and no negative order count (got %d users, %d orders)", users, orders)
 	}
-	userIDs, err := d.seedUsers(ctx, hasher, users)
+	userIDs, err := d.seedUsers(ctx, passwordHash, users)
 	if err != nil {
 		return err
 	}
@@ -59,17 +59,11 @@ func (d *DB) SeedOrders(ctx context.Context, hasher openentry.PasswordHasher, us
 }
 
 // seedUsers returns the ids of the seeded users 1…n, creating those missing.
-func (d *DB) seedUsers(ctx context.Context, hasher openentry.PasswordHasher, n int) ([]int64, error) {
+func (d *DB) seedUsers(ctx context.Context, hash string, n int) ([]int64, error) {
 	var form string
 	err := d.QueryRowContext(ctx, `SELECT form_identifier FROM auth_providers WHERE identifier = ?`, seedProvider).Scan(&form)
 	if err != nil {
 		return nil, notFound(err, fmt.Sprintf("seed: auth provider %q not found: apply the demo project first", seedProvider))
-	}
-	// One hash for all: hashing is slow by design. It runs outside the
-	// transactions so as not to hold the write lock.
-	hash, err := hasher.Hash(ctx, seedPassword)
-	if err != nil {
-		return nil, err
 	}
 	ids := make([]int64, 0, n)
 	for i := 1; i <= n; i += seedBatch {
@@ -124,7 +118,7 @@ type seedOrder struct {
 }
 
 func (d *DB) seedOrderTemplate(ctx context.Context) (*seedOrder, error) {
-	st, err := findStorage(ctx, d, seedStorage)
+	st, err := d.Storage(ctx, seedStorage)
 	if err != nil {
 		return nil, fmt.Errorf("seed: %w (apply the demo project first)", err)
 	}

@@ -1,7 +1,8 @@
-// Package sqlstore implements OpenEntry's services over database/sql: on
+// Package sqlstore persists the shop (openentry.Store) over database/sql: on
 // SQLite (modernc.org/sqlite, pure Go) by default, and on PostgreSQL (pgx)
 // for shops that run several server processes. One body of SQL serves both;
-// dialect.go holds the few places where they differ.
+// dialect.go holds the few places where they differ. It only stores: the
+// rules, the providers and the mail are the use cases' (internal/shop).
 package sqlstore
 
 import (
@@ -22,6 +23,8 @@ import (
 
 //go:embed migrations
 var migrations embed.FS
+
+var _ openentry.Store = (*DB)(nil)
 
 // DB is an open database with its migrations applied.
 type DB struct {
@@ -48,11 +51,7 @@ type Options struct {
 // anything else a SQLite file path — and runs pending migrations (or, with
 // SkipMigrations, checks that there are none). now is the clock every
 // transaction reads once.
-func Open(ctx context.Context, dsn string, now func() time.Time, opts ...Options) (*DB, error) {
-	var o Options
-	if len(opts) > 0 {
-		o = opts[0]
-	}
+func Open(ctx context.Context, dsn string, now func() time.Time, o Options) (*DB, error) {
 	if dsn == "" {
 		return nil, errors.New("sqlstore: empty database name")
 	}

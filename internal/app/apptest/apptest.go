@@ -154,7 +154,7 @@ func Start(t testing.TB, opts ...Option) *Server {
 		AppToken:    AppToken,
 		TokenSecret: []byte("test-token-secret"),
 		Projects:    []*openentry.Project{p},
-		Hashing:     credential.TestParams,
+		Hashing:     credential.TestParams(),
 		SweepEvery:  time.Hour, // tests sweep by calling App.ExpireSessions
 	}
 	o := options{cfg: &cfg}

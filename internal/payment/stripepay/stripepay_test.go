@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -17,7 +18,7 @@ import (
 	"time"
 
 	"github.com/openentry/openentry"
-	"github.com/openentry/openentry/internal/stripepay/stripemock"
+	"github.com/openentry/openentry/internal/payment/stripepay/stripemock"
 	"github.com/stripe/stripe-go/v82"
 	"github.com/stripe/stripe-go/v82/webhook"
 )
@@ -95,13 +96,20 @@ func checkForm(t *testing.T, got url.Values, want map[string]string) {
 	}
 }
 
-func checkoutRequest(now time.Time) openentry.CheckoutRequest {
+// account is the stripe account the calls are made for.
+func account() openentry.ProviderAccount {
+	return openentry.ProviderAccount{
+		Identifier: "stripe",
+		Type:       Type,
+		SecretKey:  testKey,
+		SuccessURL: "https://shop.example/paid",
+		CancelURL:  "https://shop.example/cart",
+	}
+}
+
+func checkoutRequest(typ string, now time.Time) openentry.CheckoutRequest {
 	return openentry.CheckoutRequest{
-		Stripe: openentry.StripeSettings{
-			SecretKey:  testKey,
-			SuccessURL: "https://shop.example/paid",
-			CancelURL:  "https://shop.example/cart",
-		},
+		Type:      typ,
 		SessionID: 42,
 		OrderID:   7,
 		Lines: []openentry.CheckoutLine{
@@ -113,20 +121,158 @@ func checkoutRequest(now time.Time) openentry.CheckoutRequest {
 	}
 }
 
-func TestCreateCheckout(t *testing.T) {
+func TestSetUp(t *testing.T) {
+	t.Parallel()
+	const (
+		envKey     = "sk_test_env"
+		envWebhook = "whsec_env"
+	)
+	projectAccount := func(mod func(*openentry.ProjectPaymentAccount)) openentry.ProjectPaymentAccount {
+		a := openentry.ProjectPaymentAccount{
+			Identifier: "stripe", Type: Type,
+			Title:      map[string]string{"en_US": "Card"},
+			SuccessURL: "https://shop.example/paid",
+		}
+		mod(&a)
+		return a
+	}
+	same := func(*openentry.ProjectPaymentAccount) {}
+	const (
+		badTimeout    = "sessionTimeout must be 30 to 1440 minutes for stripe"
+		badSuccessURL = "a stripe account needs a successUrl (http or https)"
+	)
+	tests := []struct {
+		name     string
+		cfg      Config
+		account  openentry.ProjectPaymentAccount
+		want     openentry.AccountSetup
+		wantErrs []string // in order
+	}{
+		{
+			name:    "keys and timeout from the defaults",
+			cfg:     Config{SecretKey: envKey, WebhookSecret: envWebhook},
+			account: projectAccount(same),
+			want:    openentry.AccountSetup{Visible: true, SessionTimeout: 30, SecretKey: envKey, WebhookSecret: envWebhook},
+		},
+		{
+			name: "the account's keys win",
+			cfg:  Config{SecretKey: envKey, WebhookSecret: envWebhook},
+			account: projectAccount(func(a *openentry.ProjectPaymentAccount) {
+				a.SecretKey, a.WebhookSecret = "sk_test_acct", "whsec_acct"
+			}),
+			want: openentry.AccountSetup{Visible: true, SessionTimeout: 30, SecretKey: "sk_test_acct", WebhookSecret: "whsec_acct"},
+		},
+		{
+			name:    "each key falls back alone",
+			cfg:     Config{SecretKey: envKey, WebhookSecret: envWebhook},
+			account: projectAccount(func(a *openentry.ProjectPaymentAccount) { a.SecretKey = "sk_test_acct" }),
+			want:    openentry.AccountSetup{Visible: true, SessionTimeout: 30, SecretKey: "sk_test_acct", WebhookSecret: envWebhook},
+		},
+		{
+			name:    "no key anywhere: hidden",
+			account: projectAccount(same),
+			want:    openentry.AccountSetup{Visible: false, SessionTimeout: 30},
+		},
+		{
+			name:    "a webhook secret alone does not show it",
+			cfg:     Config{WebhookSecret: envWebhook},
+			account: projectAccount(same),
+			want:    openentry.AccountSetup{Visible: false, SessionTimeout: 30, WebhookSecret: envWebhook},
+		},
+		{
+			name:    "shortest timeout kept",
+			cfg:     Config{SecretKey: envKey},
+			account: projectAccount(func(a *openentry.ProjectPaymentAccount) { a.SessionTimeout = 30 }),
+			want:    openentry.AccountSetup{Visible: true, SessionTimeout: 30, SecretKey: envKey},
+		},
+		{
+			name: "longest timeout kept, http success URL",
+			cfg:  Config{SecretKey: envKey},
+			account: projectAccount(func(a *openentry.ProjectPaymentAccount) {
+				a.SessionTimeout, a.SuccessURL = 1440, "http://localhost:3000/paid"
+			}),
+			want: openentry.AccountSetup{Visible: true, SessionTimeout: 1440, SecretKey: envKey},
+		},
+		{
+			name:     "timeout too short",
+			cfg:      Config{SecretKey: envKey},
+			account:  projectAccount(func(a *openentry.ProjectPaymentAccount) { a.SessionTimeout = 29 }),
+			wantErrs: []string{badTimeout},
+		},
+		{
+			name:     "timeout too long",
+			cfg:      Config{SecretKey: envKey},
+			account:  projectAccount(func(a *openentry.ProjectPaymentAccount) { a.SessionTimeout = 1441 }),
+			wantErrs: []string{badTimeout},
+		},
+		{
+			name:     "no success URL",
+			cfg:      Config{SecretKey: envKey},
+			account:  projectAccount(func(a *openentry.ProjectPaymentAccount) { a.SuccessURL = "" }),
+			wantErrs: []string{badSuccessURL},
+		},
+		{
+			name:     "success URL not http",
+			cfg:      Config{SecretKey: envKey},
+			account:  projectAccount(func(a *openentry.ProjectPaymentAccount) { a.SuccessURL = "shop.example/paid" }),
+			wantErrs: []string{badSuccessURL},
+		},
+		{
+			name: "both errors",
+			cfg:  Config{SecretKey: envKey},
+			account: projectAccount(func(a *openentry.ProjectPaymentAccount) {
+				a.SessionTimeout, a.SuccessURL = 10, "ftp://shop.example/paid"
+			}),
+			wantErrs: []string{badTimeout, badSuccessURL},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := New(tc.cfg, nil).SetUp(tc.account)
+			var gotErrs []string
+			if err != nil {
+				errs := []error{err}
+				if j, ok := err.(interface{ Unwrap() []error }); ok {
+					errs = j.Unwrap()
+				}
+				for _, e := range errs {
+					gotErrs = append(gotErrs, e.Error())
+				}
+			}
+			if !reflect.DeepEqual(gotErrs, tc.wantErrs) {
+				t.Fatalf("errors: got %q, want %q", gotErrs, tc.wantErrs)
+			}
+			if got != tc.want {
+				t.Errorf("got %+v, want %+v", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestShopSettles(t *testing.T) {
+	t.Parallel()
+	if New(Config{}, nil).ShopSettles() {
+		t.Errorf("got true, want false: Stripe reports payments by webhook")
+	}
+}
+
+func TestCheckoutSession(t *testing.T) {
 	mock := stripemock.Start(t)
 	rec := newRecorder(t, mock.URL())
-	g := New(rec.URL, nil)
 	now := time.Now().Truncate(time.Second)
-	g.now = func() time.Time { return now }
-	in := checkoutRequest(now)
+	p := New(Config{APIURL: rec.URL, Now: func() time.Time { return now }}, nil)
+	in := checkoutRequest(openentry.SessionTypeSession, now)
 
-	got, err := g.CreateCheckout(context.Background(), in)
+	got, err := p.Checkout(context.Background(), account(), in)
 	if err != nil {
-		t.Fatalf("CreateCheckout: %v", err)
+		t.Fatalf("Checkout: %v", err)
 	}
 	if !strings.HasPrefix(got.Ref, "cs_") {
 		t.Errorf("Ref: got %q, want cs_…", got.Ref)
+	}
+	if got.PaymentRef != "" { // the intent is known once the page is paid
+		t.Errorf("PaymentRef: got %q, want none", got.PaymentRef)
 	}
 	if u, err := url.Parse(got.PaymentURL); err != nil || u.Scheme != "https" {
 		t.Errorf("PaymentURL: got %q, want an https URL", got.PaymentURL)
@@ -169,17 +315,19 @@ func TestCreateCheckout(t *testing.T) {
 	}
 }
 
-func TestCreateCheckoutDefaults(t *testing.T) {
+func TestCheckoutSessionDefaults(t *testing.T) {
 	mock := stripemock.Start(t)
 	rec := newRecorder(t, mock.URL())
-	g := New(rec.URL, nil)
-	in := checkoutRequest(time.Now())
-	in.Stripe.SuccessURL, in.Stripe.CancelURL = "", ""
+	p := New(Config{APIURL: rec.URL}, nil)
+	acct := account()
+	acct.SuccessURL, acct.CancelURL = "", ""
+	// No Type: a hosted page, as the JS SDK's default.
+	in := checkoutRequest("", time.Now())
 	in.Lines = nil
 	in.ExpiresAt = time.Time{}
 
-	if _, err := g.CreateCheckout(context.Background(), in); err != nil {
-		t.Fatalf("CreateCheckout: %v", err)
+	if _, err := p.Checkout(context.Background(), acct, in); err != nil {
+		t.Fatalf("Checkout: %v", err)
 	}
 	req := rec.only(t)
 	checkForm(t, req.Form, map[string]string{
@@ -226,17 +374,20 @@ func TestCheckoutExpiry(t *testing.T) {
 	}
 }
 
-func TestCreateIntent(t *testing.T) {
+func TestCheckoutIntent(t *testing.T) {
 	mock := stripemock.Start(t)
 	rec := newRecorder(t, mock.URL())
-	g := New(rec.URL, nil)
+	p := New(Config{APIURL: rec.URL}, nil)
 
-	got, err := g.CreateIntent(context.Background(), checkoutRequest(time.Now()))
+	got, err := p.Checkout(context.Background(), account(), checkoutRequest(openentry.SessionTypeIntent, time.Now()))
 	if err != nil {
-		t.Fatalf("CreateIntent: %v", err)
+		t.Fatalf("Checkout: %v", err)
 	}
 	if !strings.HasPrefix(got.Ref, "pi_") {
 		t.Errorf("Ref: got %q, want pi_…", got.Ref)
+	}
+	if got.PaymentRef != got.Ref { // the intent is the payment to refund
+		t.Errorf("PaymentRef: got %q, want the intent %q", got.PaymentRef, got.Ref)
 	}
 	if !strings.Contains(got.ClientSecret, "_secret_") {
 		t.Errorf("ClientSecret: got %q, want pi_…_secret_…", got.ClientSecret)
@@ -271,9 +422,8 @@ func TestRefund(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			rec := newRecorder(t, mock.URL())
-			g := New(rec.URL, nil)
-			id, err := g.Refund(context.Background(), openentry.RefundRequest{
-				Stripe:   openentry.StripeSettings{SecretKey: testKey},
+			p := New(Config{APIURL: rec.URL}, nil)
+			id, err := p.Refund(context.Background(), account(), openentry.RefundRequest{
 				RefundID: 9,
 				Payment:  tc.payment,
 				Amount:   openentry.Money{Minor: 1200, Currency: "EUR"},
@@ -326,37 +476,33 @@ func TestUpstreamErrors(t *testing.T) {
 	t.Cleanup(hanging.Close)
 	t.Cleanup(func() { close(release) })
 
-	type call func(ctx context.Context, g *Gateway) error
-	checkout := func(mod func(*openentry.CheckoutRequest)) call {
-		return func(ctx context.Context, g *Gateway) error {
-			in := checkoutRequest(time.Now())
-			mod(&in)
-			_, err := g.CreateCheckout(ctx, in)
-			return err
-		}
-	}
-	intent := func(mod func(*openentry.CheckoutRequest)) call {
-		return func(ctx context.Context, g *Gateway) error {
-			in := checkoutRequest(time.Now())
-			mod(&in)
-			_, err := g.CreateIntent(ctx, in)
-			return err
-		}
-	}
-	refund := func(mod func(*openentry.RefundRequest)) call {
-		return func(ctx context.Context, g *Gateway) error {
-			in := openentry.RefundRequest{
-				Stripe: openentry.StripeSettings{SecretKey: testKey}, RefundID: 1,
-				Payment: "pi_123", Amount: openentry.Money{Minor: 100, Currency: "EUR"},
+	type call func(ctx context.Context, p *Provider) error
+	checkoutOf := func(typ string) func(mod func(*openentry.ProviderAccount)) call {
+		return func(mod func(*openentry.ProviderAccount)) call {
+			return func(ctx context.Context, p *Provider) error {
+				acct := account()
+				mod(&acct)
+				_, err := p.Checkout(ctx, acct, checkoutRequest(typ, time.Now()))
+				return err
 			}
-			mod(&in)
-			_, err := g.Refund(ctx, in)
+		}
+	}
+	checkout := checkoutOf(openentry.SessionTypeSession)
+	intent := checkoutOf(openentry.SessionTypeIntent)
+	refund := func(mod func(*openentry.ProviderAccount, *openentry.RefundRequest)) call {
+		return func(ctx context.Context, p *Provider) error {
+			acct := account()
+			in := openentry.RefundRequest{
+				RefundID: 1, Payment: "pi_123", Amount: openentry.Money{Minor: 100, Currency: "EUR"},
+			}
+			mod(&acct, &in)
+			_, err := p.Refund(ctx, acct, in)
 			return err
 		}
 	}
-	same := func(*openentry.CheckoutRequest) {}
-	sameRefund := func(*openentry.RefundRequest) {}
-	noKey := func(in *openentry.CheckoutRequest) { in.Stripe.SecretKey = "" }
+	same := func(*openentry.ProviderAccount) {}
+	sameRefund := func(*openentry.ProviderAccount, *openentry.RefundRequest) {}
+	noKey := func(acct *openentry.ProviderAccount) { acct.SecretKey = "" }
 
 	tests := []struct {
 		name    string
@@ -376,12 +522,12 @@ func TestUpstreamErrors(t *testing.T) {
 		{"checkout: Stripe rejects", rejecting.URL, 0, checkout(same)},
 		{"intent: Stripe rejects", rejecting.URL, 0, intent(same)},
 		{"refund: Stripe rejects", rejecting.URL, 0, refund(sameRefund)},
-		{"checkout: bad key", mock.URL(), 0, checkout(func(in *openentry.CheckoutRequest) { in.Stripe.SecretKey = "nonsense" })},
+		{"checkout: bad key", mock.URL(), 0, checkout(func(acct *openentry.ProviderAccount) { acct.SecretKey = "nonsense" })},
 		{"checkout: no key", mock.URL(), 0, checkout(noKey)},
 		{"intent: no key", mock.URL(), 0, intent(noKey)},
-		{"refund: no key", mock.URL(), 0, refund(func(in *openentry.RefundRequest) { in.Stripe.SecretKey = "" })},
-		{"refund: no payment", mock.URL(), 0, refund(func(in *openentry.RefundRequest) { in.Payment = "" })},
-		{"refund: zero amount", mock.URL(), 0, refund(func(in *openentry.RefundRequest) { in.Amount.Minor = 0 })},
+		{"refund: no key", mock.URL(), 0, refund(func(acct *openentry.ProviderAccount, _ *openentry.RefundRequest) { acct.SecretKey = "" })},
+		{"refund: no payment", mock.URL(), 0, refund(func(_ *openentry.ProviderAccount, in *openentry.RefundRequest) { in.Payment = "" })},
+		{"refund: zero amount", mock.URL(), 0, refund(func(_ *openentry.ProviderAccount, in *openentry.RefundRequest) { in.Amount.Minor = 0 })},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -392,7 +538,7 @@ func TestUpstreamErrors(t *testing.T) {
 				ctx, cancel = context.WithTimeout(ctx, tc.timeout)
 				defer cancel()
 			}
-			err := tc.call(ctx, New(tc.url, nil))
+			err := tc.call(ctx, New(Config{APIURL: tc.url}, nil))
 			if !errors.Is(err, openentry.ErrUpstream) {
 				t.Fatalf("got %v, want an error wrapping ErrUpstream", err)
 			}
@@ -402,14 +548,14 @@ func TestUpstreamErrors(t *testing.T) {
 
 func TestClientPerKey(t *testing.T) {
 	t.Parallel()
-	g := New("http://127.0.0.1:1", nil)
+	p := New(Config{APIURL: "http://127.0.0.1:1"}, nil)
 	var wg sync.WaitGroup
 	clients := make([]*stripe.Client, 8)
 	for i := range clients {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			c, err := g.client([]string{"sk_test_a", "sk_test_b"}[i%2])
+			c, err := p.client([]string{"sk_test_a", "sk_test_b"}[i%2])
 			if err != nil {
 				t.Error(err)
 			}
@@ -494,7 +640,17 @@ func chargeObject(metadata, paymentIntent string) string {
 
 const ourMeta = `{"order_id": "7", "payment_session_id": "42"}`
 
-func TestParseEvent(t *testing.T) {
+// signatureHeader is a webhook request's header carrying signature; none
+// for "".
+func signatureHeader(signature string) http.Header {
+	h := http.Header{}
+	if signature != "" {
+		h.Set("Stripe-Signature", signature)
+	}
+	return h
+}
+
+func TestParseWebhook(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name    string
@@ -573,16 +729,17 @@ func TestParseEvent(t *testing.T) {
 			openentry.PaymentEvent{ID: "evt_14", Type: "payment_intent.succeeded", Kind: openentry.EventPaid, SessionID: 42, Payment: "pi_3Pq1"},
 		},
 	}
-	g := New("", nil)
+	p := New(Config{}, nil)
+	acct := openentry.ProviderAccount{Identifier: "stripe", Type: Type, WebhookSecret: whsec}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			signed := webhook.GenerateTestSignedPayload(&webhook.UnsignedPayload{
 				Payload: tc.payload, Secret: whsec, Timestamp: time.Now(),
 			})
-			got, err := g.ParseEvent(signed.Payload, signed.Header, whsec)
+			got, err := p.ParseWebhook(acct, signed.Payload, signatureHeader(signed.Header))
 			if err != nil {
-				t.Fatalf("ParseEvent: %v", err)
+				t.Fatalf("ParseWebhook: %v", err)
 			}
 			if *got != tc.want {
 				t.Errorf("got %+v, want %+v", *got, tc.want)
@@ -591,7 +748,7 @@ func TestParseEvent(t *testing.T) {
 	}
 }
 
-func TestParseEventRejects(t *testing.T) {
+func TestParseWebhookRejects(t *testing.T) {
 	t.Parallel()
 	payload := event("evt_1", "payment_intent.succeeded", paymentIntentObject("succeeded", `null`))
 	sign := func(payload []byte, secret string, at time.Time) string {
@@ -620,11 +777,12 @@ func TestParseEventRejects(t *testing.T) {
 		{"signed, not an event", notEvent, sign(notEvent, whsec, time.Now()), whsec, "malformed Stripe event"},
 		{"signed, data missing", noData, sign(noData, whsec, time.Now()), whsec, "malformed Stripe event"},
 	}
-	g := New("", nil)
+	p := New(Config{}, nil)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			got, err := g.ParseEvent(tc.payload, tc.signature, tc.secret)
+			acct := openentry.ProviderAccount{Identifier: "stripe", Type: Type, WebhookSecret: tc.secret}
+			got, err := p.ParseWebhook(acct, tc.payload, signatureHeader(tc.signature))
 			if !errors.Is(err, openentry.ErrInvalid) {
 				t.Fatalf("got %+v, %v; want an error wrapping ErrInvalid", got, err)
 			}

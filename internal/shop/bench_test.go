@@ -1,4 +1,4 @@
-package sqlstore_test
+package shop_test
 
 import (
 	"context"
@@ -7,58 +7,91 @@ import (
 	"time"
 
 	"github.com/openentry/openentry"
+	"github.com/openentry/openentry/internal/app"
 	"github.com/openentry/openentry/internal/app/apptest"
 	"github.com/openentry/openentry/internal/credential"
 	"github.com/openentry/openentry/internal/demo"
+	"github.com/openentry/openentry/internal/payment/cash"
+	"github.com/openentry/openentry/internal/payment/stripepay"
 	"github.com/openentry/openentry/internal/ratelimit"
+	"github.com/openentry/openentry/internal/shop"
 	"github.com/openentry/openentry/internal/sqlstore"
 )
 
-// Benchmarks of the store's hot paths on a real database: a SQLite file, or
-// PostgreSQL when OPENENTRY_TEST_POSTGRES_URL is set.
+// Benchmarks of the use cases' hot paths over a real database: a SQLite
+// file, or PostgreSQL when OPENENTRY_TEST_POSTGRES_URL is set.
 //
-//	go test -run '^$' -bench . -benchtime 2s ./internal/sqlstore
+//	go test -run '^$' -bench . -benchtime 2s ./internal/shop
 
-// shop is a database with the demo project applied and its services.
-type shop struct {
+// testShop is a database with the demo project applied and the use cases over it.
+type testShop struct {
 	db       *sqlstore.DB
 	hasher   *credential.Hasher
-	auth     *sqlstore.AuthService
-	orders   *sqlstore.OrderService
-	payments *sqlstore.PaymentService
+	projects *shop.Projects
+	auth     *shop.Auth
+	catalog  *shop.Catalogue
+	orders   *shop.Orders
+	payments *shop.Payments
 }
 
-func newShop(tb testing.TB) *shop {
+// providers are the payment providers the server runs with; stripe has no
+// key here, so its accounts stay hidden.
+func providers() shop.Providers {
+	return shop.Providers{cash.Type: cash.New(), stripepay.Type: stripepay.New(stripepay.Config{}, nil)}
+}
+
+// openShop opens the use cases over the database dsn, applying no project.
+func openShop(tb testing.TB, dsn string) *testShop {
 	tb.Helper()
-	ctx := context.Background()
-	db, err := sqlstore.Open(ctx, apptest.DSN(tb), time.Now)
+	db, err := sqlstore.Open(context.Background(), dsn, time.Now, sqlstore.Options{})
 	if err != nil {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { db.Close() })
-	p, err := demo.Project()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	hasher := credential.NewHasher(credential.TestParams, 2)
-	if err := db.ApplyProject(ctx, p, hasher); err != nil {
-		tb.Fatal(err)
-	}
-	return &shop{
-		db:     db,
-		hasher: hasher,
-		auth: sqlstore.NewAuthService(db, sqlstore.AuthDeps{
+	hasher := credential.NewHasher(credential.TestParams(), 2)
+	return &testShop{
+		db:       db,
+		hasher:   hasher,
+		projects: shop.NewProjects(db, hasher, providers()),
+		auth: shop.NewAuth(db, shop.AuthDeps{
 			Hasher:  hasher,
 			Tokens:  credential.NewTokens([]byte("secret"), time.Now, nil),
 			Limiter: ratelimit.NewLogins(10, 100, time.Minute, time.Now),
 		}),
-		orders:   sqlstore.NewOrderService(db),
-		payments: sqlstore.NewPaymentService(db, nil), // cash needs no gateway
+		catalog:  shop.NewCatalogue(db),
+		orders:   shop.NewOrders(db),
+		payments: shop.NewPayments(db, providers(), time.Now),
+	}
+}
+
+// newShop is openShop on a fresh database with the demo project applied.
+func newShop(tb testing.TB) *testShop {
+	tb.Helper()
+	s := openShop(tb, apptest.DSN(tb))
+	p, err := demo.Project()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := s.projects.Apply(context.Background(), p); err != nil {
+		tb.Fatal(err)
+	}
+	return s
+}
+
+// seed adds bench users and orders, as openentry seed does.
+func (s *testShop) seed(tb testing.TB, users, orders int, progress func(int)) {
+	tb.Helper()
+	hash, err := s.hasher.Hash(context.Background(), app.SeedPassword)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := s.db.SeedOrders(context.Background(), hash, users, orders, progress); err != nil {
+		tb.Fatal(err)
 	}
 }
 
 // login signs a user in on provider "email" and returns its access token and principal.
-func (s *shop) login(tb testing.TB, login, password string) (string, *openentry.Principal) {
+func (s *testShop) login(tb testing.TB, login, password string) (string, *openentry.Principal) {
 	tb.Helper()
 	ctx := context.Background()
 	pair, err := s.auth.Auth(ctx, "email", []openentry.AuthData{
@@ -163,9 +196,7 @@ func BenchmarkCreateSession(b *testing.B) {
 func BenchmarkListOrders(b *testing.B) {
 	s := newShop(b)
 	ctx := context.Background()
-	if err := s.db.SeedOrders(ctx, s.hasher, 1, 1000, nil); err != nil {
-		b.Fatal(err)
-	}
+	s.seed(b, 1, 1000, nil)
 	_, user := s.login(b, "bench-user-1@example.com", "bench-password")
 	b.ReportAllocs()
 	for b.Loop() {
@@ -184,16 +215,12 @@ func TestSeedOrders(t *testing.T) {
 	s := newShop(t)
 	ctx := context.Background()
 	var reported []int
-	if err := s.db.SeedOrders(ctx, s.hasher, 3, 100, func(done int) { reported = append(reported, done) }); err != nil {
-		t.Fatal(err)
-	}
+	s.seed(t, 3, 100, func(done int) { reported = append(reported, done) })
 	if len(reported) == 0 || reported[len(reported)-1] != 100 {
 		t.Errorf("progress: got %v, want it to end at 100", reported)
 	}
 	// Seeding again finds the users it made and adds nothing with no orders.
-	if err := s.db.SeedOrders(ctx, s.hasher, 3, 0, nil); err != nil {
-		t.Fatal(err)
-	}
+	s.seed(t, 3, 0, nil)
 	count := func(from string) int {
 		t.Helper()
 		var n int

@@ -1,9 +1,10 @@
-// Package stripepay implements openentry.PaymentGateway over Stripe
-// (stripe-go v82): hosted Checkout Sessions, PaymentIntents, refunds, and
-// webhook verification.
+// Package stripepay implements openentry.PaymentProvider over Stripe
+// (stripe-go v82) for accounts of type "stripe": hosted Checkout Sessions,
+// PaymentIntents, refunds, and webhook verification.
 package stripepay
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -45,55 +46,125 @@ const (
 	metaRefundID         = "refund_id"
 )
 
-// Gateway is an openentry.PaymentGateway backed by Stripe. One Gateway
+// Type is the payment account type this provider serves.
+const Type = "stripe"
+
+// Stripe Checkout's bounds for a session's life, in minutes; an account's
+// sessionTimeout must fit them, and the shortest is the default.
+const (
+	minSessionTimeout = 30
+	maxSessionTimeout = 1440
+)
+
+// Config configures a Provider.
+type Config struct {
+	// APIURL is where Stripe's API is called; empty means Stripe's real API
+	// (tests pass stripe-mock's or an httptest URL).
+	APIURL string
+	// SecretKey and WebhookSecret are the defaults (from the environment,
+	// OPENENTRY_STRIPE_SECRET_KEY and OPENENTRY_STRIPE_WEBHOOK_SECRET) for
+	// accounts whose project entry names none.
+	SecretKey     string
+	WebhookSecret string
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// Provider is an openentry.PaymentProvider backed by Stripe. One Provider
 // serves any number of Stripe accounts: each call carries its account's
 // keys. It is safe for concurrent use.
-type Gateway struct {
-	backends *stripe.Backends
-	now      func() time.Time
+type Provider struct {
+	backends          *stripe.Backends
+	now               func() time.Time
+	defaultKey        string
+	defaultWebhookKey string
 
 	mu      sync.Mutex
 	clients map[string]*stripe.Client // by secret key
 }
 
-var _ openentry.PaymentGateway = (*Gateway)(nil)
+var _ openentry.PaymentProvider = (*Provider)(nil)
 
-// New returns a Gateway that calls Stripe's API at apiURL, or Stripe's real
-// API if apiURL is empty (tests pass stripe-mock's or an httptest URL).
-// Stripe's own log lines go to logger at debug level (warnings at warn);
-// nil discards them.
-func New(apiURL string, logger *slog.Logger) *Gateway {
+// New returns a Provider configured by cfg. Stripe's own log lines go to
+// logger at debug level (warnings at warn); nil discards them.
+func New(cfg Config, logger *slog.Logger) *Provider {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
 	transport := http.DefaultTransport.(*http.Transport).Clone()
-	cfg := &stripe.BackendConfig{
+	bcfg := &stripe.BackendConfig{
 		HTTPClient:        &http.Client{Timeout: 20 * time.Second, Transport: transport},
 		LeveledLogger:     stripeLogger{logger},
 		MaxNetworkRetries: stripe.Int64(1),
 		EnableTelemetry:   stripe.Bool(false),
 	}
-	if apiURL != "" {
-		cfg.URL = stripe.String(apiURL)
+	if cfg.APIURL != "" {
+		bcfg.URL = stripe.String(cfg.APIURL)
 	}
-	return &Gateway{
-		backends: stripe.NewBackendsWithConfig(cfg),
-		now:      time.Now,
-		clients:  make(map[string]*stripe.Client),
+	return &Provider{
+		backends:          stripe.NewBackendsWithConfig(bcfg),
+		now:               now,
+		defaultKey:        cfg.SecretKey,
+		defaultWebhookKey: cfg.WebhookSecret,
+		clients:           make(map[string]*stripe.Client),
 	}
 }
 
+// SetUp checks a stripe account: a sessionTimeout, if set, within Stripe
+// Checkout's 30 to 1440 minutes, and a successUrl to send the buyer back
+// to. Keys missing from the account come from the Config; an account left
+// without a secret key is kept but hidden, since it cannot take payments.
+func (p *Provider) SetUp(a openentry.ProjectPaymentAccount) (openentry.AccountSetup, error) {
+	var errs []error
+	if a.SessionTimeout != 0 && (a.SessionTimeout < minSessionTimeout || a.SessionTimeout > maxSessionTimeout) {
+		errs = append(errs, errors.New("sessionTimeout must be 30 to 1440 minutes for stripe"))
+	}
+	// Stripe Checkout must send the buyer back somewhere of the shop's.
+	if !strings.HasPrefix(a.SuccessURL, "https://") && !strings.HasPrefix(a.SuccessURL, "http://") {
+		errs = append(errs, errors.New("a stripe account needs a successUrl (http or https)"))
+	}
+	if len(errs) > 0 {
+		return openentry.AccountSetup{}, errors.Join(errs...)
+	}
+	out := openentry.AccountSetup{
+		SessionTimeout: a.SessionTimeout,
+		SecretKey:      cmp.Or(a.SecretKey, p.defaultKey),
+		WebhookSecret:  cmp.Or(a.WebhookSecret, p.defaultWebhookKey),
+	}
+	if out.SessionTimeout == 0 {
+		out.SessionTimeout = minSessionTimeout
+	}
+	out.Visible = out.SecretKey != ""
+	return out, nil
+}
+
+// ShopSettles reports false: Stripe takes the money and says so by webhook.
+func (p *Provider) ShopSettles() bool { return false }
+
+// Checkout opens a PaymentIntent when in.Type is openentry.SessionTypeIntent,
+// else a hosted Checkout Session. Errors wrap openentry.ErrUpstream.
+func (p *Provider) Checkout(ctx context.Context, acct openentry.ProviderAccount, in openentry.CheckoutRequest) (*openentry.ProviderSession, error) {
+	if in.Type == openentry.SessionTypeIntent {
+		return p.createIntent(ctx, acct, in)
+	}
+	return p.createCheckout(ctx, acct, in)
+}
+
 // client returns the cached client for a secret key.
-func (g *Gateway) client(key string) (*stripe.Client, error) {
+func (p *Provider) client(key string) (*stripe.Client, error) {
 	if key == "" {
 		return nil, errors.New("the stripe account has no secret key")
 	}
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	c, ok := g.clients[key]
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	c, ok := p.clients[key]
 	if !ok {
-		c = stripe.NewClient(key, stripe.WithBackends(g.backends))
-		g.clients[key] = c
+		c = stripe.NewClient(key, stripe.WithBackends(p.backends))
+		p.clients[key] = c
 	}
 	return c, nil
 }
@@ -104,13 +175,13 @@ func upstream(op string, err error) error {
 	return fmt.Errorf("stripe: %s: %w: %w", op, openentry.ErrUpstream, err)
 }
 
-// CreateCheckout creates a Checkout Session in payment mode with one line
+// createCheckout creates a Checkout Session in payment mode with one line
 // item per order line (POST /v1/checkout/sessions). With no lines it bills
 // the total as one line "Order <id>". The idempotency key is
-// "oe-payment-session-<SessionID>". Errors wrap openentry.ErrUpstream.
-func (g *Gateway) CreateCheckout(ctx context.Context, in openentry.CheckoutRequest) (*openentry.ProviderSession, error) {
+// "oe-payment-session-<SessionID>".
+func (p *Provider) createCheckout(ctx context.Context, acct openentry.ProviderAccount, in openentry.CheckoutRequest) (*openentry.ProviderSession, error) {
 	const op = "create checkout session"
-	c, err := g.client(in.Stripe.SecretKey)
+	c, err := p.client(acct.SecretKey)
 	if err != nil {
 		return nil, upstream(op, err)
 	}
@@ -133,7 +204,7 @@ func (g *Gateway) CreateCheckout(ctx context.Context, in openentry.CheckoutReque
 			Quantity: stripe.Int64(l.Quantity),
 		}
 	}
-	successURL := in.Stripe.SuccessURL
+	successURL := acct.SuccessURL
 	if successURL == "" {
 		successURL = DefaultSuccessURL
 	}
@@ -145,11 +216,11 @@ func (g *Gateway) CreateCheckout(ctx context.Context, in openentry.CheckoutReque
 		PaymentIntentData: &stripe.CheckoutSessionCreatePaymentIntentDataParams{Metadata: metadata(in)},
 		SuccessURL:        stripe.String(successURL),
 	}
-	if in.Stripe.CancelURL != "" {
-		params.CancelURL = stripe.String(in.Stripe.CancelURL)
+	if acct.CancelURL != "" {
+		params.CancelURL = stripe.String(acct.CancelURL)
 	}
 	if !in.ExpiresAt.IsZero() { // zero: no limit of ours, Stripe's 24 h apply
-		params.ExpiresAt = stripe.Int64(checkoutExpiry(g.now(), in.ExpiresAt).Unix())
+		params.ExpiresAt = stripe.Int64(checkoutExpiry(p.now(), in.ExpiresAt).Unix())
 	}
 	params.IdempotencyKey = stripe.String("oe-payment-session-" + strconv.FormatInt(in.SessionID, 10))
 
@@ -187,12 +258,13 @@ func metadata(in openentry.CheckoutRequest) map[string]string {
 	}
 }
 
-// CreateIntent creates a PaymentIntent for the total with automatic payment
+// createIntent creates a PaymentIntent for the total with automatic payment
 // methods (POST /v1/payment_intents). The idempotency key is
-// "oe-payment-intent-<SessionID>". Errors wrap openentry.ErrUpstream.
-func (g *Gateway) CreateIntent(ctx context.Context, in openentry.CheckoutRequest) (*openentry.ProviderSession, error) {
+// "oe-payment-intent-<SessionID>". The intent is also the payment a refund
+// names later, so PaymentRef is known at once.
+func (p *Provider) createIntent(ctx context.Context, acct openentry.ProviderAccount, in openentry.CheckoutRequest) (*openentry.ProviderSession, error) {
 	const op = "create payment intent"
-	c, err := g.client(in.Stripe.SecretKey)
+	c, err := p.client(acct.SecretKey)
 	if err != nil {
 		return nil, upstream(op, err)
 	}
@@ -210,16 +282,16 @@ func (g *Gateway) CreateIntent(ctx context.Context, in openentry.CheckoutRequest
 	if err != nil {
 		return nil, upstream(op, err)
 	}
-	return &openentry.ProviderSession{Ref: pi.ID, ClientSecret: pi.ClientSecret}, nil
+	return &openentry.ProviderSession{Ref: pi.ID, PaymentRef: pi.ID, ClientSecret: pi.ClientSecret}, nil
 }
 
 // Refund refunds Amount of a PaymentIntent (pi_…; a charge id ch_… works
 // too) with POST /v1/refunds and returns the refund id (re_…). The
 // idempotency key is "oe-refund-<RefundID>". Errors wrap
 // openentry.ErrUpstream.
-func (g *Gateway) Refund(ctx context.Context, in openentry.RefundRequest) (string, error) {
+func (p *Provider) Refund(ctx context.Context, acct openentry.ProviderAccount, in openentry.RefundRequest) (string, error) {
 	const op = "create refund"
-	c, err := g.client(in.Stripe.SecretKey)
+	c, err := p.client(acct.SecretKey)
 	if err != nil {
 		return "", upstream(op, err)
 	}
@@ -247,13 +319,14 @@ func (g *Gateway) Refund(ctx context.Context, in openentry.RefundRequest) (strin
 	return r.ID, nil
 }
 
-// ParseEvent verifies payload against the Stripe-Signature header value and
-// the endpoint's signing secret (300 s tolerance) and only then reads it.
-// Events of any API version are accepted: we read only fields that all
-// versions share. A bad, missing or stale signature, an empty secret or a
-// body that is not an event returns a *openentry.ValidationError
-// (openentry.ErrInvalid).
-func (g *Gateway) ParseEvent(payload []byte, signature, secret string) (*openentry.PaymentEvent, error) {
+// ParseWebhook verifies payload against the request's Stripe-Signature
+// header and the account's signing secret (300 s tolerance) and only then
+// reads it. Events of any API version are accepted: we read only fields
+// that all versions share. A bad, missing or stale signature, an empty
+// secret or a body that is not an event returns a
+// *openentry.ValidationError (openentry.ErrInvalid).
+func (p *Provider) ParseWebhook(acct openentry.ProviderAccount, payload []byte, header http.Header) (*openentry.PaymentEvent, error) {
+	signature, secret := header.Get("Stripe-Signature"), acct.WebhookSecret
 	if secret == "" {
 		// Anyone can sign with an empty HMAC key: never accept that.
 		return nil, fmt.Errorf("stripe: verify event: %w", openentry.Invalid("Stripe webhook secret is not configured"))
