@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -333,4 +334,57 @@ func TestStripeWebhookRacesClientReads(t *testing.T) {
 	if n := count(t, srv, "payment_events"); n != 2 {
 		t.Errorf("payment_events: got %d, want 2 (each event id once)", n)
 	}
+}
+
+// TestWebhookProviders: the webhook route serves each registered provider
+// under its account type; any other name is a 404 and never becomes a
+// metrics label.
+func TestWebhookProviders(t *testing.T) {
+	srv, a := startStripe(t, "http://127.0.0.1:1") // no Stripe call is made
+	body, sig := event(t, "evt_providers", "checkout.session.completed", checkoutObject(999, "paid"), webhookSecret, time.Now())
+	for _, tc := range []struct {
+		provider string
+		want     int
+	}{
+		{"paypal", http.StatusNotFound},
+		{"custom", http.StatusNotFound}, // cash takes no webhooks
+		{"stripe", http.StatusOK},
+	} {
+		req, _ := http.NewRequest("POST", srv.BaseURL+"/api/content/payments/webhook/"+tc.provider, strings.NewReader(string(body)))
+		req.Header.Set("Stripe-Signature", sig)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out map[string]any
+		_ = json.NewDecoder(resp.Body).Decode(&out)
+		resp.Body.Close()
+		if resp.StatusCode != tc.want {
+			t.Errorf("webhook/%s: got %d %v, want %d", tc.provider, resp.StatusCode, out, tc.want)
+		}
+		if tc.want != http.StatusOK && out["statusCode"] != float64(tc.want) {
+			t.Errorf("webhook/%s: got body %v, want OneEntry's error shape", tc.provider, out)
+		}
+	}
+	metrics := a.metricsText()
+	if strings.Contains(metrics, `provider="paypal"`) || strings.Contains(metrics, `provider="custom"`) {
+		t.Errorf("/metrics labels an unregistered or refused provider:\n%s", metrics)
+	}
+	if !strings.Contains(metrics, `openentry_payment_webhook_events_total{outcome="unmatched",provider="stripe"`) {
+		t.Errorf("/metrics does not count the stripe event:\n%s", metrics)
+	}
+}
+
+func (a *api) metricsText() string {
+	a.t.Helper()
+	resp, err := http.Get(a.base + "/metrics")
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	return string(b)
 }
