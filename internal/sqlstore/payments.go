@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
@@ -136,25 +135,30 @@ func (d *DB) OpenPaymentSession(ctx context.Context, s openentry.NewPaymentSessi
 		return nil, false, err
 	}
 	defer tx.Rollback()
+	// One round trip for the common case, a fresh order: is it paid, and has
+	// it an open session?
 	var completed bool
-	err = tx.QueryRowContext(ctx, `SELECT is_completed FROM orders WHERE id = ? AND user_id = ?`, s.OrderID, s.UserID).Scan(&completed)
+	var openID sql.NullInt64
+	err = tx.QueryRowContext(ctx, `SELECT o.is_completed, (SELECT ps.id FROM payment_sessions ps WHERE ps.order_id = o.id AND ps.status IN (?, ?))
+		FROM orders o WHERE o.id = ? AND o.user_id = ?`, openentry.SessionCreating, openentry.SessionWaiting, s.OrderID, s.UserID).Scan(&completed, &openID)
 	if err != nil {
 		return nil, false, notFound(err, fmt.Sprintf("Order %d not found", s.OrderID))
 	}
 	if completed {
 		return nil, false, &openentry.Error{Code: openentry.ErrConflict, Message: fmt.Sprintf("Order %d is already paid", s.OrderID)}
 	}
-	open, err := scanSession(tx.QueryRowContext(ctx, sessionSelect+` WHERE ps.order_id = ? AND ps.status IN (?, ?)`,
-		s.OrderID, openentry.SessionCreating, openentry.SessionWaiting))
-	switch {
-	case err == nil && (open.Status != openentry.SessionCreating || tx.now.Sub(open.CreatedAt) < s.StaleAfter):
-		return open, false, nil
-	case err == nil: // a crashed attempt: clear it
+	if openID.Valid {
+		open, err := scanSession(tx.QueryRowContext(ctx, sessionSelect+` WHERE ps.id = ?`, openID.Int64))
+		if err != nil {
+			return nil, false, err
+		}
+		if open.Status != openentry.SessionCreating || tx.now.Sub(open.CreatedAt) < s.StaleAfter {
+			return open, false, nil
+		}
+		// A crashed attempt: clear it.
 		if _, err := tx.ExecContext(ctx, `DELETE FROM payment_sessions WHERE id = ? AND created_ms = ?`, open.ID, open.CreatedAt.UnixMilli()); err != nil {
 			return nil, false, err
 		}
-	case !errors.Is(err, sql.ErrNoRows):
-		return nil, false, err
 	}
 	ps := &openentry.PaymentSession{OrderID: s.OrderID, UserID: s.UserID, AccountID: s.AccountID, Type: s.Type,
 		Status: s.Status, Amount: s.Amount, CreatedAt: tx.now, UpdatedAt: tx.now}
