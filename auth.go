@@ -114,6 +114,7 @@ const (
 
 // PasswordChange is a code-confirmed password change (Type 1) or recovery (Type 2).
 type PasswordChange struct {
+	Address        string // the client's, for fair hashing
 	Provider       string
 	UserIdentifier string
 	Event          string
@@ -151,13 +152,24 @@ type AccessClaims struct {
 	Identifier string
 }
 
-// PasswordHasher hashes and checks passwords.
+// PasswordHasher hashes and checks passwords. Hashing is slow by design, so
+// it is shared between clients: client names who asks (an address; "" for
+// the server's own work, such as seeding), and a client with too much
+// waiting gets a *RateLimitError instead of delaying everyone else.
 type PasswordHasher interface {
 	// Hash returns a self-describing hash of password.
-	Hash(ctx context.Context, password string) (string, error)
+	Hash(ctx context.Context, client, password string) (string, error)
 	// Verify reports whether password matches hash. An empty hash stands for
 	// an unknown user and must cost as much time as a real check.
-	Verify(ctx context.Context, hash, password string) (bool, error)
+	Verify(ctx context.Context, client, hash, password string) (bool, error)
+}
+
+// RequestLimiter bounds how often one key (an address, a login) may do a
+// thing within a window.
+type RequestLimiter interface {
+	// Allow counts one more for key, or says how long to wait when it has
+	// no room left.
+	Allow(key string) (retryAfter time.Duration, ok bool)
 }
 
 // TokenIssuer mints and verifies access tokens and makes refresh tokens.

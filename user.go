@@ -26,6 +26,7 @@ type User struct {
 
 // UserUpdate changes the signed-in user. Nil fields stay as they are.
 type UserUpdate struct {
+	Address           string // the client's, for fair hashing
 	FormIdentifier    string
 	FormData          FormData // replaces the data of the locales it has
 	State             json.RawMessage

@@ -35,7 +35,7 @@ func SeedOrders(ctx context.Context, dsn string, users, orders int, progress fun
 		return fmt.Errorf("apply the demo project: %w", err)
 	}
 	// One hash serves every bench user: hashing is slow by design.
-	hash, err := hasher.Hash(ctx, SeedPassword)
+	hash, err := hasher.Hash(ctx, "", SeedPassword)
 	if err != nil {
 		return err
 	}

@@ -45,7 +45,7 @@ func BenchmarkHashTestParams(b *testing.B) {
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := h.Hash(ctx, "bench-password"); err != nil {
+		if _, err := h.Hash(ctx, "", "bench-password"); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -57,13 +57,13 @@ func BenchmarkHashTestParams(b *testing.B) {
 func BenchmarkVerifyDefaultParams(b *testing.B) {
 	h := credential.NewHasher(credential.DefaultParams(), 1)
 	ctx := context.Background()
-	hash, err := h.Hash(ctx, "bench-password")
+	hash, err := h.Hash(ctx, "", "bench-password")
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		ok, err := h.Verify(ctx, hash, "bench-password")
+		ok, err := h.Verify(ctx, "", hash, "bench-password")
 		if err != nil || !ok {
 			b.Fatalf("Verify: got %v, %v; want true, nil", ok, err)
 		}

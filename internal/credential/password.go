@@ -50,7 +50,7 @@ func NewHasher(p Params, concurrency int) *Hasher {
 }
 
 // Hash returns a PHC string: $argon2id$v=19$m=…,t=…,p=…$salt$hash.
-func (h *Hasher) Hash(ctx context.Context, password string) (string, error) {
+func (h *Hasher) Hash(ctx context.Context, client, password string) (string, error) {
 	salt := make([]byte, 16)
 	if _, err := rand.Read(salt); err != nil {
 		return "", err
@@ -72,7 +72,7 @@ func (h *Hasher) hash(password, salt []byte) string {
 
 // Verify reports whether password matches hash. An empty hash (unknown user)
 // is checked against a dummy hash so that the answer takes the same time.
-func (h *Hasher) Verify(ctx context.Context, hash, password string) (bool, error) {
+func (h *Hasher) Verify(ctx context.Context, client, hash, password string) (bool, error) {
 	unknown := hash == ""
 	if unknown {
 		hash = h.dummy

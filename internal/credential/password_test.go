@@ -209,7 +209,7 @@ func TestHasherWaitsForSlot(t *testing.T) {
 	// A waiting call goes on once the slot is free.
 	done := make(chan bool)
 	go func() {
-		ok, err := h.Verify(context.Background(), hash, "123456")
+		ok, err := h.Verify(context.Background(), "", hash, "123456")
 		done <- ok && err == nil
 	}()
 	select {

@@ -68,7 +68,7 @@ func handleChangePassword(logger *slog.Logger, auth openentry.AuthService) http.
 			return false, err
 		}
 		return true, auth.ChangePassword(r.Context(), openentry.PasswordChange{
-			Provider: r.PathValue("marker"), UserIdentifier: in.UserIdentifier, Event: in.EventIdentifier,
+			Address: device(r).Address, Provider: r.PathValue("marker"), UserIdentifier: in.UserIdentifier, Event: in.EventIdentifier,
 			Code: in.Code, Type: in.Type, Password1: in.Password1, Password2: in.Password2,
 		})
 	})
@@ -129,7 +129,7 @@ func handleUpdateMe(logger *slog.Logger, users openentry.UserService) userHandle
 		if err != nil {
 			return false, err
 		}
-		update := openentry.UserUpdate{FormIdentifier: in.FormIdentifier, FormData: data, AuthData: in.AuthData}
+		update := openentry.UserUpdate{Address: device(r).Address, FormIdentifier: in.FormIdentifier, FormData: data, AuthData: in.AuthData}
 		if len(in.State) > 0 && string(in.State) != "null" {
 			update.State = in.State
 		}

@@ -139,7 +139,7 @@ func (a *Auth) SignUp(ctx context.Context, in openentry.SignUp) (*openentry.User
 	if email == "" && p.Type == "email" {
 		email = login
 	}
-	hash, err := a.Hasher.Hash(ctx, password)
+	hash, err := a.Hasher.Hash(ctx, in.Device.Address, password)
 	if err != nil {
 		return nil, err
 	}
@@ -200,7 +200,7 @@ func (a *Auth) Auth(ctx context.Context, provider string, authData []openentry.A
 		return nil, err
 	}
 	// An unknown user is checked against a dummy hash: same time, same answer.
-	ok, err = a.Hasher.Verify(ctx, u.PasswordHash, password)
+	ok, err = a.Hasher.Verify(ctx, device.Address, u.PasswordHash, password)
 	if err != nil {
 		return nil, err
 	}

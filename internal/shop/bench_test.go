@@ -81,7 +81,7 @@ func newShop(tb testing.TB) *testShop {
 // seed adds bench users and orders, as openentry seed does.
 func (s *testShop) seed(tb testing.TB, users, orders int, progress func(int)) {
 	tb.Helper()
-	hash, err := s.hasher.Hash(context.Background(), app.SeedPassword)
+	hash, err := s.hasher.Hash(context.Background(), "", app.SeedPassword)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -213,7 +213,7 @@ func (a *Auth) ChangePassword(ctx context.Context, in openentry.PasswordChange) 
 	if err != nil {
 		return err
 	}
-	hash, err := a.Hasher.Hash(ctx, in.Password1)
+	hash, err := a.Hasher.Hash(ctx, in.Address, in.Password1)
 	if err != nil {
 		return err
 	}

@@ -51,7 +51,7 @@ func (s *Projects) Apply(ctx context.Context, p *openentry.Project) error {
 		if exists {
 			continue
 		}
-		if hashes[i], err = s.hasher.Hash(ctx, u.Password); err != nil {
+		if hashes[i], err = s.hasher.Hash(ctx, "", u.Password); err != nil {
 			return fmt.Errorf("hash password of seed user %q: %w", u.Login, err)
 		}
 	}

@@ -65,7 +65,7 @@ func (a *Auth) UpdateUser(ctx context.Context, p openentry.Principal, in openent
 		if err := openentry.CheckPassword(in.AuthData[0].Value); err != nil {
 			return err
 		}
-		if change.PasswordHash, err = a.Hasher.Hash(ctx, in.AuthData[0].Value); err != nil {
+		if change.PasswordHash, err = a.Hasher.Hash(ctx, in.Address, in.AuthData[0].Value); err != nil {
 			return err
 		}
 	}
