@@ -26,11 +26,11 @@ func TestHasherHashFormat(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			h := NewHasher(tc.params, 2)
-			first, err := h.Hash(t.Context(), "123456")
+			first, err := h.Hash(t.Context(), "", "123456")
 			if err != nil {
 				t.Fatal(err)
 			}
-			second, err := h.Hash(t.Context(), "123456")
+			second, err := h.Hash(t.Context(), "", "123456")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -59,12 +59,12 @@ func phc(password, salt string, p Params, keyLen uint32) string {
 func TestHasherVerify(t *testing.T) {
 	t.Parallel()
 	h := NewHasher(TestParams(), 4)
-	hash, err := h.Hash(t.Context(), "123456")
+	hash, err := h.Hash(t.Context(), "", "123456")
 	if err != nil {
 		t.Fatal(err)
 	}
 	heavier := Params{Memory: 2048, Iterations: 2, Parallelism: 2}
-	other, err := NewHasher(heavier, 1).Hash(t.Context(), "123456")
+	other, err := NewHasher(heavier, 1).Hash(t.Context(), "", "123456")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +89,7 @@ func TestHasherVerify(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			got, err := h.Verify(t.Context(), tc.hash, tc.password)
+			got, err := h.Verify(t.Context(), "", tc.hash, tc.password)
 			if err != nil {
 				t.Fatalf("Verify(%q, %q): got error %v, want %v", tc.hash, tc.password, err, tc.want)
 			}
@@ -130,7 +130,7 @@ func TestHasherVerifyMalformed(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			got, err := h.Verify(t.Context(), tc.hash, "123456")
+			got, err := h.Verify(t.Context(), "", tc.hash, "123456")
 			if !errors.Is(err, errBadHash) {
 				t.Errorf("Verify(%q): got error %v, want %v", tc.hash, err, errBadHash)
 			}
@@ -168,7 +168,7 @@ func TestNewHasherConcurrency(t *testing.T) {
 func TestHasherWaitsForSlot(t *testing.T) {
 	t.Parallel()
 	h := NewHasher(TestParams(), 1)
-	hash, err := h.Hash(t.Context(), "123456")
+	hash, err := h.Hash(t.Context(), "", "123456")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,15 +188,15 @@ func TestHasherWaitsForSlot(t *testing.T) {
 	h.slots <- struct{}{} // hold the only slot
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := h.Hash(tc.ctx, "123456")
+			got, err := h.Hash(tc.ctx, "", "123456")
 			if !errors.Is(err, tc.want) || got != "" {
 				t.Errorf("Hash: got %q, %v; want \"\", %v", got, err, tc.want)
 			}
-			ok, err := h.Verify(tc.ctx, hash, "123456")
+			ok, err := h.Verify(tc.ctx, "", hash, "123456")
 			if !errors.Is(err, tc.want) || ok {
 				t.Errorf("Verify: got %v, %v; want false, %v", ok, err, tc.want)
 			}
-			ok, err = h.Verify(tc.ctx, "", "123456")
+			ok, err = h.Verify(tc.ctx, "", "", "123456")
 			if !errors.Is(err, tc.want) || ok {
 				t.Errorf("Verify of an unknown user: got %v, %v; want false, %v", ok, err, tc.want)
 			}
