@@ -65,15 +65,15 @@ func (f *Form) PasswordAttribute() *FormAttribute {
 }
 
 // CheckData validates submitted fields against the form: every marker must be
-// one of the form's non-credential attributes, values must suit their type,
-// and required attributes must be present and non-empty. It returns the
-// fields with each one's type taken from the form.
+// one of the form's attributes, values must suit their type, and required
+// attributes must be present and non-empty. It returns the fields to store,
+// each one's type taken from the form. The login and notification-email
+// attributes may come along and are kept (shops repeat them in formData and
+// read them back); a password attribute is dropped, never stored.
 func (f *Form) CheckData(fields []FormField) ([]FormField, error) {
 	byMarker := make(map[string]FormAttribute, len(f.Attributes))
 	for _, a := range f.Attributes {
-		if !a.IsLogin && !a.IsPassword {
-			byMarker[a.Marker] = a
-		}
+		byMarker[a.Marker] = a
 	}
 	out := make([]FormField, 0, len(fields))
 	seen := make(map[string]bool, len(fields))
@@ -89,6 +89,9 @@ func (f *Form) CheckData(fields []FormField) ([]FormField, error) {
 			return nil, Invalid(fmt.Sprintf("formData: attribute %q is given twice", field.Marker))
 		}
 		seen[field.Marker] = true
+		if attr.IsPassword {
+			continue
+		}
 		if err := checkValue(attr, field.Value); err != nil {
 			return nil, err
 		}

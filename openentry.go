@@ -5,6 +5,7 @@ package openentry
 
 import (
 	"errors"
+	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -23,6 +24,10 @@ var (
 	// ErrUpstream means a service we depend on (mail server, payment
 	// provider) failed or could not be reached.
 	ErrUpstream = errors.New("upstream service failed")
+	// ErrProviderRefused means a payment provider answered and refused the
+	// request (a wrong key, a setting it does not take): the shop's
+	// configuration, not the network, needs attention. It wraps ErrUpstream.
+	ErrProviderRefused = fmt.Errorf("%w: the payment provider refused the request", ErrUpstream)
 )
 
 // RateLimitError refuses a request for a while; RetryAfter is when trying

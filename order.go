@@ -22,6 +22,7 @@ type OrderStorage struct {
 	Position        int64
 	PaymentAccounts []string // identifiers of accounts this storage accepts
 	PaidStatus      string   // the status a paid order moves to; "" keeps it
+	CanceledStatus  string   // the status a customer's cancel moves an order to; "": no cancel
 }
 
 // OrderStatus is one status an order of a storage can be in.
@@ -72,10 +73,43 @@ type Order struct {
 	StatusLocalizeInfos         Localized
 	Total                       Money
 	IsCompleted                 bool
+	IsCanceled                  bool
 	PaymentURL                  *string
 	Lines                       []OrderLine
 	CreatedAt                   time.Time
 	UpdatedAt                   time.Time
+}
+
+// OrderUpdate changes an unpaid order of the caller's (JS:
+// Orders.updateOrderByMarkerAndId). Empty fields keep what the order has.
+type OrderUpdate struct {
+	StorageMarker            string
+	OrderID                  int64
+	FormIdentifier           string
+	PaymentAccountIdentifier string
+	FormData                 FormData    // no field in any locale: kept
+	Lines                    []LineInput // nil: kept; the same lines keep their prices
+	StatusIdentifier         string      // "" or the current one: kept; the storage's CanceledStatus cancels
+}
+
+// OrderPreview is a cart priced as an order would be, without placing it.
+type OrderPreview struct {
+	Lines []OrderLine
+	Total Money
+}
+
+// SameLines reports whether lines ask for exactly what the order's lines
+// hold, in the same order.
+func SameLines(lines []LineInput, have []OrderLine) bool {
+	if len(lines) != len(have) {
+		return false
+	}
+	for i, l := range lines {
+		if l.ProductID != have[i].ProductID || l.Quantity != have[i].Quantity {
+			return false
+		}
+	}
+	return true
 }
 
 // CheckLines rejects empty orders and quantities outside 1…MaxQuantity.
@@ -145,4 +179,11 @@ type OrderService interface {
 	// Orders returns a page of userID's orders in the storage, newest first,
 	// and how many there are in all.
 	Orders(ctx context.Context, userID int64, marker string, page Page) ([]Order, int64, error)
+	// UpdateOrder changes one of userID's unpaid orders: form data, payment
+	// account, lines (priced anew from the server's products), or a cancel.
+	// ErrNotFound, ErrInvalid, ErrConflict for a paid or canceled order or
+	// one with a payment open at a provider.
+	UpdateOrder(ctx context.Context, userID int64, in OrderUpdate) (*Order, error)
+	// PreviewOrder prices lines as CreateOrder would, and places nothing.
+	PreviewOrder(ctx context.Context, lines []LineInput) (*OrderPreview, error)
 }

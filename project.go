@@ -79,6 +79,9 @@ type ProjectOrderStorage struct {
 	Title           map[string]string    `json:"title"`
 	Statuses        []ProjectOrderStatus `json:"statuses"`
 	PaidStatus      string               `json:"paidStatus,omitempty"` // the status a paid order moves to
+	// CanceledStatus is the status a customer's cancel moves an unpaid order
+	// to (Orders.updateOrderByMarkerAndId); "": customers cannot cancel.
+	CanceledStatus string `json:"canceledStatus,omitempty"`
 }
 
 // ProjectOrderStatus configures one order status.
@@ -216,6 +219,9 @@ func (p *Project) Validate(checkAccount func(ProjectPaymentAccount) error) error
 		}
 		if s.PaidStatus != "" && !statuses[s.PaidStatus] {
 			bad("order storage %q: paidStatus %q is not one of its statuses", s.Identifier, s.PaidStatus)
+		}
+		if s.CanceledStatus != "" && !statuses[s.CanceledStatus] {
+			bad("order storage %q: canceledStatus %q is not one of its statuses", s.Identifier, s.CanceledStatus)
 		}
 	}
 	for _, o := range p.CORSOrigins {

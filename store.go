@@ -42,11 +42,14 @@ type AuthStore interface {
 	OpenSession(ctx context.Context, s NewSession) (int64, error)
 	// RefreshOwner returns whose refresh token this is, used or not. ErrNotFound.
 	RefreshOwner(ctx context.Context, digest []byte) (*RefreshOwner, error)
-	// RotateRefresh uses up a refresh token and stores its successor. It
-	// refuses (ok false) a token that is unknown, expired, of a closed
-	// session or already used; a used one that comes back after
-	// r.ReuseGrace also closes its session.
-	RotateRefresh(ctx context.Context, r RefreshRotation) (owner *RefreshOwner, ok bool, err error)
+	// RotateRefresh uses up a refresh token and stores its successor, with
+	// the successor pair sealed under the old token. The same token
+	// presented again within r.ReuseWindow gets RefreshReplayed and that
+	// sealed pair (concurrent presentations too: one of them rotates, the
+	// others replay); later, or for a token that is unknown, expired or of
+	// a closed session, RefreshRefused — and a used token that comes back
+	// after the window also closes its session.
+	RotateRefresh(ctx context.Context, r RefreshRotation) (owner *RefreshOwner, result RefreshResult, sealed []byte, err error)
 	// CloseSession closes userID's session sessionID or, with a digest, the
 	// session of that refresh token, which must be userID's (ErrNotFound).
 	CloseSession(ctx context.Context, userID, sessionID int64, refreshDigest []byte) error
@@ -85,10 +88,21 @@ type RefreshOwner struct {
 
 // RefreshRotation replaces a refresh token by its successor.
 type RefreshRotation struct {
-	Old, New   []byte // digests
-	TTL        time.Duration
-	ReuseGrace time.Duration
+	Old, New    []byte // digests
+	TTL         time.Duration
+	ReuseWindow time.Duration
+	Sealed      []byte // the successor pair, sealed under the old token
 }
+
+// RefreshResult is what RotateRefresh did.
+type RefreshResult int
+
+// Refresh results.
+const (
+	RefreshRefused  RefreshResult = iota
+	RefreshRotated                // the successor is stored
+	RefreshReplayed               // rotated before, within the window: here is that pair, sealed
+)
 
 // UserStore keeps users.
 type UserStore interface {
@@ -208,6 +222,26 @@ type OrderStore interface {
 	Orders(ctx context.Context, userID, storageID int64, page Page) ([]Order, int64, error)
 	// OrderLines returns an order's lines.
 	OrderLines(ctx context.Context, orderID int64) ([]OrderLine, error)
+	// OpenSessionOf returns an order's open (creating or waiting) payment
+	// session and its account's type. ErrNotFound if there is none.
+	OpenSessionOf(ctx context.Context, orderID int64) (ps *PaymentSession, accountType string, err error)
+	// UpdateOrder writes c in one transaction, with the order row locked: it
+	// cancels the waiting sessions c names and fails with ErrConflict if the
+	// order was paid or canceled meanwhile or still has an open session.
+	UpdateOrder(ctx context.Context, c OrderChange) error
+}
+
+// OrderChange is an order's new terms, as UpdateOrder writes them.
+type OrderChange struct {
+	OrderID          int64
+	UserID           int64
+	FormData         FormData
+	PaymentAccountID int64
+	Lines            []OrderLine // nil: unchanged
+	Total            Money
+	StatusIdentifier string
+	Cancel           bool
+	CancelSessions   []int64 // waiting sessions of the old terms, canceled with the change
 }
 
 // SessionCreating marks a payment session whose provider call is under way.
@@ -262,6 +296,7 @@ type PaymentOrder struct {
 	OrderID        int64
 	Total          Money
 	Completed      bool
+	Canceled       bool
 	AccountID      int64
 	Account        ProviderAccount
 	SessionTimeout time.Duration

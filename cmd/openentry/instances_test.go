@@ -87,7 +87,7 @@ func TestInstancesShareOnePostgres(t *testing.T) {
 		t.Skipf("skipped: set %s to run several instances over one PostgreSQL (.ci/run does)", apptest.PostgresEnv)
 	}
 	dsn := apptest.DSN(t)
-	env := []string{"OPENENTRY_DB=" + dsn, "OPENENTRY_APP_TOKEN=tok", "OPENENTRY_TOKEN_SECRET=shared-secret"}
+	env := []string{"OPENENTRY_DB=" + dsn, "OPENENTRY_APP_TOKEN=tok", "OPENENTRY_TOKEN_SECRET=shared-test-secret"}
 	bases := []string{startInstance(t, env), startInstance(t, env)}
 
 	// One login serves both instances: tokens live in the shared database.

@@ -297,3 +297,28 @@ func TestOperatorCommands(t *testing.T) {
 		}
 	}
 }
+
+func TestServeRefreshReuseWindow(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{"zero flag", []string{"--refresh-reuse-window", "0s"}, nil, "--refresh-reuse-window"},
+		{"too long flag", []string{"--refresh-reuse-window", "2m"}, nil, "--refresh-reuse-window"},
+		{"malformed env", nil, map[string]string{"OPENENTRY_REFRESH_REUSE_WINDOW": "soon"}, "OPENENTRY_REFRESH_REUSE_WINDOW"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			env := map[string]string{"OPENENTRY_APP_TOKEN": "tok"}
+			for k, v := range tc.env {
+				env[k] = v
+			}
+			argv := append([]string{"openentry", "serve", "--addr", "127.0.0.1:0", "--db", "sqlite:" + filepath.Join(t.TempDir(), "r.db")}, tc.args...)
+			err := run(context.Background(), argv, func(k string) string { return env[k] }, &apptest.Buffer{}, &apptest.Buffer{})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("got %v, want an error naming %s", err, tc.want)
+			}
+		})
+	}
+}

@@ -37,8 +37,16 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	fs.Var(&origins, "cors-origin", "browser origin allowed to call the API, e.g. https://shop.example; repeatable; * for any (env OPENENTRY_CORS_ORIGINS, comma-separated)")
 	pprofAddr := fs.String("pprof", getenv("OPENENTRY_PPROF_ADDR"), "serve Go's profiler on this (loopback) address, e.g. 127.0.0.1:6060 (env OPENENTRY_PPROF_ADDR)")
+	reuse, err := durationEnv(getenv, "OPENENTRY_REFRESH_REUSE_WINDOW", 10*time.Second)
+	if err != nil {
+		return err
+	}
+	refreshReuse := fs.Duration("refresh-reuse-window", reuse, "how long a rotated refresh token still yields the pair its rotation made, for an SDK's parallel retries (env OPENENTRY_REFRESH_REUSE_WINDOW)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *refreshReuse <= 0 || *refreshReuse > time.Minute {
+		return errors.New("--refresh-reuse-window: give a duration above 0 and at most 1m")
 	}
 	logger := slog.New(slog.NewJSONHandler(stderr, nil))
 
@@ -73,17 +81,22 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	if token == "" {
 		return errors.New("no app token: set OPENENTRY_APP_TOKEN")
 	}
-	secret := []byte(getenv("OPENENTRY_TOKEN_SECRET"))
-	if len(secret) == 0 {
-		logger.Warn("OPENENTRY_TOKEN_SECRET is not set: access tokens will not survive a restart")
+	secrets, err := tokenSecrets(getenv("OPENENTRY_TOKEN_SECRET"))
+	if err != nil {
+		return err
+	}
+	if len(secrets) == 0 {
+		logger.Info("OPENENTRY_TOKEN_SECRET is not set: access tokens are signed with the secret kept in the database")
+	} else if len(secrets) > 1 {
+		logger.Info("OPENENTRY_TOKEN_SECRET lists several secrets: signing with the first, accepting all", "count", len(secrets))
 	}
 	mailer, err := app.NewMailer(getenv("OPENENTRY_SMTP_URL"), envOr(getenv, "OPENENTRY_SMTP_FROM", "OpenEntry <no-reply@localhost>"), *withDemo, logger)
 	if err != nil {
 		return err
 	}
 	a, err := app.Open(ctx, app.Config{
-		DB: *db, DBOptions: dbOpts.options(), AppToken: token, TokenSecret: secret, Projects: projects, Mailer: mailer,
-		Stripe: stripeConfig(getenv), CORSOrigins: origins, Storefront: *withDemo,
+		DB: *db, DBOptions: dbOpts.options(), AppToken: token, TokenSecrets: secrets, Projects: projects, Mailer: mailer,
+		Stripe: stripeConfig(getenv), CORSOrigins: origins, Storefront: *withDemo, RefreshReuseWindow: *refreshReuse,
 	}, logger)
 	if err != nil {
 		return err
@@ -143,12 +156,48 @@ func serveHTTPWith(ctx context.Context, ln net.Listener, h http.Handler, logger 
 	return nil
 }
 
+// minTokenSecret is the shortest token secret serve accepts: a short HMAC
+// key can be guessed offline from any one token.
+const minTokenSecret = 16
+
+// tokenSecrets parses OPENENTRY_TOKEN_SECRET: one secret, or several
+// separated by commas, the one to sign with first ("new,old" while
+// rotating). Errors name a secret by position, never by value.
+func tokenSecrets(env string) ([][]byte, error) {
+	var secrets [][]byte
+	for _, s := range strings.Split(env, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			secrets = append(secrets, []byte(s))
+		}
+	}
+	for i, s := range secrets {
+		if len(s) < minTokenSecret {
+			return nil, fmt.Errorf("OPENENTRY_TOKEN_SECRET: secret %d of %d is %d bytes long, want at least %d "+
+				"(e.g. head -c32 /dev/urandom | base64)", i+1, len(secrets), len(s), minTokenSecret)
+		}
+	}
+	return secrets, nil
+}
+
 func stripeConfig(getenv func(string) string) app.StripeConfig {
 	return app.StripeConfig{
 		SecretKey:     getenv("OPENENTRY_STRIPE_SECRET_KEY"),
 		WebhookSecret: getenv("OPENENTRY_STRIPE_WEBHOOK_SECRET"),
 		APIURL:        getenv("OPENENTRY_STRIPE_API_URL"),
 	}
+}
+
+// durationEnv reads a duration variable; unset is fallback.
+func durationEnv(getenv func(string) string, key string, fallback time.Duration) (time.Duration, error) {
+	v := getenv(key)
+	if v == "" {
+		return fallback, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		return 0, fmt.Errorf("%s: %w", key, err)
+	}
+	return d, nil
 }
 
 func envOr(getenv func(string) string, key, fallback string) string {

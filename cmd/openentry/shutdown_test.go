@@ -24,7 +24,7 @@ import (
 // a burst of orders: every order a client saw created must be stored.
 func TestSIGTERMDuringOrders(t *testing.T) {
 	dbPath := filepath.Join(t.TempDir(), "shop.db")
-	cmd := process(t, []string{"OPENENTRY_APP_TOKEN=tok", "OPENENTRY_TOKEN_SECRET=s"},
+	cmd := process(t, []string{"OPENENTRY_APP_TOKEN=tok", "OPENENTRY_TOKEN_SECRET=shutdown-test-secret"},
 		"serve", "--addr", "127.0.0.1:0", "--demo", "--db", "sqlite:"+dbPath)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {

@@ -29,17 +29,24 @@ import (
 
 // Config is everything a running server needs.
 type Config struct {
-	DB          string               // "sqlite:PATH" (or a bare path), or "postgres://…"
-	DBOptions   DBOptions            // pool size, statement timeout, migrations
-	AppToken    string               // x-app-token of the project
-	TokenSecret []byte               // HMAC key for access tokens; random if empty
-	Projects    []*openentry.Project // applied at start, in order
-	Hashing     credential.Params    // argon2id cost; credential.DefaultParams() if zero
-	Now         func() time.Time     // clock; time.Now if nil
-	Random      io.Reader            // randomness; crypto/rand if nil
-	Mailer      openentry.Mailer     // delivers codes; without one, sending a code is a 502
-	LoginLimits LoginLimits          // zero: DefaultLoginLimits()
-	Stripe      StripeConfig
+	DB           string               // "sqlite:PATH" (or a bare path), or "postgres://…"
+	DBOptions    DBOptions            // pool size, statement timeout, migrations
+	AppToken     string               // x-app-token of the project
+	Projects     []*openentry.Project // applied at start, in order
+	Hashing      credential.Params    // argon2id cost; credential.DefaultParams() if zero
+	Now          func() time.Time     // clock; time.Now if nil
+	Random       io.Reader            // randomness; crypto/rand if nil
+	Mailer       openentry.Mailer     // delivers codes; without one, sending a code is a 502
+	LoginLimits  LoginLimits          // zero: DefaultLoginLimits()
+	SignUpLimits SignUpLimits         // zero: DefaultSignUpLimits()
+	// RefreshReuseWindow: how long a rotated refresh token still yields the
+	// pair its rotation made; zero: 10 s.
+	RefreshReuseWindow time.Duration
+	Stripe             StripeConfig
+	// TokenSecrets are the HMAC keys of access tokens: the first signs and
+	// any of them verifies, so listing new then old rotates. Empty: the
+	// secret generated at the first start and kept in the database.
+	TokenSecrets [][]byte
 	// SweepEvery is how often sessions past their timeout are expired; zero: 30 s.
 	SweepEvery time.Duration
 	// CORSOrigins are browser origins allowed to call the API, besides those
@@ -63,6 +70,20 @@ type LoginLimits struct {
 	PerAccount int
 	PerAddress int
 	Window     time.Duration
+}
+
+// SignUpLimits bounds sign-ups within Window, per client address and per login.
+type SignUpLimits struct {
+	PerAddress int
+	PerLogin   int
+	Window     time.Duration
+}
+
+// DefaultSignUpLimits: a hundred sign-ups an address and five a login in
+// ten minutes; room for a shop's busiest hour behind one NAT, not for a
+// flood that would keep the password hashing busy.
+func DefaultSignUpLimits() SignUpLimits {
+	return SignUpLimits{PerAddress: 100, PerLogin: 5, Window: 10 * time.Minute}
 }
 
 // DefaultLoginLimits: ten failures lock an account for the rest of 15
@@ -111,11 +132,9 @@ func (cfg *Config) defaults() error {
 	if cfg.DB == "" {
 		cfg.DB = "sqlite:openentry.db"
 	}
-	if len(cfg.TokenSecret) == 0 {
-		// Tokens then die with the process; fine for a demo, and serve warns.
-		cfg.TokenSecret = make([]byte, 32)
-		if _, err := io.ReadFull(cfg.Random, cfg.TokenSecret); err != nil {
-			return err
+	for _, s := range cfg.TokenSecrets {
+		if len(s) == 0 {
+			return fmt.Errorf("app: an empty token secret would let anyone sign tokens")
 		}
 	}
 	if cfg.Hashing == (credential.Params{}) {
@@ -126,6 +145,9 @@ func (cfg *Config) defaults() error {
 	}
 	if cfg.LoginLimits == (LoginLimits{}) {
 		cfg.LoginLimits = DefaultLoginLimits()
+	}
+	if cfg.SignUpLimits == (SignUpLimits{}) {
+		cfg.SignUpLimits = DefaultSignUpLimits()
 	}
 	if cfg.SweepEvery == 0 {
 		cfg.SweepEvery = 30 * time.Second
@@ -162,17 +184,35 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 			return nil, fmt.Errorf("apply project: %w", err)
 		}
 	}
-	// Codes are stored under a key derived from the token secret, not the
-	// secret itself, so one key never serves two purposes.
-	codeKey := hmac.New(sha256.New, cfg.TokenSecret)
+	secrets := cfg.TokenSecrets
+	if len(secrets) == 0 {
+		// Kept in the database, so restarts and every instance on it agree.
+		secret, err := db.ServerSecret(ctx, "token", func() ([]byte, error) {
+			b := make([]byte, 32)
+			_, err := io.ReadFull(cfg.Random, b)
+			return b, err
+		})
+		if err != nil {
+			db.Close()
+			return nil, fmt.Errorf("token secret: %w", err)
+		}
+		secrets = [][]byte{secret}
+	}
+	// Codes are stored under a key derived from the signing secret, not the
+	// secret itself, so one key never serves two purposes. Codes pending
+	// when the signing secret changes stop working; they live minutes.
+	codeKey := hmac.New(sha256.New, secrets[0])
 	codeKey.Write([]byte("openentry one-time codes"))
 	auth := shop.NewAuth(db, shop.AuthDeps{
-		Hasher:  hasher,
-		Tokens:  credential.NewTokens(cfg.TokenSecret, cfg.Now, cfg.Random),
-		Mailer:  cfg.Mailer,
-		Limiter: ratelimit.NewLogins(cfg.LoginLimits.PerAccount, cfg.LoginLimits.PerAddress, cfg.LoginLimits.Window, cfg.Now),
-		CodeKey: codeKey.Sum(nil),
-		Random:  cfg.Random,
+		Hasher:             hasher,
+		Tokens:             credential.NewTokens(secrets, cfg.Now, cfg.Random),
+		Mailer:             cfg.Mailer,
+		Limiter:            ratelimit.NewLogins(cfg.LoginLimits.PerAccount, cfg.LoginLimits.PerAddress, cfg.LoginLimits.Window, cfg.Now),
+		SignUpsPerAddress:  ratelimit.NewRequests(cfg.SignUpLimits.PerAddress, cfg.SignUpLimits.Window, cfg.Now),
+		SignUpsPerLogin:    ratelimit.NewRequests(cfg.SignUpLimits.PerLogin, cfg.SignUpLimits.Window, cfg.Now),
+		RefreshReuseWindow: cfg.RefreshReuseWindow,
+		CodeKey:            codeKey.Sum(nil),
+		Random:             cfg.Random,
 	})
 	catalogue := shop.NewCatalogue(db)
 	a := &App{db: db, payments: shop.NewPayments(db, payers, cfg.Now), refunds: shop.NewRefunds(db, payers)}
@@ -188,7 +228,7 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 		AppToken: cfg.AppToken, Ready: db.Ping, Metrics: metrics.New(db.SessionCounts), CORSOrigins: origins,
 		Demo: demo, Now: cfg.Now,
 	},
-		auth, auth, catalogue, catalogue, shop.NewOrders(db), a.payments, a.refunds)
+		auth, auth, catalogue, catalogue, shop.NewOrders(db, payers), a.payments, a.refunds)
 	sweepCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	a.stop, a.swept = stop, make(chan struct{})
 	go a.sweep(sweepCtx, cfg.SweepEvery, logger)

@@ -28,18 +28,29 @@ type claims struct {
 
 // Tokens mints HS256 JWT access tokens and opaque refresh tokens.
 type Tokens struct {
-	secret []byte
-	now    func() time.Time
-	random io.Reader
+	secrets [][]byte // secrets[0] signs; any of them verifies
+	now     func() time.Time
+	random  io.Reader
 }
 
-// NewTokens returns a Tokens signing with secret. now and random are injected
-// so that tests can pin them.
-func NewTokens(secret []byte, now func() time.Time, random io.Reader) *Tokens {
+// NewTokens returns a Tokens that signs with secrets[0] and accepts tokens
+// signed with any of secrets, so that a secret can be rotated: list the new
+// one first and the old one after it until the old tokens have expired. It
+// panics if secrets is empty or holds an empty secret: anyone could sign
+// with that. now and random are injected so that tests can pin them.
+func NewTokens(secrets [][]byte, now func() time.Time, random io.Reader) *Tokens {
+	if len(secrets) == 0 {
+		panic("credential: NewTokens without a secret")
+	}
+	for _, s := range secrets {
+		if len(s) == 0 {
+			panic("credential: NewTokens with an empty secret")
+		}
+	}
 	if random == nil {
 		random = rand.Reader
 	}
-	return &Tokens{secret: secret, now: now, random: random}
+	return &Tokens{secrets: secrets, now: now, random: random}
 }
 
 var jwtHeader = base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"HS256","typ":"JWT"}`))
@@ -55,7 +66,7 @@ func (t *Tokens) IssueAccess(ac openentry.AccessClaims, ttl time.Duration) (stri
 		return "", err
 	}
 	signing := jwtHeader + "." + base64.RawURLEncoding.EncodeToString(payload)
-	return signing + "." + t.sign(signing), nil
+	return signing + "." + sign(t.secrets[0], signing), nil
 }
 
 // VerifyAccess checks an access token's signature and expiry and returns its claims.
@@ -75,7 +86,7 @@ func (t *Tokens) verify(token string) (claims, bool) {
 		return claims{}, false
 	}
 	signing, sig := token[:dot], token[dot+1:]
-	if !hmac.Equal([]byte(sig), []byte(t.sign(signing))) {
+	if !t.signedByUs(signing, sig) {
 		return claims{}, false
 	}
 	payload, err := base64.RawURLEncoding.DecodeString(signing[len(jwtHeader)+1:])
@@ -89,8 +100,20 @@ func (t *Tokens) verify(token string) (claims, bool) {
 	return c, t.now().Unix() < c.ExpiresAt
 }
 
-func (t *Tokens) sign(s string) string {
-	m := hmac.New(sha256.New, t.secret)
+// signedByUs reports whether sig signs signing under one of the secrets.
+// It tries them all, so the time it takes does not tell which one matched.
+func (t *Tokens) signedByUs(signing, sig string) bool {
+	ok := false
+	for _, secret := range t.secrets {
+		if hmac.Equal([]byte(sig), []byte(sign(secret, signing))) {
+			ok = true
+		}
+	}
+	return ok
+}
+
+func sign(secret []byte, s string) string {
+	m := hmac.New(sha256.New, secret)
 	m.Write([]byte(s))
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }

@@ -51,7 +51,7 @@ func (r *seqReader) Read(p []byte) (int, error) {
 }
 
 func newTokens(c *clock) *credential.Tokens {
-	return credential.NewTokens(secret, c.Now, &seqReader{})
+	return credential.NewTokens([][]byte{secret}, c.Now, &seqReader{})
 }
 
 func TestAccessRoundTrip(t *testing.T) {
@@ -262,7 +262,7 @@ func TestNewRefresh(t *testing.T) {
 
 func TestNewRefreshCryptoRandom(t *testing.T) {
 	t.Parallel()
-	tokens := credential.NewTokens(secret, time.Now, nil)
+	tokens := credential.NewTokens([][]byte{secret}, time.Now, nil)
 	shape := regexp.MustCompile(`^[0-9]+-[A-Za-z0-9_-]{43}$`)
 	seen := map[string]bool{}
 	for range 2 {
@@ -282,9 +282,89 @@ func TestNewRefreshCryptoRandom(t *testing.T) {
 
 func TestNewRefreshShortRandom(t *testing.T) {
 	t.Parallel()
-	tokens := credential.NewTokens(secret, (&clock{now: t0}).Now, bytes.NewReader(make([]byte, 31)))
+	tokens := credential.NewTokens([][]byte{secret}, (&clock{now: t0}).Now, bytes.NewReader(make([]byte, 31)))
 	got, err := tokens.NewRefresh()
 	if !errors.Is(err, io.ErrUnexpectedEOF) || got != "" {
 		t.Errorf("NewRefresh: got %q, %v; want \"\", %v", got, err, io.ErrUnexpectedEOF)
+	}
+}
+
+func TestRotation(t *testing.T) {
+	t.Parallel()
+	oldSecret, newSecret, retired := []byte("old-secret"), []byte("new-secret"), []byte("retired-secret")
+	issue := func(secrets ...[]byte) string {
+		t.Helper()
+		token, err := credential.NewTokens(secrets, (&clock{now: t0}).Now, &seqReader{}).IssueAccess(claims0, time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return token
+	}
+	tests := []struct {
+		name    string
+		token   string
+		secrets [][]byte // of the verifier
+		ok      bool
+	}{
+		{name: "old token after rotation", token: issue(oldSecret), secrets: [][]byte{newSecret, oldSecret}, ok: true},
+		{name: "new token during rotation", token: issue(newSecret, oldSecret), secrets: [][]byte{newSecret, oldSecret}, ok: true},
+		{name: "new token after the old secret is dropped", token: issue(newSecret, oldSecret), secrets: [][]byte{newSecret}, ok: true},
+		{name: "new token on an instance not yet rotated", token: issue(newSecret, oldSecret), secrets: [][]byte{oldSecret}},
+		{name: "old token after the old secret is dropped", token: issue(oldSecret), secrets: [][]byte{newSecret}},
+		{name: "token under a secret no longer listed", token: issue(retired), secrets: [][]byte{newSecret, oldSecret}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := credential.NewTokens(tc.secrets, (&clock{now: t0}).Now, nil).VerifyAccess(tc.token)
+			if tc.ok {
+				if err != nil || got != claims0 {
+					t.Errorf("VerifyAccess: got %+v, %v; want %+v, nil", got, err, claims0)
+				}
+				return
+			}
+			if !errors.Is(err, openentry.ErrUnauthorized) || got != (openentry.AccessClaims{}) {
+				t.Errorf("VerifyAccess: got %+v, %v; want zero claims and an error that is ErrUnauthorized", got, err)
+			}
+		})
+	}
+}
+
+func TestSignsWithFirstSecret(t *testing.T) {
+	t.Parallel()
+	first, second := []byte("first-secret"), []byte("second-secret")
+	token, err := credential.NewTokens([][]byte{first, second}, (&clock{now: t0}).Now, nil).IssueAccess(claims0, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		t.Fatalf("token %q: got %d parts, want 3", token, len(parts))
+	}
+	if want := sign(first, parts[0], parts[1]); token != want {
+		t.Errorf("got %q, want %q (signed with the first secret)", token, want)
+	}
+}
+
+func TestNewTokensNeedsSecret(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		secrets [][]byte
+	}{
+		{name: "none", secrets: nil},
+		{name: "empty", secrets: [][]byte{{}}},
+		{name: "empty old", secrets: [][]byte{secret, nil}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			defer func() {
+				if recover() == nil {
+					t.Errorf("NewTokens(%q): got no panic, want one", tc.secrets)
+				}
+			}()
+			credential.NewTokens(tc.secrets, time.Now, nil)
+		})
 	}
 }

@@ -337,22 +337,26 @@ func TestRefreshRotation(t *testing.T) {
 	checkKeys(t, "token pair", r.json(t), "userIdentifier", "authProviderIdentifier", "accessToken", "refreshToken")
 	a.expect("GET", "/api/content/users/me", next.Access, nil, 200)
 
-	// Right after the rotation (the JS SDK's concurrent retries), reuse is
-	// refused and yields no tokens, but the renewed session stays open.
-	reuse := a.do("POST", refreshPath, "", map[string]string{"refreshToken": tk.Refresh})
-	checkError(t, reuse, 400, "")
-	if bytes.Contains(reuse.raw, []byte("accessToken")) {
-		t.Errorf("reuse yielded tokens: %s", reuse.raw)
+	// Within the reuse window (the JS SDK's concurrent retries), the same
+	// token gets the same pair, and the session stays open.
+	offset.Store(int64(shop.DefaultRefreshReuseWindow - time.Second))
+	var again tokens
+	r = a.expect("POST", refreshPath, "", map[string]string{"refreshToken": tk.Refresh}, 201)
+	if err := json.Unmarshal(r.raw, &again); err != nil || again != next {
+		t.Fatalf("reuse within the window: got %s, want the pair of the rotation %+v", r.raw, next)
 	}
 	a.expect("GET", "/api/content/users/me", next.Access, nil, 200)
 
 	// Later, reuse means a copy was stolen: refused, and the session is
 	// closed, so the token it was rotated into dies too.
-	offset.Store(int64(shop.RefreshReuseGrace + time.Second))
-	reuse = a.do("POST", refreshPath, "", map[string]string{"refreshToken": tk.Refresh})
+	offset.Store(int64(shop.DefaultRefreshReuseWindow + time.Second))
+	reuse := a.do("POST", refreshPath, "", map[string]string{"refreshToken": tk.Refresh})
 	checkError(t, reuse, 400, "")
 	if bytes.Contains(reuse.raw, []byte("accessToken")) {
 		t.Errorf("reuse yielded tokens: %s", reuse.raw)
+	}
+	if n := srv.Count(t, "refresh_tokens WHERE successor IS NOT NULL AND used_ms IS NOT NULL AND session_id IN (SELECT id FROM user_sessions WHERE revoked_ms IS NOT NULL)"); n != 0 {
+		t.Errorf("%d sealed pairs kept for a closed session", n)
 	}
 	checkError(t, a.do("POST", refreshPath, "", map[string]string{"refreshToken": next.Refresh}), 400, "")
 	checkError(t, a.do("GET", "/api/content/users/me", next.Access, nil), 401, "")
@@ -366,20 +370,34 @@ func TestConcurrentRefreshYieldsOnePair(t *testing.T) {
 	a := newAPI(t, srv)
 	tk := a.loginDemo()
 	var wg sync.WaitGroup
-	var ok atomic.Int32
+	var mu sync.Mutex
+	pairs := map[tokens]int{}
 	for range 8 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if a.do("POST", "/api/content/users-auth-providers/marker/email/users/refresh", "",
-				map[string]string{"refreshToken": tk.Refresh}).status == 201 {
-				ok.Add(1)
+			r := a.do("POST", "/api/content/users-auth-providers/marker/email/users/refresh", "",
+				map[string]string{"refreshToken": tk.Refresh})
+			var p tokens
+			if r.status != 201 || json.Unmarshal(r.raw, &p) != nil {
+				t.Errorf("concurrent refresh: got %d %s, want 201 and a pair", r.status, r.raw)
+				return
 			}
+			mu.Lock()
+			pairs[p]++
+			mu.Unlock()
 		}()
 	}
 	wg.Wait()
-	if ok.Load() != 1 {
-		t.Errorf("one refresh token was rotated %d times, want 1", ok.Load())
+	if len(pairs) != 1 {
+		t.Errorf("8 concurrent refreshes of one token gave %d different pairs, want 1: %v", len(pairs), pairs)
+	}
+	if n := srv.Count(t, "refresh_tokens"); n != 2 {
+		t.Errorf("refresh tokens stored: got %d, want 2 (the used one and its one successor)", n)
+	}
+	for p := range pairs {
+		a.expect("GET", "/api/content/users/me", p.Access, nil, 200)
+		a.expect("POST", "/api/content/users-auth-providers/marker/email/users/refresh", "", map[string]string{"refreshToken": p.Refresh}, 201)
 	}
 }
 

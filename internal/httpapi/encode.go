@@ -17,7 +17,8 @@ var errBodyTooLarge = errors.New("request body is larger than 1 MiB")
 
 // decode reads a JSON body into T. An empty body decodes to T's zero value:
 // the JS SDK sends Content-Type: application/json even with no body. Unknown
-// fields are allowed, because SDKs send more than we read.
+// fields are allowed, because SDKs send more than we read. A body with
+// invalid UTF-8 or a NUL anywhere is refused whole (checkBody), read or not.
 func decode[T any](w http.ResponseWriter, r *http.Request) (T, error) {
 	var v T
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
@@ -30,6 +31,9 @@ func decode[T any](w http.ResponseWriter, r *http.Request) (T, error) {
 	}
 	if len(body) == 0 {
 		return v, nil
+	}
+	if err := checkBody(body); err != nil {
+		return v, err
 	}
 	if err := json.Unmarshal(body, &v); err != nil {
 		var typeErr *json.UnmarshalTypeError

@@ -25,7 +25,7 @@ func recoverer(logger *slog.Logger) func(http.Handler) http.Handler {
 					if v == http.ErrAbortHandler {
 						panic(v)
 					}
-					logger.ErrorContext(r.Context(), "panic", "method", r.Method, "route", route(r), "panic", v)
+					logger.ErrorContext(r.Context(), "panic", "method", logMethod(r), "route", route(r), "panic", v)
 					writeErrorStatus(w, r, http.StatusInternalServerError, "Internal server error")
 				}
 			}()
@@ -41,6 +41,20 @@ func route(r *http.Request) string {
 		return "unmatched"
 	}
 	return r.Pattern
+}
+
+// maxLogMethod bounds the method a log line repeats: net/http accepts any
+// token as a method, as long as the request line fits in the header limit.
+const maxLogMethod = 16
+
+// logMethod is the request's method for the log, as sent but truncated;
+// methods are ASCII tokens, so truncating cannot split a character.
+// (Metrics fold it into a closed set instead.)
+func logMethod(r *http.Request) string {
+	if len(r.Method) > maxLogMethod {
+		return r.Method[:maxLogMethod]
+	}
+	return r.Method
 }
 
 // clockKey carries the server's clock in a request's context, for the
@@ -94,11 +108,15 @@ func accessLog(logger *slog.Logger, m *metrics.Metrics) func(http.Handler) http.
 			next.ServeHTTP(rec, r)
 			route := route(r)
 			elapsed := time.Since(start)
-			m.ObserveRequest(route, r.Method, rec.status, elapsed)
+			status := rec.status
+			if status == 0 {
+				status = http.StatusOK // what net/http sends for a handler that wrote nothing
+			}
+			m.ObserveRequest(route, r.Method, status, elapsed)
 			logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
-				slog.String("method", r.Method),
+				slog.String("method", logMethod(r)),
 				slog.String("route", route),
-				slog.Int("status", rec.status),
+				slog.Int("status", status),
 				slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000),
 				slog.String("request_id", id))
 		})
@@ -180,6 +198,8 @@ func requireUser(logger *slog.Logger, auth openentry.AuthService, next userHandl
 
 // device reads x-device-metadata. A missing or malformed header yields an
 // empty Device: it is recorded when present and never a reason to refuse.
+// So a header with invalid UTF-8 or a NUL (raw or \u0000), which no database
+// could store as text, is ignored like any other malformed one.
 // Address is the TCP peer: the per-address login limit trusts no header.
 func device(r *http.Request) openentry.Device {
 	d := openentry.Device{Address: r.RemoteAddr}
@@ -187,7 +207,7 @@ func device(r *http.Request) openentry.Device {
 		d.Address = host
 	}
 	raw := r.Header.Get("x-device-metadata")
-	if raw == "" || len(raw) > 4096 {
+	if raw == "" || len(raw) > 4096 || !validJSONText([]byte(raw)) {
 		return d
 	}
 	var m struct {

@@ -259,6 +259,13 @@ func TestOpenAPITraffic(t *testing.T) {
 	a.expect("GET", fmt.Sprintf("%s/%d?langCode=en_US", ordersPath, order), tk.Access, nil, 200)
 	a.expect("GET", ordersPath+"/999", tk.Access, nil, 404)
 	a.expect("GET", ordersPath+"/abc", tk.Access, nil, 400)
+	a.expect("PUT", fmt.Sprintf("%s/%d?langCode=en_US", ordersPath, unpaid), tk.Access,
+		map[string]any{"products": []map[string]int{{"productId": 2, "quantity": 2}}, "formData": map[string]any{"en_US": []any{nil}}}, 200)
+	a.expect("PUT", fmt.Sprintf("%s/%d?langCode=en_US", ordersPath, unpaid), tk.Access, map[string]any{"statusIdentifier": "completed"}, 400)
+	a.expect("PUT", ordersPath+"/999", tk.Access, map[string]any{}, 404)
+	a.expect("POST", "/api/content/orders-storage/orders/preview?langCode=en_US", "",
+		map[string]any{"products": []map[string]int{{"productId": 14, "quantity": 2}, {"productId": 2, "quantity": 1}}}, 201)
+	a.expect("POST", "/api/content/orders-storage/orders/preview", "", map[string]any{"products": []map[string]int{{"productId": 14, "quantity": 1}}, "couponCode": "NOPE"}, 400)
 
 	// Payments.
 	session := id(t, a.expect("POST", sessionsPath, tk.Access,

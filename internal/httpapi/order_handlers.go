@@ -62,19 +62,38 @@ func handleGetStatuses(logger *slog.Logger, orders openentry.OrderService) http.
 	})
 }
 
+// wireLine is one requested order line; the ids are read strictly as integers.
+type wireLine struct {
+	ProductID json.RawMessage `json:"productId"`
+	Quantity  json.RawMessage `json:"quantity"`
+}
+
+// parseLines reads requested lines; nil stays nil (no products given).
+func parseLines(in []wireLine) ([]openentry.LineInput, error) {
+	if in == nil {
+		return nil, nil
+	}
+	lines := make([]openentry.LineInput, len(in))
+	for i, l := range in {
+		id, err1 := jsonInt(l.ProductID)
+		qty, err2 := jsonInt(l.Quantity)
+		if err1 != nil || err2 != nil {
+			return nil, badRequest(fmt.Sprintf("products[%d]: productId and quantity must be integers", i))
+		}
+		lines[i] = openentry.LineInput{ProductID: id, Quantity: qty}
+	}
+	return lines, nil
+}
+
 // handleCreateOrder serves POST /orders-storage/marker/{marker}/orders (JS: Orders.createOrder).
 // Prices, totals and currency a client sends are not read: the server prices
 // the order from its own products.
 func handleCreateOrder(logger *slog.Logger, m *metrics.Metrics, orders openentry.OrderService) userHandler {
-	type line struct {
-		ProductID json.RawMessage `json:"productId"`
-		Quantity  json.RawMessage `json:"quantity"`
-	}
 	type request struct {
 		FormIdentifier           string          `json:"formIdentifier"`
 		PaymentAccountIdentifier string          `json:"paymentAccountIdentifier"`
 		FormData                 json.RawMessage `json:"formData"`
-		Products                 []line          `json:"products"`
+		Products                 []wireLine      `json:"products"`
 	}
 	return handleUser(logger, http.StatusCreated, func(w http.ResponseWriter, r *http.Request, p openentry.Principal) (*wireCreatedOrder, error) {
 		q, err := parseQuery(r)
@@ -89,14 +108,9 @@ func handleCreateOrder(logger *slog.Logger, m *metrics.Metrics, orders openentry
 		if err != nil {
 			return nil, err
 		}
-		lines := make([]openentry.LineInput, len(in.Products))
-		for i, l := range in.Products {
-			id, err1 := jsonInt(l.ProductID)
-			qty, err2 := jsonInt(l.Quantity)
-			if err1 != nil || err2 != nil {
-				return nil, badRequest(fmt.Sprintf("products[%d]: productId and quantity must be integers", i))
-			}
-			lines[i] = openentry.LineInput{ProductID: id, Quantity: qty}
+		lines, err := parseLines(in.Products)
+		if err != nil {
+			return nil, err
 		}
 		o, err := orders.CreateOrder(r.Context(), p.UserID, openentry.OrderCreate{
 			StorageMarker: r.PathValue("marker"), FormIdentifier: in.FormIdentifier,
@@ -107,6 +121,89 @@ func handleCreateOrder(logger *slog.Logger, m *metrics.Metrics, orders openentry
 		}
 		m.OrderCreated()
 		out := toWireCreatedOrder(o)
+		return &out, nil
+	})
+}
+
+// handleUpdateOrder serves PUT /orders-storage/marker/{marker}/orders/{id}
+// (JS: Orders.updateOrderByMarkerAndId). Shops send the whole order they
+// read back, so unknown keys are ignored; statusMarker is another client's
+// name for statusIdentifier. The answer has the create shape (totalSum a number).
+func handleUpdateOrder(logger *slog.Logger, orders openentry.OrderService) userHandler {
+	type request struct {
+		FormIdentifier           string          `json:"formIdentifier"`
+		PaymentAccountIdentifier string          `json:"paymentAccountIdentifier"`
+		FormData                 json.RawMessage `json:"formData"`
+		Products                 []wireLine      `json:"products"`
+		StatusIdentifier         string          `json:"statusIdentifier"`
+		StatusMarker             string          `json:"statusMarker"`
+	}
+	return handleUser(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request, p openentry.Principal) (*wireCreatedOrder, error) {
+		q, err := parseQuery(r)
+		if err != nil {
+			return nil, err
+		}
+		id, err := pathID(r, "id")
+		if err != nil {
+			return nil, err
+		}
+		in, err := decode[request](w, r)
+		if err != nil {
+			return nil, err
+		}
+		data, err := parseFormData(in.FormData, q.Lang)
+		if err != nil {
+			return nil, err
+		}
+		lines, err := parseLines(in.Products)
+		if err != nil {
+			return nil, err
+		}
+		status := in.StatusIdentifier
+		if status == "" {
+			status = in.StatusMarker
+		}
+		o, err := orders.UpdateOrder(r.Context(), p.UserID, openentry.OrderUpdate{
+			StorageMarker: r.PathValue("marker"), OrderID: id, FormIdentifier: in.FormIdentifier,
+			PaymentAccountIdentifier: in.PaymentAccountIdentifier, FormData: data, Lines: lines, StatusIdentifier: status,
+		})
+		if err != nil {
+			return nil, err
+		}
+		out := toWireCreatedOrder(o)
+		return &out, nil
+	})
+}
+
+// handlePreviewOrder serves POST /orders-storage/orders/preview (JS:
+// Orders.previewOrder): a cart priced from the server's products, nothing
+// placed. There are no coupons, bonuses or discounts, so the discounted
+// total is the total.
+func handlePreviewOrder(logger *slog.Logger, orders openentry.OrderService) http.Handler {
+	type request struct {
+		Products   []wireLine `json:"products"`
+		CouponCode string     `json:"couponCode"`
+	}
+	return handle(logger, http.StatusCreated, func(w http.ResponseWriter, r *http.Request) (*wirePreview, error) {
+		if _, err := parseQuery(r); err != nil {
+			return nil, err
+		}
+		in, err := decode[request](w, r)
+		if err != nil {
+			return nil, err
+		}
+		if in.CouponCode != "" {
+			return nil, badRequest(fmt.Sprintf("Coupon %q not found", in.CouponCode))
+		}
+		lines, err := parseLines(in.Products)
+		if err != nil {
+			return nil, err
+		}
+		preview, err := orders.PreviewOrder(r.Context(), lines)
+		if err != nil {
+			return nil, err
+		}
+		out := toWirePreview(preview)
 		return &out, nil
 	})
 }

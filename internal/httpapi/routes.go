@@ -78,6 +78,8 @@ func NewHandler(logger *slog.Logger, cfg Config, auth openentry.AuthService, use
 	content("GET "+os+"/marker/{marker}/orders", user(handleGetOrders(logger, orders)))
 	content("GET "+os+"/marker/{marker}/orders/{id}", user(handleGetOrder(logger, orders)))
 	content("POST "+os+"/marker/{marker}/orders", user(handleCreateOrder(logger, cfg.Metrics, orders)))
+	content("PUT "+os+"/marker/{marker}/orders/{id}", user(handleUpdateOrder(logger, orders)))
+	content("POST "+os+"/orders/preview", handlePreviewOrder(logger, orders))
 	content("GET "+os+"/marker/{marker}/order-statuses", handleGetStatuses(logger, orders))
 
 	const pay = "/api/content/payments"
@@ -101,7 +103,7 @@ func NewHandler(logger *slog.Logger, cfg Config, auth openentry.AuthService, use
 	}))
 	// withClock is outermost: it copies the request, and the mux must set
 	// the route pattern on the copy the log and metrics read.
-	return withClock(cfg.Now)(recoverer(logger)(accessLog(logger, cfg.Metrics)(cors(cfg.CORSOrigins)(mux))))
+	return withClock(cfg.Now)(recoverer(logger)(accessLog(logger, cfg.Metrics)(cors(cfg.CORSOrigins)(checkText(mux)))))
 }
 
 func handleHealthz(logger *slog.Logger, ready func(context.Context) error) http.Handler {

@@ -388,3 +388,24 @@ func (a *api) metricsText() string {
 	}
 	return string(b)
 }
+
+// TestStripeRefusesKey: a key Stripe refuses is the shop's configuration to
+// fix, not a network failure: the client is told so, and the log says so.
+func TestStripeRefusesKey(t *testing.T) {
+	var logs apptest.Buffer
+	srv := apptest.Start(t, apptest.WithLogs(&logs),
+		apptest.WithStripe(app.StripeConfig{SecretKey: "nonsense", WebhookSecret: webhookSecret, APIURL: stripemock.Start(t).URL()}))
+	a := newAPI(t, srv)
+	tk := a.loginDemo()
+	r := a.createSession(tk.Access, stripeOrder(a, tk.Access), "session")
+	checkError(t, r, 502, "refused the request")
+	if strings.Contains(string(r.raw), "reached") {
+		t.Errorf("a refusal answered as unreachable: %s", r.raw)
+	}
+	if !strings.Contains(logs.String(), "payment provider configuration error") {
+		t.Errorf("the log does not name the configuration error:\n%s", logs.String())
+	}
+	if n := count(t, srv, "payment_sessions"); n != 0 {
+		t.Errorf("a refused checkout left %d session rows", n)
+	}
+}

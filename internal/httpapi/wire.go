@@ -266,6 +266,51 @@ func toWireCreatedOrder(o *openentry.Order) wireCreatedOrder {
 	return w
 }
 
+// wirePreview is previewOrder's answer (not validated by SDK 1.0.149):
+// amounts are JSON numbers.
+type wirePreview struct {
+	TotalSum             json.Number        `json:"totalSum"`
+	TotalSumWithDiscount json.Number        `json:"totalSumWithDiscount"`
+	Currency             string             `json:"currency"`
+	BonusApplied         int64              `json:"bonusApplied"`
+	TotalDue             json.Number        `json:"totalDue"`
+	DiscountConfig       wireDiscountConfig `json:"discountConfig"`
+	OrderPreview         []wirePreviewLine  `json:"orderPreview"`
+}
+
+type wireDiscountConfig struct {
+	Bonus            any                  `json:"bonus"`
+	Coupon           any                  `json:"coupon"`
+	OrderDiscounts   []any                `json:"orderDiscounts"`
+	ProductDiscounts []any                `json:"productDiscounts"`
+	Settings         wireDiscountSettings `json:"settings"`
+}
+
+type wireDiscountSettings struct {
+	AllowGiftStacking bool `json:"allowGiftStacking"`
+	AllowStacking     bool `json:"allowStacking"`
+	MaxDiscountValue  any  `json:"maxDiscountValue"`
+}
+
+type wirePreviewLine struct {
+	ID            int64       `json:"id"`
+	Price         json.Number `json:"price"`
+	Quantity      int64       `json:"quantity"`
+	DiscountPrice any         `json:"discountPrice"`
+	IsGift        bool        `json:"isGift"`
+}
+
+func toWirePreview(p *openentry.OrderPreview) wirePreview {
+	total := json.Number(p.Total.Number())
+	w := wirePreview{TotalSum: total, TotalSumWithDiscount: total, Currency: p.Total.Currency, TotalDue: total,
+		DiscountConfig: wireDiscountConfig{OrderDiscounts: []any{}, ProductDiscounts: []any{}},
+		OrderPreview:   make([]wirePreviewLine, len(p.Lines))}
+	for i, l := range p.Lines {
+		w.OrderPreview[i] = wirePreviewLine{ID: l.ProductID, Price: json.Number(l.UnitPrice.Number()), Quantity: l.Quantity}
+	}
+	return w
+}
+
 type wireOrderLine struct {
 	ID           int64       `json:"id"`
 	Title        string      `json:"title"`

@@ -5,6 +5,7 @@ package metrics
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -67,11 +68,15 @@ func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{Timeout: 10 * time.Second})
 }
 
-// ObserveRequest records one finished HTTP request.
+// ObserveRequest records one finished HTTP request. route must come from a
+// closed set (the route patterns, "unmatched"); the method and code, which a
+// client can make up, are folded into closed sets here, so no request can
+// add series without bound.
 func (m *Metrics) ObserveRequest(route, method string, code int, d time.Duration) {
 	if m == nil {
 		return
 	}
+	method = methodLabel(method)
 	m.requests.WithLabelValues(route, method, statusLabel(code)).Inc()
 	m.duration.WithLabelValues(route, method).Observe(d.Seconds())
 	if code == http.StatusTooManyRequests {
@@ -100,11 +105,24 @@ func (m *Metrics) LoginFailed() {
 	}
 }
 
-func statusLabel(code int) string {
-	if code < 100 || code > 999 {
-		return "000"
+// methodLabel folds an HTTP method into a closed set: the methods the API
+// and browsers use, and "other" for anything else a client makes up.
+func methodLabel(method string) string {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodOptions:
+		return method
 	}
-	return string([]byte{byte('0' + code/100), byte('0' + code/10%10), byte('0' + code%10)})
+	return "other"
+}
+
+// statusLabel is the 3-digit code for the codes the server can send (those
+// net/http has a name for, and 499 for a client that went away), else "other".
+func statusLabel(code int) string {
+	if http.StatusText(code) == "" && code != 499 {
+		return "other"
+	}
+	return strconv.Itoa(code)
 }
 
 type sessionCollector struct {

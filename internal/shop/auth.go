@@ -2,7 +2,11 @@ package shop
 
 import (
 	"context"
+	"crypto/aes"
+	"crypto/cipher"
 	"crypto/rand"
+	"crypto/sha256"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -27,6 +31,13 @@ type AuthDeps struct {
 	Limiter openentry.LoginLimiter // counts failed logins
 	CodeKey []byte                 // HMAC key codes are stored under
 	Random  io.Reader              // for codes; crypto/rand if nil
+	// SignUpsPerAddress and SignUpsPerLogin bound sign-ups, each of which
+	// costs a password hash; nil: no limit.
+	SignUpsPerAddress openentry.RequestLimiter
+	SignUpsPerLogin   openentry.RequestLimiter
+	// RefreshReuseWindow is how long a rotated refresh token still yields
+	// the pair its rotation made; zero: DefaultRefreshReuseWindow.
+	RefreshReuseWindow time.Duration
 }
 
 var (
@@ -39,12 +50,18 @@ func NewAuth(store openentry.Store, deps AuthDeps) *Auth {
 	if deps.Random == nil {
 		deps.Random = rand.Reader
 	}
+	if deps.RefreshReuseWindow <= 0 {
+		deps.RefreshReuseWindow = DefaultRefreshReuseWindow
+	}
 	return &Auth{store: store, AuthDeps: deps}
 }
 
-// RefreshReuseGrace is how long after its rotation a refresh token that comes
-// back is taken for a concurrent retry rather than a stolen copy.
-const RefreshReuseGrace = 30 * time.Second
+// DefaultRefreshReuseWindow is how long after its rotation a refresh token
+// that comes back is taken for a concurrent retry (it gets the same pair)
+// rather than a stolen copy (refused, and the session closed). SDK 1.0.149
+// sends one refresh per parallel 401, all with the same token, within a
+// second or two.
+const DefaultRefreshReuseWindow = 10 * time.Second
 
 var (
 	// errBadCredentials is one answer for an unknown login and a wrong password.
@@ -130,6 +147,18 @@ func (a *Auth) SignUp(ctx context.Context, in openentry.SignUp) (*openentry.User
 	}
 	if err := openentry.CheckPassword(password); err != nil {
 		return nil, err
+	}
+	// Limits come before the hash, which is what a flood of sign-ups costs.
+	for _, lim := range []struct {
+		limiter openentry.RequestLimiter
+		key     string
+	}{{a.SignUpsPerAddress, in.Device.Address}, {a.SignUpsPerLogin, p.Identifier + "\x00" + openentry.FoldLogin(login)}} {
+		if lim.limiter == nil {
+			continue
+		}
+		if wait, ok := lim.limiter.Allow(lim.key); !ok {
+			return nil, &openentry.RateLimitError{Message: "Too many sign-ups; try again later", RetryAfter: wait}
+		}
 	}
 	data, err := f.CheckFormData(in.FormData)
 	if err != nil {
@@ -255,20 +284,79 @@ func (a *Auth) Refresh(ctx context.Context, refreshToken string, _ openentry.Dev
 	if err != nil {
 		return nil, err
 	}
+	// The successor pair is made before the rotation, so that it can be
+	// stored sealed with it for the concurrent retries.
 	next, err := a.Tokens.NewRefresh()
 	if err != nil {
 		return nil, err
 	}
-	owner, ok, err := a.store.RotateRefresh(ctx, openentry.RefreshRotation{
-		Old: digest, New: digestOf(next), TTL: refreshTTL(p), ReuseGrace: RefreshReuseGrace,
+	pair, err := a.pair(p, openentry.AccessClaims{UserID: owner.UserID, SessionID: owner.SessionID, Provider: owner.Provider, Identifier: owner.Identifier}, next)
+	if err != nil {
+		return nil, err
+	}
+	sealed, err := sealPair(a.Random, refreshToken, pair)
+	if err != nil {
+		return nil, err
+	}
+	_, result, successor, err := a.store.RotateRefresh(ctx, openentry.RefreshRotation{
+		Old: digest, New: digestOf(next), TTL: refreshTTL(p), ReuseWindow: a.RefreshReuseWindow, Sealed: sealed,
 	})
 	if err != nil {
 		return nil, err
 	}
-	if !ok {
-		return nil, errBadRefresh
+	switch result {
+	case openentry.RefreshRotated:
+		return pair, nil
+	case openentry.RefreshReplayed:
+		if pair, err := openPair(refreshToken, successor); err == nil {
+			return pair, nil
+		}
 	}
-	return a.pair(p, openentry.AccessClaims{UserID: owner.UserID, SessionID: owner.SessionID, Provider: owner.Provider, Identifier: owner.Identifier}, next)
+	return nil, errBadRefresh
+}
+
+// sealPair seals a token pair under a key only the old refresh token gives:
+// the store keeps it for the reuse window without holding a usable token.
+func sealPair(random io.Reader, oldToken string, pair *openentry.TokenPair) ([]byte, error) {
+	plain, err := json.Marshal(pair)
+	if err != nil {
+		return nil, err
+	}
+	aead, err := pairCipher(oldToken)
+	if err != nil {
+		return nil, err
+	}
+	nonce := make([]byte, aead.NonceSize())
+	if _, err := io.ReadFull(random, nonce); err != nil {
+		return nil, err
+	}
+	return aead.Seal(nonce, nonce, plain, nil), nil
+}
+
+// openPair opens what sealPair sealed.
+func openPair(oldToken string, sealed []byte) (*openentry.TokenPair, error) {
+	aead, err := pairCipher(oldToken)
+	if err != nil {
+		return nil, err
+	}
+	if len(sealed) < aead.NonceSize() {
+		return nil, errors.New("sealed pair too short")
+	}
+	plain, err := aead.Open(nil, sealed[:aead.NonceSize()], sealed[aead.NonceSize():], nil)
+	if err != nil {
+		return nil, err
+	}
+	var pair openentry.TokenPair
+	return &pair, json.Unmarshal(plain, &pair)
+}
+
+func pairCipher(oldToken string) (cipher.AEAD, error) {
+	key := sha256.Sum256([]byte("openentry refresh successor\x00" + oldToken))
+	block, err := aes.NewCipher(key[:])
+	if err != nil {
+		return nil, err
+	}
+	return cipher.NewGCM(block)
 }
 
 // Logout closes the session of refreshToken, which must be the caller's.

@@ -55,11 +55,11 @@ func openShop(tb testing.TB, dsn string) *testShop {
 		projects: shop.NewProjects(db, hasher, providers()),
 		auth: shop.NewAuth(db, shop.AuthDeps{
 			Hasher:  hasher,
-			Tokens:  credential.NewTokens([]byte("secret"), time.Now, nil),
+			Tokens:  credential.NewTokens([][]byte{[]byte("secret")}, time.Now, nil),
 			Limiter: ratelimit.NewLogins(10, 100, time.Minute, time.Now),
 		}),
 		catalog:  shop.NewCatalogue(db),
-		orders:   shop.NewOrders(db),
+		orders:   shop.NewOrders(db, providers()),
 		payments: shop.NewPayments(db, providers(), time.Now),
 	}
 }

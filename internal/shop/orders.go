@@ -8,14 +8,20 @@ import (
 	"github.com/openentry/openentry"
 )
 
-// Orders places and reads orders. Every method that takes a userID sees only
-// that user's orders.
-type Orders struct{ store openentry.Store }
+// Orders places, changes and reads orders. Every method that takes a userID
+// sees only that user's orders.
+type Orders struct {
+	store     openentry.Store
+	providers Providers
+}
 
 var _ openentry.OrderService = (*Orders)(nil)
 
-// NewOrders returns the order use cases over store.
-func NewOrders(store openentry.Store) *Orders { return &Orders{store: store} }
+// NewOrders returns the order use cases over store; providers say which
+// open payments an order change may cancel.
+func NewOrders(store openentry.Store, providers Providers) *Orders {
+	return &Orders{store: store, providers: providers}
+}
 
 var errWrongAccount = openentry.Invalid("Payment account identifier is wrong or payment accounts are not defined")
 
@@ -84,15 +90,7 @@ func (o *Orders) CreateOrder(ctx context.Context, userID int64, in openentry.Ord
 	if err != nil {
 		return nil, err
 	}
-	ids := make([]int64, len(in.Lines))
-	for i, l := range in.Lines {
-		ids[i] = l.ProductID
-	}
-	products, err := o.store.ProductsByID(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	lines, total, err := openentry.PriceLines(in.Lines, products)
+	lines, total, err := o.price(ctx, in.Lines)
 	if err != nil {
 		return nil, err
 	}
@@ -110,6 +108,139 @@ func (o *Orders) CreateOrder(ctx context.Context, userID int64, in openentry.Ord
 		return nil, err
 	}
 	return order, nil
+}
+
+// price prices lines from the server's own products.
+func (o *Orders) price(ctx context.Context, in []openentry.LineInput) ([]openentry.OrderLine, openentry.Money, error) {
+	ids := make([]int64, len(in))
+	for i, l := range in {
+		ids[i] = l.ProductID
+	}
+	products, err := o.store.ProductsByID(ctx, ids)
+	if err != nil {
+		return nil, openentry.Money{}, err
+	}
+	return openentry.PriceLines(in, products)
+}
+
+// PreviewOrder prices lines as CreateOrder would, without placing anything.
+func (o *Orders) PreviewOrder(ctx context.Context, in []openentry.LineInput) (*openentry.OrderPreview, error) {
+	if err := openentry.CheckLines(in); err != nil {
+		return nil, err
+	}
+	lines, total, err := o.price(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	return &openentry.OrderPreview{Lines: lines, Total: total}, nil
+}
+
+// UpdateOrder changes one of userID's unpaid orders. What may change: the
+// form data (checked as on create), the payment account (one the storage
+// accepts), the lines (priced anew from the server's products; the same
+// lines keep the prices they were placed at), and the status, to the
+// storage's canceled status only — a cancel changes nothing else. A paid or
+// canceled order changes no more. A waiting payment the shop settles (cash)
+// is canceled with the change, since it was for the old terms; a payment
+// open at a provider (a Stripe checkout) refuses the change until it ends.
+func (o *Orders) UpdateOrder(ctx context.Context, userID int64, in openentry.OrderUpdate) (*openentry.Order, error) {
+	if in.Lines != nil {
+		if err := openentry.CheckLines(in.Lines); err != nil {
+			return nil, err
+		}
+	}
+	storage, err := o.store.Storage(ctx, in.StorageMarker)
+	if err != nil {
+		return nil, err
+	}
+	order, err := o.store.Order(ctx, userID, storage.Identifier, in.OrderID)
+	if err != nil {
+		return nil, err
+	}
+	if order.IsCompleted {
+		return nil, &openentry.Error{Code: openentry.ErrConflict, Message: fmt.Sprintf("Order %d is already paid", order.ID)}
+	}
+	if order.IsCanceled {
+		return nil, &openentry.Error{Code: openentry.ErrConflict, Message: fmt.Sprintf("Order %d is canceled", order.ID)}
+	}
+	if in.FormIdentifier != "" && in.FormIdentifier != order.FormIdentifier {
+		return nil, openentry.Invalid(fmt.Sprintf("Incorrect formIdentifier for provided config: %q", in.FormIdentifier))
+	}
+	change := openentry.OrderChange{OrderID: order.ID, UserID: userID, FormData: order.FormData,
+		PaymentAccountID: order.PaymentAccountID, Total: order.Total, StatusIdentifier: order.StatusIdentifier}
+	switch in.StatusIdentifier {
+	case "", order.StatusIdentifier:
+	case storage.CanceledStatus:
+		change.Cancel, change.StatusIdentifier = true, storage.CanceledStatus
+	default:
+		if storage.CanceledStatus == "" {
+			return nil, openentry.Invalid(fmt.Sprintf("statusIdentifier: orders of storage %q cannot be canceled by customers", storage.Identifier))
+		}
+		return nil, openentry.Invalid(fmt.Sprintf("statusIdentifier: a customer may only cancel an order (%q)", storage.CanceledStatus))
+	}
+	if !change.Cancel {
+		if err := o.applyTerms(ctx, storage, order, in, &change); err != nil {
+			return nil, err
+		}
+	}
+	if ps, typ, err := o.store.OpenSessionOf(ctx, order.ID); err == nil {
+		provider, err := o.providers.get(typ)
+		if err != nil {
+			return nil, err
+		}
+		if ps.Status == openentry.SessionWaiting && provider.ShopSettles() {
+			change.CancelSessions = append(change.CancelSessions, ps.ID)
+		}
+	} else if !errors.Is(err, openentry.ErrNotFound) {
+		return nil, err
+	}
+	if err := o.store.UpdateOrder(ctx, change); err != nil {
+		return nil, err
+	}
+	return o.store.Order(ctx, userID, storage.Identifier, order.ID)
+}
+
+// applyTerms checks the new form data, account and lines of an update and
+// puts them in change.
+func (o *Orders) applyTerms(ctx context.Context, storage *openentry.OrderStorage, order *openentry.Order, in openentry.OrderUpdate, change *openentry.OrderChange) error {
+	if hasFields(in.FormData) {
+		form, err := o.store.Form(ctx, order.FormIdentifier)
+		if err != nil {
+			return err
+		}
+		if change.FormData, err = form.CheckFormData(in.FormData); err != nil {
+			return err
+		}
+	}
+	if in.PaymentAccountIdentifier != "" && in.PaymentAccountIdentifier != order.PaymentAccountIdentifier {
+		account, err := o.store.StorageAccount(ctx, storage.ID, in.PaymentAccountIdentifier)
+		if errors.Is(err, openentry.ErrNotFound) {
+			return errWrongAccount
+		}
+		if err != nil {
+			return err
+		}
+		change.PaymentAccountID = account.ID
+	}
+	if in.Lines != nil && !openentry.SameLines(in.Lines, order.Lines) {
+		lines, total, err := o.price(ctx, in.Lines)
+		if err != nil {
+			return err
+		}
+		change.Lines, change.Total = lines, total
+	}
+	return nil
+}
+
+// hasFields reports whether form data holds a field in any locale: the JS
+// SDK sends {"en_US":[null]} when a call gives no form data.
+func hasFields(data openentry.FormData) bool {
+	for _, fields := range data {
+		if len(fields) > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // Order returns one of userID's orders in the storage.

@@ -3,6 +3,7 @@ package shop
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -108,7 +109,7 @@ func (p *Payments) checkout(ctx context.Context, provider openentry.PaymentProvi
 	fail := func(cause error) (*openentry.PaymentSession, error) {
 		// Nothing half-made stays: the row goes, the client may try again.
 		_ = p.store.DropPaymentSession(context.WithoutCancel(ctx), ps.ID)
-		return nil, &openentry.Error{Code: openentry.ErrUpstream, Message: "The payment provider could not be reached: try again", Cause: cause}
+		return nil, providerError(cause, "The payment provider could not be reached: try again")
 	}
 	lines, err := p.checkoutLines(ctx, order.OrderID)
 	if err != nil {
@@ -129,6 +130,18 @@ func (p *Payments) checkout(ctx context.Context, provider openentry.PaymentProvi
 		return fail(err)
 	}
 	return out, nil
+}
+
+// providerError is the client's answer to a failed provider call: a
+// refusal (a wrong key, a setting the provider does not take) is the shop's
+// configuration to fix, and is logged as such; anything else may pass.
+func providerError(cause error, otherwise string) error {
+	if errors.Is(cause, openentry.ErrProviderRefused) {
+		return &openentry.Error{Code: openentry.ErrUpstream,
+			Message: "The payment provider refused the request: the shop's payment settings need attention",
+			Cause:   fmt.Errorf("payment provider configuration error: %w", cause)}
+	}
+	return &openentry.Error{Code: openentry.ErrUpstream, Message: otherwise, Cause: cause}
 }
 
 // checkoutLines names an order's lines for the provider's page.

@@ -103,6 +103,11 @@ func TestProjectValidate(t *testing.T) {
 			want:   `order storage "orders": paidStatus "paid" is not one of its statuses`,
 		},
 		{
+			name:   "canceled status not a status",
+			change: func(p *openentry.Project) { p.OrderStorages[0].CanceledStatus = "gone" },
+			want:   `order storage "orders": canceledStatus "gone" is not one of its statuses`,
+		},
+		{
 			name:   "duplicate order storage",
 			change: func(p *openentry.Project) { p.OrderStorages = append(p.OrderStorages, p.OrderStorages[0]) },
 			want:   `order storage "orders": identifier malformed or repeated`,
@@ -121,7 +126,8 @@ func TestProjectValidate(t *testing.T) {
 			name:   "no statuses",
 			change: func(p *openentry.Project) { p.OrderStorages[0].Statuses = nil },
 			want: `order storage "orders": needs exactly one default status, has 0` + "\n" +
-				`order storage "orders": paidStatus "completed" is not one of its statuses`,
+				`order storage "orders": paidStatus "completed" is not one of its statuses` + "\n" +
+				`order storage "orders": canceledStatus "canceled" is not one of its statuses`,
 		},
 		{
 			name: "repeated status",

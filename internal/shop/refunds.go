@@ -84,7 +84,7 @@ func (r *Refunds) ApproveRefund(ctx context.Context, refundID int64) (*openentry
 			}
 			providerRef, err = provider.Refund(ctx, *acct, openentry.RefundRequest{RefundID: ref.ID, Payment: payment, Amount: ref.Amount})
 			if err != nil {
-				return nil, &openentry.Error{Code: openentry.ErrUpstream, Message: "The payment provider did not take the refund: try again", Cause: err}
+				return nil, providerError(err, "The payment provider did not take the refund: try again")
 			}
 			status = openentry.RefundApproved
 		}

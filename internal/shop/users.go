@@ -62,6 +62,10 @@ func (a *Auth) UpdateUser(ctx context.Context, p openentry.Principal, in openent
 		if len(in.AuthData) != 1 || pw == nil || in.AuthData[0].Marker != pw.Marker {
 			return openentry.Invalid("Login or password values are missed")
 		}
+	}
+	// An empty password means "unchanged": profile forms send the password
+	// field whether or not it was filled in.
+	if in.AuthData != nil && in.AuthData[0].Value != "" {
 		if err := openentry.CheckPassword(in.AuthData[0].Value); err != nil {
 			return err
 		}

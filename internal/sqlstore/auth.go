@@ -158,64 +158,96 @@ func (d *DB) RefreshOwner(ctx context.Context, digest []byte) (*openentry.Refres
 	return &o, nil
 }
 
-// RotateRefresh uses up a refresh token and stores its successor.
-func (d *DB) RotateRefresh(ctx context.Context, r openentry.RefreshRotation) (*openentry.RefreshOwner, bool, error) {
+// RotateRefresh uses up a refresh token and stores its successor; a token
+// presented again within the reuse window gets the pair its rotation made.
+func (d *DB) RotateRefresh(ctx context.Context, r openentry.RefreshRotation) (*openentry.RefreshOwner, openentry.RefreshResult, []byte, error) {
+	refused := func(err error) (*openentry.RefreshOwner, openentry.RefreshResult, []byte, error) {
+		return nil, openentry.RefreshRefused, nil, err
+	}
 	tx, err := d.begin(ctx)
 	if err != nil {
-		return nil, false, err
+		return refused(err)
 	}
 	defer tx.Rollback()
 	var (
 		o                 openentry.RefreshOwner
 		expiresMS         int64
 		usedMS, revokedMS sql.NullInt64
+		successor         []byte
 		active            bool
 	)
-	err = tx.QueryRowContext(ctx, `
-		SELECT t.session_id, t.expires_ms, t.used_ms, s.revoked_ms, u.id, u.identifier, u.provider, u.is_active
-		FROM refresh_tokens t JOIN user_sessions s ON s.id = t.session_id JOIN users u ON u.id = s.user_id
-		WHERE t.digest = ?`, r.Old).Scan(&o.SessionID, &expiresMS, &usedMS, &revokedMS, &o.UserID, &o.Identifier, &o.Provider, &active)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, false, nil
+	read := func() error {
+		return tx.QueryRowContext(ctx, `
+			SELECT t.session_id, t.expires_ms, t.used_ms, t.successor, s.revoked_ms, u.id, u.identifier, u.provider, u.is_active
+			FROM refresh_tokens t JOIN user_sessions s ON s.id = t.session_id JOIN users u ON u.id = s.user_id
+			WHERE t.digest = ?`, r.Old).Scan(&o.SessionID, &expiresMS, &usedMS, &successor, &revokedMS, &o.UserID, &o.Identifier, &o.Provider, &active)
 	}
-	if err != nil {
-		return nil, false, err
-	}
-	if usedMS.Valid {
-		if tx.nowMS-usedMS.Int64 < r.ReuseGrace.Milliseconds() {
-			// The JS SDK sends one refresh per concurrent 401, all with the
-			// same token: the losers of that race are refused, but the
-			// session the winner renewed stays open.
-			return nil, false, nil
+	// reused answers a token that was rotated already.
+	reused := func() (*openentry.RefreshOwner, openentry.RefreshResult, []byte, error) {
+		if tx.nowMS-usedMS.Int64 < r.ReuseWindow.Milliseconds() {
+			// The JS SDK sends one refresh per concurrent 401, all with
+			// the same token: they all get the pair the first one made —
+			// unless the session has moved on (its successor was used
+			// already), when the old token is just refused.
+			var movedOn bool
+			if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM refresh_tokens WHERE session_id = ? AND used_ms IS NOT NULL AND digest <> ?
+				AND created_ms >= ?)`, o.SessionID, r.Old, usedMS.Int64).Scan(&movedOn); err != nil {
+				return refused(err)
+			}
+			if len(successor) > 0 && !movedOn && !revokedMS.Valid && active {
+				return &o, openentry.RefreshReplayed, successor, nil
+			}
+			return refused(nil)
 		}
 		// A rotated token came back later: someone holds a copy. Close the
 		// session so that neither copy yields tokens again.
 		if _, err := tx.ExecContext(ctx, `UPDATE user_sessions SET revoked_ms = ? WHERE id = ? AND revoked_ms IS NULL`, tx.nowMS, o.SessionID); err != nil {
-			return nil, false, err
+			return refused(err)
 		}
-		return nil, false, tx.Commit()
+		if _, err := tx.ExecContext(ctx, `UPDATE refresh_tokens SET successor = NULL WHERE digest = ?`, r.Old); err != nil {
+			return refused(err)
+		}
+		return refused(tx.Commit())
+	}
+	err = read()
+	if errors.Is(err, sql.ErrNoRows) {
+		return refused(nil)
+	}
+	if err != nil {
+		return refused(err)
+	}
+	if usedMS.Valid {
+		return reused()
 	}
 	if revokedMS.Valid || !active || tx.nowMS >= expiresMS {
-		return nil, false, nil
+		return refused(nil)
 	}
-	// The used_ms guard makes rotation single-use even if two refreshes race.
-	res, err := tx.ExecContext(ctx, `UPDATE refresh_tokens SET used_ms = ? WHERE digest = ? AND used_ms IS NULL`, tx.nowMS, r.Old)
+	// The used_ms guard makes rotation single-use even if two refreshes race:
+	// on PostgreSQL the loser waits for the winner's commit here, then reads
+	// the pair it stored.
+	res, err := tx.ExecContext(ctx, `UPDATE refresh_tokens SET used_ms = ?, successor = ? WHERE digest = ? AND used_ms IS NULL`,
+		tx.nowMS, r.Sealed, r.Old)
 	if err != nil {
-		return nil, false, err
+		return refused(err)
 	}
-	if n, err := res.RowsAffected(); err != nil || n != 1 {
-		return nil, false, err
+	if n, err := res.RowsAffected(); err != nil {
+		return refused(err)
+	} else if n != 1 {
+		if err := read(); err != nil || !usedMS.Valid {
+			return refused(err)
+		}
+		return reused()
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE user_sessions SET last_used_ms = ? WHERE id = ?`, tx.nowMS, o.SessionID); err != nil {
-		return nil, false, err
+		return refused(err)
 	}
 	if err := insertRefresh(ctx, tx, r.New, o.SessionID, r.TTL); err != nil {
-		return nil, false, err
+		return refused(err)
 	}
 	if err := tx.Commit(); err != nil {
-		return nil, false, err
+		return refused(err)
 	}
-	return &o, true, nil
+	return &o, openentry.RefreshRotated, nil, nil
 }
 
 // CloseSession closes a session of userID: sessionID, or the one that owns

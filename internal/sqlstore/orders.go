@@ -9,12 +9,12 @@ import (
 	"github.com/openentry/openentry"
 )
 
-const storageColumns = `id, identifier, form_identifier, localize_infos, position, paid_status`
+const storageColumns = `id, identifier, form_identifier, localize_infos, position, paid_status, canceled_status`
 
 func scanStorage(row interface{ Scan(...any) error }) (*openentry.OrderStorage, error) {
 	var s openentry.OrderStorage
 	var infos string
-	if err := row.Scan(&s.ID, &s.Identifier, &s.FormIdentifier, &infos, &s.Position, &s.PaidStatus); err != nil {
+	if err := row.Scan(&s.ID, &s.Identifier, &s.FormIdentifier, &infos, &s.Position, &s.PaidStatus, &s.CanceledStatus); err != nil {
 		return nil, err
 	}
 	return &s, fromJSON(infos, &s.LocalizeInfos)
@@ -163,7 +163,7 @@ func (d *DB) InsertOrder(ctx context.Context, o *openentry.Order) error {
 
 const orderSelect = `SELECT o.id, o.storage_id, s.identifier, o.user_id, o.form_identifier, o.form_data,
 	o.payment_account_id, a.identifier, a.localize_infos, o.status_identifier, COALESCE(st.localize_infos, '{}'),
-	o.currency, o.total_minor, o.is_completed, o.created_ms, o.updated_ms,
+	o.currency, o.total_minor, o.is_completed, o.canceled_ms IS NOT NULL, o.created_ms, o.updated_ms,
 	(SELECT ps.payment_url FROM payment_sessions ps WHERE ps.order_id = o.id AND ps.status <> 'creating' ORDER BY ps.id DESC LIMIT 1)
 	FROM orders o
 	JOIN order_storages s ON s.id = o.storage_id
@@ -197,7 +197,7 @@ func scanOrderCached(row interface{ Scan(...any) error }, cache localizedCache) 
 	var paymentURL sql.NullString
 	if err := row.Scan(&o.ID, &o.StorageID, &o.StorageMarker, &o.UserID, &o.FormIdentifier, &formData,
 		&o.PaymentAccountID, &o.PaymentAccountIdentifier, &accountInfos, &o.StatusIdentifier, &statusInfos,
-		&o.Total.Currency, &o.Total.Minor, &o.IsCompleted, &createdMS, &updatedMS, &paymentURL); err != nil {
+		&o.Total.Currency, &o.Total.Minor, &o.IsCompleted, &o.IsCanceled, &createdMS, &updatedMS, &paymentURL); err != nil {
 		return nil, err
 	}
 	o.CreatedAt, o.UpdatedAt = openentry.UnixMilli(createdMS), openentry.UnixMilli(updatedMS)
@@ -260,6 +260,77 @@ func (d *DB) Orders(ctx context.Context, userID, storageID int64, page openentry
 		out[i] = *o
 	}
 	return out, total, nil
+}
+
+// OpenSessionOf returns the order's open payment session and its account's type.
+func (d *DB) OpenSessionOf(ctx context.Context, orderID int64) (*openentry.PaymentSession, string, error) {
+	var typ string
+	ps, err := scanSession(d.QueryRowContext(ctx, `SELECT ps.id, ps.order_id, ps.user_id, ps.account_id, ps.type, ps.status, ps.payment_url,
+		ps.amount_minor, o.currency, ps.client_secret, ps.created_ms, ps.updated_ms, a.type
+		FROM payment_sessions ps JOIN orders o ON o.id = ps.order_id JOIN payment_accounts a ON a.id = ps.account_id
+		WHERE ps.order_id = ? AND ps.status IN (?, ?)`, orderID, openentry.SessionCreating, openentry.SessionWaiting), &typ)
+	if err != nil {
+		return nil, "", notFound(err, fmt.Sprintf("Order %d has no open payment session", orderID))
+	}
+	return ps, typ, nil
+}
+
+// UpdateOrder writes an order's new terms in one transaction.
+func (d *DB) UpdateOrder(ctx context.Context, c openentry.OrderChange) error {
+	tx, err := d.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	// Locked, so that a payment session cannot open between the checks
+	// below and the commit (OpenPaymentSession locks the row too).
+	var completed, canceled bool
+	err = tx.QueryRowContext(ctx, `SELECT is_completed, canceled_ms IS NOT NULL FROM orders WHERE id = ? AND user_id = ?`+tx.dialect.forUpdate(),
+		c.OrderID, c.UserID).Scan(&completed, &canceled)
+	if err != nil {
+		return notFound(err, fmt.Sprintf("Order %d not found", c.OrderID))
+	}
+	if completed {
+		return &openentry.Error{Code: openentry.ErrConflict, Message: fmt.Sprintf("Order %d is already paid", c.OrderID)}
+	}
+	if canceled {
+		return &openentry.Error{Code: openentry.ErrConflict, Message: fmt.Sprintf("Order %d is canceled", c.OrderID)}
+	}
+	for _, id := range c.CancelSessions {
+		if _, err := tx.ExecContext(ctx, `UPDATE payment_sessions SET status = ?, updated_ms = ? WHERE id = ? AND order_id = ? AND status = ?`,
+			openentry.SessionCanceled, tx.nowMS, id, c.OrderID, openentry.SessionWaiting); err != nil {
+			return err
+		}
+	}
+	var open bool
+	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM payment_sessions WHERE order_id = ? AND status IN (?, ?))`,
+		c.OrderID, openentry.SessionCreating, openentry.SessionWaiting).Scan(&open); err != nil {
+		return err
+	}
+	if open {
+		return &openentry.Error{Code: openentry.ErrConflict, Message: fmt.Sprintf("Order %d has a payment open: it can change once that payment has ended", c.OrderID)}
+	}
+	canceledMS := sql.NullInt64{}
+	if c.Cancel {
+		canceledMS = sql.NullInt64{Int64: tx.nowMS, Valid: true}
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE orders SET form_data = ?, payment_account_id = ?, status_identifier = ?, currency = ?,
+		total_minor = ?, canceled_ms = ?, updated_ms = ? WHERE id = ?`,
+		mustJSON(c.FormData), c.PaymentAccountID, c.StatusIdentifier, c.Total.Currency, c.Total.Minor, canceledMS, tx.nowMS, c.OrderID); err != nil {
+		return err
+	}
+	if c.Lines != nil {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM order_lines WHERE order_id = ?`, c.OrderID); err != nil {
+			return err
+		}
+		for i, l := range c.Lines {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO order_lines (order_id, line_no, product_id, quantity, unit_minor, localize_infos, sku)
+				VALUES (?, ?, ?, ?, ?, ?, ?)`, c.OrderID, i+1, l.ProductID, l.Quantity, l.UnitPrice.Minor, mustJSON(l.LocalizeInfos), l.Sku); err != nil {
+				return err
+			}
+		}
+	}
+	return tx.Commit()
 }
 
 // OrderLines returns an order's lines.

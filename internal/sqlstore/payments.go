@@ -59,14 +59,15 @@ const sessionSelect = `SELECT ps.id, ps.order_id, ps.user_id, ps.account_id, ps.
 	ps.amount_minor, o.currency, ps.client_secret, ps.created_ms, ps.updated_ms
 	FROM payment_sessions ps JOIN orders o ON o.id = ps.order_id`
 
-func scanSession(row interface{ Scan(...any) error }) (*openentry.PaymentSession, error) {
+// scanSession reads sessionSelect's columns, then more.
+func scanSession(row interface{ Scan(...any) error }, more ...any) (*openentry.PaymentSession, error) {
 	var ps openentry.PaymentSession
 	var url, secret sql.NullString
 	var amount sql.NullInt64
 	var currency string
 	var createdMS, updatedMS int64
-	if err := row.Scan(&ps.ID, &ps.OrderID, &ps.UserID, &ps.AccountID, &ps.Type, &ps.Status, &url,
-		&amount, &currency, &secret, &createdMS, &updatedMS); err != nil {
+	if err := row.Scan(append([]any{&ps.ID, &ps.OrderID, &ps.UserID, &ps.AccountID, &ps.Type, &ps.Status, &url,
+		&amount, &currency, &secret, &createdMS, &updatedMS}, more...)...); err != nil {
 		return nil, err
 	}
 	if url.Valid {
@@ -118,9 +119,9 @@ func (d *DB) PaymentOrder(ctx context.Context, userID, orderID int64) (*openentr
 	var o openentry.PaymentOrder
 	var timeoutMin int64
 	err := scanProviderAccount(d.QueryRowContext(ctx, `SELECT a.identifier, a.type, a.secret_key, a.webhook_secret, a.settings,
-		o.id, o.payment_account_id, a.session_timeout_min, o.total_minor, o.currency, o.is_completed
+		o.id, o.payment_account_id, a.session_timeout_min, o.total_minor, o.currency, o.is_completed, o.canceled_ms IS NOT NULL
 		FROM orders o JOIN payment_accounts a ON a.id = o.payment_account_id WHERE o.id = ? AND o.user_id = ?`, orderID, userID),
-		&o.Account, &o.OrderID, &o.AccountID, &timeoutMin, &o.Total.Minor, &o.Total.Currency, &o.Completed)
+		&o.Account, &o.OrderID, &o.AccountID, &timeoutMin, &o.Total.Minor, &o.Total.Currency, &o.Completed, &o.Canceled)
 	if err != nil {
 		return nil, notFound(err, fmt.Sprintf("Order %d not found", orderID))
 	}
@@ -137,15 +138,21 @@ func (d *DB) OpenPaymentSession(ctx context.Context, s openentry.NewPaymentSessi
 	defer tx.Rollback()
 	// One round trip for the common case, a fresh order: is it paid, and has
 	// it an open session?
-	var completed bool
+	var completed, canceled bool
 	var openID sql.NullInt64
-	err = tx.QueryRowContext(ctx, `SELECT o.is_completed, (SELECT ps.id FROM payment_sessions ps WHERE ps.order_id = o.id AND ps.status IN (?, ?))
-		FROM orders o WHERE o.id = ? AND o.user_id = ?`, openentry.SessionCreating, openentry.SessionWaiting, s.OrderID, s.UserID).Scan(&completed, &openID)
+	// FOR UPDATE (PostgreSQL) orders this against an UpdateOrder of the same order.
+	err = tx.QueryRowContext(ctx, `SELECT o.is_completed, o.canceled_ms IS NOT NULL,
+		(SELECT ps.id FROM payment_sessions ps WHERE ps.order_id = o.id AND ps.status IN (?, ?))
+		FROM orders o WHERE o.id = ? AND o.user_id = ?`+tx.dialect.forUpdate(),
+		openentry.SessionCreating, openentry.SessionWaiting, s.OrderID, s.UserID).Scan(&completed, &canceled, &openID)
 	if err != nil {
 		return nil, false, notFound(err, fmt.Sprintf("Order %d not found", s.OrderID))
 	}
 	if completed {
 		return nil, false, &openentry.Error{Code: openentry.ErrConflict, Message: fmt.Sprintf("Order %d is already paid", s.OrderID)}
+	}
+	if canceled {
+		return nil, false, &openentry.Error{Code: openentry.ErrConflict, Message: fmt.Sprintf("Order %d is canceled", s.OrderID)}
 	}
 	if openID.Valid {
 		open, err := scanSession(tx.QueryRowContext(ctx, sessionSelect+` WHERE ps.id = ?`, openID.Int64))

@@ -150,12 +150,12 @@ func Start(t testing.TB, opts ...Option) *Server {
 	}
 	dsn := DSN(t)
 	cfg := app.Config{
-		DB:          dsn,
-		AppToken:    AppToken,
-		TokenSecret: []byte("test-token-secret"),
-		Projects:    []*openentry.Project{p},
-		Hashing:     credential.TestParams(),
-		SweepEvery:  time.Hour, // tests sweep by calling App.ExpireSessions
+		DB:           dsn,
+		AppToken:     AppToken,
+		TokenSecrets: [][]byte{[]byte("test-token-secret")},
+		Projects:     []*openentry.Project{p},
+		Hashing:      credential.TestParams(),
+		SweepEvery:   time.Hour, // tests sweep by calling App.ExpireSessions
 	}
 	o := options{cfg: &cfg}
 	for _, opt := range opts {

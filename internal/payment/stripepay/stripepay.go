@@ -157,7 +157,7 @@ func (p *Provider) Checkout(ctx context.Context, acct openentry.ProviderAccount,
 // client returns the cached client for a secret key.
 func (p *Provider) client(key string) (*stripe.Client, error) {
 	if key == "" {
-		return nil, errors.New("the stripe account has no secret key")
+		return nil, errNoKey
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -170,10 +170,21 @@ func (p *Provider) client(key string) (*stripe.Client, error) {
 }
 
 // upstream wraps a failed Stripe call (or one we could not make) so that
-// errors.Is(err, openentry.ErrUpstream) holds.
+// errors.Is(err, openentry.ErrUpstream) holds. When Stripe answered and
+// refused (a 4xx other than a rate limit: a wrong key, a parameter it does
+// not take) it is openentry.ErrProviderRefused: the account's settings, not
+// the network, are at fault.
 func upstream(op string, err error) error {
+	var se *stripe.Error
+	if errors.Is(err, errNoKey) || (errors.As(err, &se) && se.HTTPStatusCode >= 400 && se.HTTPStatusCode < 500 &&
+		se.HTTPStatusCode != http.StatusTooManyRequests) {
+		return fmt.Errorf("stripe: %s: %w: %w", op, openentry.ErrProviderRefused, err)
+	}
 	return fmt.Errorf("stripe: %s: %w: %w", op, openentry.ErrUpstream, err)
 }
+
+// errNoKey is a stripe account without a secret key: nothing can be asked of Stripe.
+var errNoKey = errors.New("the stripe account has no secret key")
 
 // createCheckout creates a Checkout Session in payment mode with one line
 // item per order line (POST /v1/checkout/sessions). With no lines it bills

@@ -509,25 +509,26 @@ func TestUpstreamErrors(t *testing.T) {
 		url     string
 		timeout time.Duration
 		call    call
+		refused bool // Stripe answered no (or could not be asked): a configuration error
 	}{
-		{"checkout: Stripe down", stripemock.Down(t), 0, checkout(same)},
-		{"intent: Stripe down", stripemock.Down(t), 0, intent(same)},
-		{"refund: Stripe down", stripemock.Down(t), 0, refund(sameRefund)},
-		{"checkout: Stripe fails", failing.URL, 0, checkout(same)},
-		{"intent: Stripe fails", failing.URL, 0, intent(same)},
-		{"refund: Stripe fails", failing.URL, 0, refund(sameRefund)},
-		{"checkout: Stripe hangs", hanging.URL, 300 * time.Millisecond, checkout(same)},
-		{"intent: Stripe hangs", hanging.URL, 300 * time.Millisecond, intent(same)},
-		{"refund: Stripe hangs", hanging.URL, 300 * time.Millisecond, refund(sameRefund)},
-		{"checkout: Stripe rejects", rejecting.URL, 0, checkout(same)},
-		{"intent: Stripe rejects", rejecting.URL, 0, intent(same)},
-		{"refund: Stripe rejects", rejecting.URL, 0, refund(sameRefund)},
-		{"checkout: bad key", mock.URL(), 0, checkout(func(acct *openentry.ProviderAccount) { acct.SecretKey = "nonsense" })},
-		{"checkout: no key", mock.URL(), 0, checkout(noKey)},
-		{"intent: no key", mock.URL(), 0, intent(noKey)},
-		{"refund: no key", mock.URL(), 0, refund(func(acct *openentry.ProviderAccount, _ *openentry.RefundRequest) { acct.SecretKey = "" })},
-		{"refund: no payment", mock.URL(), 0, refund(func(_ *openentry.ProviderAccount, in *openentry.RefundRequest) { in.Payment = "" })},
-		{"refund: zero amount", mock.URL(), 0, refund(func(_ *openentry.ProviderAccount, in *openentry.RefundRequest) { in.Amount.Minor = 0 })},
+		{"checkout: Stripe down", stripemock.Down(t), 0, checkout(same), false},
+		{"intent: Stripe down", stripemock.Down(t), 0, intent(same), false},
+		{"refund: Stripe down", stripemock.Down(t), 0, refund(sameRefund), false},
+		{"checkout: Stripe fails", failing.URL, 0, checkout(same), false},
+		{"intent: Stripe fails", failing.URL, 0, intent(same), false},
+		{"refund: Stripe fails", failing.URL, 0, refund(sameRefund), false},
+		{"checkout: Stripe hangs", hanging.URL, 300 * time.Millisecond, checkout(same), false},
+		{"intent: Stripe hangs", hanging.URL, 300 * time.Millisecond, intent(same), false},
+		{"refund: Stripe hangs", hanging.URL, 300 * time.Millisecond, refund(sameRefund), false},
+		{"checkout: Stripe rejects", rejecting.URL, 0, checkout(same), true},
+		{"intent: Stripe rejects", rejecting.URL, 0, intent(same), true},
+		{"refund: Stripe rejects", rejecting.URL, 0, refund(sameRefund), true},
+		{"checkout: bad key", mock.URL(), 0, checkout(func(acct *openentry.ProviderAccount) { acct.SecretKey = "nonsense" }), true},
+		{"checkout: no key", mock.URL(), 0, checkout(noKey), true},
+		{"intent: no key", mock.URL(), 0, intent(noKey), true},
+		{"refund: no key", mock.URL(), 0, refund(func(acct *openentry.ProviderAccount, _ *openentry.RefundRequest) { acct.SecretKey = "" }), true},
+		{"refund: no payment", mock.URL(), 0, refund(func(_ *openentry.ProviderAccount, in *openentry.RefundRequest) { in.Payment = "" }), false},
+		{"refund: zero amount", mock.URL(), 0, refund(func(_ *openentry.ProviderAccount, in *openentry.RefundRequest) { in.Amount.Minor = 0 }), false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -541,6 +542,9 @@ func TestUpstreamErrors(t *testing.T) {
 			err := tc.call(ctx, New(Config{APIURL: tc.url}, nil))
 			if !errors.Is(err, openentry.ErrUpstream) {
 				t.Fatalf("got %v, want an error wrapping ErrUpstream", err)
+			}
+			if got := errors.Is(err, openentry.ErrProviderRefused); got != tc.refused {
+				t.Errorf("refused by the provider: got %v, want %v (%v)", got, tc.refused, err)
 			}
 		})
 	}
