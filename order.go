@@ -182,7 +182,7 @@ type OrderService interface {
 	// UpdateOrder changes one of userID's unpaid orders: form data, payment
 	// account, lines (priced anew from the server's products), or a cancel.
 	// ErrNotFound, ErrInvalid, ErrConflict for a paid or canceled order or
-	// one with a payment open at a provider.
+	// one whose open payment could not be closed.
 	UpdateOrder(ctx context.Context, userID int64, in OrderUpdate) (*Order, error)
 	// PreviewOrder prices lines as CreateOrder would, and places nothing.
 	PreviewOrder(ctx context.Context, lines []LineInput) (*OrderPreview, error)

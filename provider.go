@@ -51,6 +51,12 @@ type ProviderSession struct {
 	ClientSecret string // for type "intent"
 }
 
+// CancelRequest closes a checkout still open at the provider.
+type CancelRequest struct {
+	Type string // the session's type: SessionTypeSession or SessionTypeIntent
+	Ref  string // the provider's id of the checkout (ProviderSession.Ref)
+}
+
 // RefundRequest asks a provider to pay money back.
 type RefundRequest struct {
 	RefundID int64 // ours; also the idempotency key
@@ -106,6 +112,10 @@ type PaymentProvider interface {
 	// Refund pays back Amount of the payment and returns the provider's
 	// refund id. Errors wrap ErrUpstream.
 	Refund(ctx context.Context, acct ProviderAccount, in RefundRequest) (string, error)
+	// Cancel closes a checkout still open at the provider, so that it can
+	// no longer be paid. ErrConflict when the provider will not close it
+	// (it may have been paid meanwhile); other errors wrap ErrUpstream.
+	Cancel(ctx context.Context, acct ProviderAccount, in CancelRequest) error
 	// ParseWebhook verifies a webhook request with the account's secret
 	// before it reads the body. ErrInvalid for a bad or stale signature.
 	ParseWebhook(acct ProviderAccount, payload []byte, header http.Header) (*PaymentEvent, error)

@@ -223,12 +223,19 @@ type OrderStore interface {
 	// OrderLines returns an order's lines.
 	OrderLines(ctx context.Context, orderID int64) ([]OrderLine, error)
 	// OpenSessionOf returns an order's open (creating or waiting) payment
-	// session and its account's type. ErrNotFound if there is none.
-	OpenSessionOf(ctx context.Context, orderID int64) (ps *PaymentSession, accountType string, err error)
+	// session with its account. ErrNotFound if there is none.
+	OpenSessionOf(ctx context.Context, orderID int64) (*OpenSession, error)
 	// UpdateOrder writes c in one transaction, with the order row locked: it
 	// cancels the waiting sessions c names and fails with ErrConflict if the
 	// order was paid or canceled meanwhile or still has an open session.
 	UpdateOrder(ctx context.Context, c OrderChange) error
+}
+
+// OpenSession is an order's open payment session, as changing the order sees it.
+type OpenSession struct {
+	Session     PaymentSession
+	Account     ProviderAccount
+	ProviderRef string // the provider's id of the checkout, once known
 }
 
 // OrderChange is an order's new terms, as UpdateOrder writes them.

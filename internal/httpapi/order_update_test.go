@@ -47,9 +47,15 @@ func TestUpdateOrder(t *testing.T) {
 		t.Errorf("the cash session of the old terms: got %q, want canceled", s)
 	}
 
-	// A payment open at a provider refuses changes until it ends.
-	a.expect("POST", sessionsPath, tk.Access, map[string]any{"orderId": order, "type": "session"}, 201)
-	checkError(t, a.do("PUT", orderPath(order), tk.Access, map[string]any{"paymentAccountIdentifier": "cash"}), 409, "payment open")
+	// A payment open at a provider is closed there first (the checkout
+	// expires), then canceled with the change.
+	checkout := id(t, a.expect("POST", sessionsPath, tk.Access, map[string]any{"orderId": order, "type": "session"}, 201).json(t))
+	if got := a.expect("PUT", orderPath(order), tk.Access, map[string]any{"paymentAccountIdentifier": "cash"}, 200).json(t); got["paymentAccountIdentifier"] != "cash" {
+		t.Errorf("after closing the stripe checkout: got %v", got)
+	}
+	if s := a.sessionStatus(tk.Access, checkout); s != openentry.SessionCanceled {
+		t.Errorf("the stripe session of the old terms: got %q, want canceled", s)
+	}
 
 	// Bad input writes nothing.
 	other := id(t, a.createOrder(tk.Access, [2]int64{14, 1}))

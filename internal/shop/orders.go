@@ -140,9 +140,10 @@ func (o *Orders) PreviewOrder(ctx context.Context, in []openentry.LineInput) (*o
 // accepts), the lines (priced anew from the server's products; the same
 // lines keep the prices they were placed at), and the status, to the
 // storage's canceled status only — a cancel changes nothing else. A paid or
-// canceled order changes no more. A waiting payment the shop settles (cash)
-// is canceled with the change, since it was for the old terms; a payment
-// open at a provider (a Stripe checkout) refuses the change until it ends.
+// canceled order changes no more. A waiting payment was for the old terms
+// and is canceled with the change — at the provider first (a Stripe
+// checkout is expired), so that it can no longer be paid; if the provider
+// will not close it (it may have been paid), the change is refused.
 func (o *Orders) UpdateOrder(ctx context.Context, userID int64, in openentry.OrderUpdate) (*openentry.Order, error) {
 	if in.Lines != nil {
 		if err := openentry.CheckLines(in.Lines); err != nil {
@@ -183,17 +184,32 @@ func (o *Orders) UpdateOrder(ctx context.Context, userID int64, in openentry.Ord
 			return nil, err
 		}
 	}
-	if ps, typ, err := o.store.OpenSessionOf(ctx, order.ID); err == nil {
-		provider, err := o.providers.get(typ)
+	open, err := o.store.OpenSessionOf(ctx, order.ID)
+	switch {
+	case errors.Is(err, openentry.ErrNotFound):
+	case err != nil:
+		return nil, err
+	case open.Session.Status == openentry.SessionWaiting:
+		// The open payment was for the old terms: close it first, outside
+		// the transaction; at a provider, so that it can no longer be paid.
+		provider, err := o.providers.get(open.Account.Type)
 		if err != nil {
 			return nil, err
 		}
-		if ps.Status == openentry.SessionWaiting && provider.ShopSettles() {
-			change.CancelSessions = append(change.CancelSessions, ps.ID)
+		if !provider.ShopSettles() {
+			err := provider.Cancel(ctx, open.Account, openentry.CancelRequest{Type: open.Session.Type, Ref: open.ProviderRef})
+			if errors.Is(err, openentry.ErrConflict) {
+				return nil, &openentry.Error{Code: openentry.ErrConflict,
+					Message: fmt.Sprintf("The payment of order %d could not be closed: it may have been paid", order.ID), Cause: err}
+			}
+			if err != nil {
+				return nil, providerError(err, "The payment provider could not be reached to close the order's payment: try again")
+			}
 		}
-	} else if !errors.Is(err, openentry.ErrNotFound) {
-		return nil, err
+		change.CancelSessions = append(change.CancelSessions, open.Session.ID)
 	}
+	// A creating session (a provider call under way) is left open, and the
+	// store refuses the change.
 	if err := o.store.UpdateOrder(ctx, change); err != nil {
 		return nil, err
 	}

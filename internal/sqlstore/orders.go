@@ -262,17 +262,22 @@ func (d *DB) Orders(ctx context.Context, userID, storageID int64, page openentry
 	return out, total, nil
 }
 
-// OpenSessionOf returns the order's open payment session and its account's type.
-func (d *DB) OpenSessionOf(ctx context.Context, orderID int64) (*openentry.PaymentSession, string, error) {
-	var typ string
-	ps, err := scanSession(d.QueryRowContext(ctx, `SELECT ps.id, ps.order_id, ps.user_id, ps.account_id, ps.type, ps.status, ps.payment_url,
-		ps.amount_minor, o.currency, ps.client_secret, ps.created_ms, ps.updated_ms, a.type
-		FROM payment_sessions ps JOIN orders o ON o.id = ps.order_id JOIN payment_accounts a ON a.id = ps.account_id
-		WHERE ps.order_id = ? AND ps.status IN (?, ?)`, orderID, openentry.SessionCreating, openentry.SessionWaiting), &typ)
+// OpenSessionOf returns the order's open payment session with its account.
+func (d *DB) OpenSessionOf(ctx context.Context, orderID int64) (*openentry.OpenSession, error) {
+	var out openentry.OpenSession
+	var ref sql.NullString
+	var accountID int64
+	err := d.QueryRowContext(ctx, `SELECT ps.id, ps.account_id, ps.status, ps.type, ps.provider_ref FROM payment_sessions ps
+		WHERE ps.order_id = ? AND ps.status IN (?, ?)`, orderID, openentry.SessionCreating, openentry.SessionWaiting).Scan(
+		&out.Session.ID, &accountID, &out.Session.Status, &out.Session.Type, &ref)
 	if err != nil {
-		return nil, "", notFound(err, fmt.Sprintf("Order %d has no open payment session", orderID))
+		return nil, notFound(err, fmt.Sprintf("Order %d has no open payment session", orderID))
 	}
-	return ps, typ, nil
+	out.Session.OrderID, out.Session.AccountID, out.ProviderRef = orderID, accountID, ref.String
+	if err := scanProviderAccount(d.QueryRowContext(ctx, `SELECT `+providerAccountColumns+` FROM payment_accounts WHERE id = ?`, accountID), &out.Account); err != nil {
+		return nil, err
+	}
+	return &out, nil
 }
 
 // UpdateOrder writes an order's new terms in one transaction.

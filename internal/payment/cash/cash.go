@@ -46,6 +46,11 @@ func (Provider) Refund(context.Context, openentry.ProviderAccount, openentry.Ref
 	return "", fmt.Errorf("cash: refund: %w", nothingToCall())
 }
 
+// Cancel has nothing to close: a custom session is only ours.
+func (Provider) Cancel(context.Context, openentry.ProviderAccount, openentry.CancelRequest) error {
+	return nil
+}
+
 // ParseWebhook always fails with openentry.ErrNotFound: no one sends
 // webhooks for a custom account, so its webhook URL does not exist.
 func (Provider) ParseWebhook(openentry.ProviderAccount, []byte, http.Header) (*openentry.PaymentEvent, error) {

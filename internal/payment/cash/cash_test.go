@@ -88,3 +88,12 @@ func TestNothingToCall(t *testing.T) {
 		})
 	}
 }
+
+// TestCancelClosesNothing: a custom session is only ours, so closing it
+// calls no one and cannot fail.
+func TestCancelClosesNothing(t *testing.T) {
+	t.Parallel()
+	if err := New().Cancel(context.Background(), openentry.ProviderAccount{}, openentry.CancelRequest{Ref: "x"}); err != nil {
+		t.Errorf("Cancel: got %v, want nil", err)
+	}
+}

@@ -296,6 +296,35 @@ func (p *Provider) createIntent(ctx context.Context, acct openentry.ProviderAcco
 	return &openentry.ProviderSession{Ref: pi.ID, PaymentRef: pi.ID, ClientSecret: pi.ClientSecret}, nil
 }
 
+// Cancel expires an open Checkout Session (POST
+// /v1/checkout/sessions/{id}/expire) or cancels a PaymentIntent (POST
+// /v1/payment_intents/{id}/cancel), so that it can no longer be paid.
+// Stripe refuses both for what was completed meanwhile: that is
+// openentry.ErrConflict. Other errors wrap openentry.ErrUpstream.
+func (p *Provider) Cancel(ctx context.Context, acct openentry.ProviderAccount, in openentry.CancelRequest) error {
+	const op = "cancel checkout"
+	c, err := p.client(acct.SecretKey)
+	if err != nil {
+		return upstream(op, err)
+	}
+	if in.Ref == "" {
+		return upstream(op, errors.New("no checkout to cancel"))
+	}
+	if in.Type == openentry.SessionTypeIntent {
+		_, err = c.V1PaymentIntents.Cancel(ctx, in.Ref, nil)
+	} else {
+		_, err = c.V1CheckoutSessions.Expire(ctx, in.Ref, nil)
+	}
+	var se *stripe.Error
+	if errors.As(err, &se) && se.HTTPStatusCode == http.StatusBadRequest && se.Type == stripe.ErrorTypeInvalidRequest {
+		return fmt.Errorf("stripe: %s: %w: %w", op, openentry.ErrConflict, err)
+	}
+	if err != nil {
+		return upstream(op, err)
+	}
+	return nil
+}
+
 // Refund refunds Amount of a PaymentIntent (pi_…; a charge id ch_… works
 // too) with POST /v1/refunds and returns the refund id (re_…). The
 // idempotency key is "oe-refund-<RefundID>". Errors wrap

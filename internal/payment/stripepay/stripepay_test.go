@@ -797,3 +797,43 @@ func TestParseWebhookRejects(t *testing.T) {
 		})
 	}
 }
+
+// TestCancel expires a hosted checkout or cancels an intent, and reads
+// Stripe's refusal (it was completed meanwhile) as a conflict.
+func TestCancel(t *testing.T) {
+	t.Parallel()
+	mock := stripemock.Start(t)
+	refusing := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		fmt.Fprint(w, `{"error":{"type":"invalid_request_error","message":"Only Checkout Sessions with a status in [\"open\"] can be expired."}}`)
+	}))
+	t.Cleanup(refusing.Close)
+	for _, tc := range []struct {
+		name     string
+		in       openentry.CancelRequest
+		wantPath string
+	}{
+		{"checkout", openentry.CancelRequest{Type: openentry.SessionTypeSession, Ref: "cs_test_1"}, "/v1/checkout/sessions/cs_test_1/expire"},
+		{"intent", openentry.CancelRequest{Type: openentry.SessionTypeIntent, Ref: "pi_test_1"}, "/v1/payment_intents/pi_test_1/cancel"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			rec := newRecorder(t, mock.URL())
+			if err := New(Config{APIURL: rec.URL}, nil).Cancel(context.Background(), account(), tc.in); err != nil {
+				t.Fatal(err)
+			}
+			if got := rec.only(t); got.Method != http.MethodPost || got.Path != tc.wantPath {
+				t.Errorf("request: got %s %s, want POST %s", got.Method, got.Path, tc.wantPath)
+			}
+			err := New(Config{APIURL: refusing.URL}, nil).Cancel(context.Background(), account(), tc.in)
+			if !errors.Is(err, openentry.ErrConflict) || errors.Is(err, openentry.ErrUpstream) {
+				t.Errorf("a checkout Stripe will not close: got %v, want ErrConflict", err)
+			}
+		})
+	}
+	if err := New(Config{APIURL: stripemock.Down(t)}, nil).Cancel(context.Background(), account(),
+		openentry.CancelRequest{Ref: "cs_test_1"}); !errors.Is(err, openentry.ErrUpstream) {
+		t.Errorf("Stripe down: got %v, want ErrUpstream", err)
+	}
+}
