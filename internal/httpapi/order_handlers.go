@@ -85,30 +85,38 @@ func parseLines(in []wireLine) ([]openentry.LineInput, error) {
 	return lines, nil
 }
 
+// orderTerms are what createOrder and updateOrderByMarkerAndId both send.
+type orderTerms struct {
+	FormIdentifier           string          `json:"formIdentifier"`
+	PaymentAccountIdentifier string          `json:"paymentAccountIdentifier"`
+	FormData                 json.RawMessage `json:"formData"`
+	Products                 []wireLine      `json:"products"`
+}
+
+// parse reads the form data (in lang when it is a bare list) and the lines.
+func (t orderTerms) parse(lang string) (openentry.FormData, []openentry.LineInput, error) {
+	data, err := parseFormData(t.FormData, lang)
+	if err != nil {
+		return nil, nil, err
+	}
+	lines, err := parseLines(t.Products)
+	return data, lines, err
+}
+
 // handleCreateOrder serves POST /orders-storage/marker/{marker}/orders (JS: Orders.createOrder).
 // Prices, totals and currency a client sends are not read: the server prices
 // the order from its own products.
 func handleCreateOrder(logger *slog.Logger, m *metrics.Metrics, orders openentry.OrderService) userHandler {
-	type request struct {
-		FormIdentifier           string          `json:"formIdentifier"`
-		PaymentAccountIdentifier string          `json:"paymentAccountIdentifier"`
-		FormData                 json.RawMessage `json:"formData"`
-		Products                 []wireLine      `json:"products"`
-	}
 	return handleUser(logger, http.StatusCreated, func(w http.ResponseWriter, r *http.Request, p openentry.Principal) (*wireCreatedOrder, error) {
 		q, err := parseQuery(r)
 		if err != nil {
 			return nil, err
 		}
-		in, err := decode[request](w, r)
+		in, err := decode[orderTerms](w, r)
 		if err != nil {
 			return nil, err
 		}
-		data, err := parseFormData(in.FormData, q.Lang)
-		if err != nil {
-			return nil, err
-		}
-		lines, err := parseLines(in.Products)
+		data, lines, err := in.parse(q.Lang)
 		if err != nil {
 			return nil, err
 		}
@@ -131,12 +139,9 @@ func handleCreateOrder(logger *slog.Logger, m *metrics.Metrics, orders openentry
 // name for statusIdentifier. The answer has the create shape (totalSum a number).
 func handleUpdateOrder(logger *slog.Logger, orders openentry.OrderService) userHandler {
 	type request struct {
-		FormIdentifier           string          `json:"formIdentifier"`
-		PaymentAccountIdentifier string          `json:"paymentAccountIdentifier"`
-		FormData                 json.RawMessage `json:"formData"`
-		Products                 []wireLine      `json:"products"`
-		StatusIdentifier         string          `json:"statusIdentifier"`
-		StatusMarker             string          `json:"statusMarker"`
+		orderTerms
+		StatusIdentifier string `json:"statusIdentifier"`
+		StatusMarker     string `json:"statusMarker"`
 	}
 	return handleUser(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request, p openentry.Principal) (*wireCreatedOrder, error) {
 		q, err := parseQuery(r)
@@ -151,11 +156,7 @@ func handleUpdateOrder(logger *slog.Logger, orders openentry.OrderService) userH
 		if err != nil {
 			return nil, err
 		}
-		data, err := parseFormData(in.FormData, q.Lang)
-		if err != nil {
-			return nil, err
-		}
-		lines, err := parseLines(in.Products)
+		data, lines, err := in.parse(q.Lang)
 		if err != nil {
 			return nil, err
 		}
