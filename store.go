@@ -227,7 +227,8 @@ type OrderStore interface {
 	OpenSessionOf(ctx context.Context, orderID int64) (*OpenSession, error)
 	// UpdateOrder writes c in one transaction, with the order row locked: it
 	// cancels the waiting sessions c names and fails with ErrConflict if the
-	// order was paid or canceled meanwhile or still has an open session.
+	// order was paid or canceled meanwhile or, when c.TermsChange, still has
+	// an open session.
 	UpdateOrder(ctx context.Context, c OrderChange) error
 }
 
@@ -248,6 +249,7 @@ type OrderChange struct {
 	Total            Money
 	StatusIdentifier string
 	Cancel           bool
+	TermsChange      bool    // what is paid changes: no session of the old terms may stay open
 	CancelSessions   []int64 // waiting sessions of the old terms, canceled with the change
 }
 

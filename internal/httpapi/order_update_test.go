@@ -34,8 +34,17 @@ func TestUpdateOrder(t *testing.T) {
 		t.Errorf("order lines: got %d, want 1", n)
 	}
 
-	// Form data and account; a waiting cash session is for the old terms and is canceled.
+	// Form data alone leaves an open payment as it is.
 	cash := id(t, a.createSession(tk.Access, order, "session").json(t))
+	a.expect("PUT", orderPath(order), tk.Access, map[string]any{
+		"formData": map[string]any{"en_US": []map[string]any{{"marker": "name", "type": "string", "value": "Bo"}}},
+		"products": []map[string]any{{"productId": 14, "quantity": 3}}, // the lines it has
+	}, 200)
+	if s := a.sessionStatus(tk.Access, cash); s != openentry.SessionWaiting {
+		t.Errorf("the cash session after a form data change: got %q, want waiting", s)
+	}
+
+	// Form data and account; a waiting cash session is for the old terms and is canceled.
 	got = a.expect("PUT", orderPath(order), tk.Access, map[string]any{
 		"paymentAccountIdentifier": "stripe",
 		"formData":                 map[string]any{"en_US": []map[string]any{{"marker": "name", "type": "string", "value": "Ann"}}},

@@ -184,9 +184,12 @@ func (o *Orders) UpdateOrder(ctx context.Context, userID int64, in openentry.Ord
 			return nil, err
 		}
 	}
+	// What is paid changes with a cancel, another account or other lines;
+	// form data alone leaves an open payment as it is.
+	change.TermsChange = change.Cancel || change.PaymentAccountID != order.PaymentAccountID || change.Lines != nil
 	open, err := o.store.OpenSessionOf(ctx, order.ID)
 	switch {
-	case errors.Is(err, openentry.ErrNotFound):
+	case errors.Is(err, openentry.ErrNotFound) || !change.TermsChange:
 	case err != nil:
 		return nil, err
 	case open.Session.Status == openentry.SessionWaiting:

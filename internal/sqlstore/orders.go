@@ -308,9 +308,11 @@ func (d *DB) UpdateOrder(ctx context.Context, c openentry.OrderChange) error {
 		}
 	}
 	var open bool
-	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM payment_sessions WHERE order_id = ? AND status IN (?, ?))`,
-		c.OrderID, openentry.SessionCreating, openentry.SessionWaiting).Scan(&open); err != nil {
-		return err
+	if c.TermsChange {
+		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM payment_sessions WHERE order_id = ? AND status IN (?, ?))`,
+			c.OrderID, openentry.SessionCreating, openentry.SessionWaiting).Scan(&open); err != nil {
+			return err
+		}
 	}
 	if open {
 		return &openentry.Error{Code: openentry.ErrConflict, Message: fmt.Sprintf("Order %d has a payment open: it can change once that payment has ended", c.OrderID)}
