@@ -56,6 +56,9 @@ type OrderLine struct {
 	UnitPrice     Money
 	LocalizeInfos Localized
 	Sku           string
+	// TakesStock: the product's units are counted, so the order takes
+	// Quantity of them (and a cancel gives them back).
+	TakesStock bool
 }
 
 // Order is a placed order.
@@ -141,6 +144,9 @@ func PriceLines(lines []LineInput, products map[int64]Product) ([]OrderLine, Mon
 		if !ok {
 			return nil, Money{}, Invalid(fmt.Sprintf("products[%d]: product %d not found", i, l.ProductID))
 		}
+		if p.NotForSale {
+			return nil, Money{}, Invalid(fmt.Sprintf("products[%d]: product %d is not for sale (status %q)", i, l.ProductID, p.StatusIdentifier))
+		}
 		if i == 0 {
 			total = Money{Currency: p.Price.Currency}
 		}
@@ -157,6 +163,7 @@ func PriceLines(lines []LineInput, products map[int64]Product) ([]OrderLine, Mon
 			UnitPrice:     p.Price,
 			LocalizeInfos: p.LocalizeInfos,
 			Sku:           p.Sku,
+			TakesStock:    p.Stock != nil,
 		})
 	}
 	return priced, total, nil

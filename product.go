@@ -13,6 +13,14 @@ type Product struct {
 	Position               int64
 	IsVisible              bool
 	Categories             []string
+	StatusLocalizeInfos    Localized
+	// NotForSale is set by a status whose products cannot be ordered.
+	NotForSale      bool
+	AttributeValues AttributeValues
+	RelatedIDs      []int64
+	// Stock is the units left when the product's set tracks stock, else nil.
+	Stock          *int64
+	StockAttribute string // the attribute Stock is shown in
 }
 
 // ProductService reads the catalogue.

@@ -18,6 +18,8 @@ type Project struct {
 	Forms           []ProjectForm           `json:"forms"`
 	PaymentAccounts []ProjectPaymentAccount `json:"paymentAccounts"`
 	OrderStorages   []ProjectOrderStorage   `json:"orderStorages"`
+	AttributeSets   []ProjectAttributeSet   `json:"attributeSets,omitempty"`
+	ProductStatuses []ProjectProductStatus  `json:"productStatuses,omitempty"`
 	Products        []ProjectProduct        `json:"products"`
 	Users           []ProjectUser           `json:"users"`
 	// CORSOrigins are the browser origins (https://shop.example) allowed to
@@ -99,8 +101,44 @@ type ProjectProduct struct {
 	Price    json.Number       `json:"price"`
 	Currency string            `json:"currency"`
 	Sku      string            `json:"sku,omitempty"`
-	Status   string            `json:"status,omitempty"`
+	Status   string            `json:"status,omitempty"` // a productStatuses identifier; default in_stock
 	Hidden   bool              `json:"hidden,omitempty"`
+	// AttributeSetIdentifier names the set attributeValues follow.
+	AttributeSetIdentifier string `json:"attributeSetIdentifier,omitempty"`
+	// AttributeValues are the product's values per locale: {"en_US": {"color": "red"}}.
+	AttributeValues AttributeValues `json:"attributeValues,omitempty"`
+	// RelatedIDs are the products shown next to this one.
+	RelatedIDs []int64 `json:"relatedIds,omitempty"`
+}
+
+// ProjectAttributeSet configures an attribute set.
+type ProjectAttributeSet struct {
+	Identifier string                `json:"identifier"`
+	Type       string                `json:"type,omitempty"` // forProducts (the default), forPages, forBlocks, forForms…
+	Title      map[string]string     `json:"title"`
+	Attributes []ProjectSetAttribute `json:"attributes"`
+	// StockAttribute names the set's integer attribute that counts a
+	// product's units: then orders take units and cancels give them back.
+	StockAttribute string `json:"stockAttribute,omitempty"`
+}
+
+// ProjectSetAttribute is one attribute of a set.
+type ProjectSetAttribute struct {
+	Marker     string            `json:"marker"`
+	Type       string            `json:"type"`
+	Title      map[string]string `json:"title"`
+	Hidden     bool              `json:"hidden,omitempty"`
+	ListTitles []ListTitle       `json:"listTitles,omitempty"`
+	Validators Validators        `json:"validators,omitempty"`
+}
+
+// ProjectProductStatus configures a product status.
+type ProjectProductStatus struct {
+	Identifier string            `json:"identifier"`
+	Title      map[string]string `json:"title"`
+	IsDefault  bool              `json:"isDefault,omitempty"`
+	// NotForSale makes products in this status impossible to order.
+	NotForSale bool `json:"notForSale,omitempty"`
 }
 
 // ProjectUser is a seed user, created only if its login is not taken yet;
@@ -112,7 +150,10 @@ type ProjectUser struct {
 	FormData     []FormField `json:"formData,omitempty"`
 }
 
-var markerPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+var (
+	markerPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+	localePattern = regexp.MustCompile(`^[a-z]{2}_[A-Z]{2}$`)
+)
 
 // ValidMarker reports whether s can be a marker (identifier) of a project object.
 func ValidMarker(s string) bool { return markerPattern.MatchString(s) }
@@ -230,9 +271,61 @@ func (p *Project) Validate(checkAccount func(ProjectPaymentAccount) error) error
 		}
 	}
 	ids := map[int64]bool{}
+	sets := map[string]bool{}
+	for _, s := range p.AttributeSets {
+		if !ValidMarker(s.Identifier) || sets[s.Identifier] {
+			bad("attribute set %q: identifier malformed or repeated", s.Identifier)
+		}
+		sets[s.Identifier] = true
+		markers := map[string]ProjectSetAttribute{}
+		for _, a := range s.Attributes {
+			if _, dup := markers[a.Marker]; !ValidMarker(a.Marker) || dup {
+				bad("attribute set %q: attribute %q is malformed or repeated", s.Identifier, a.Marker)
+			}
+			markers[a.Marker] = a
+			if !IsAttributeType(a.Type) {
+				bad("attribute set %q: attribute %q has an unknown type %q", s.Identifier, a.Marker, a.Type)
+			}
+			if a.Validators.Pattern != "" {
+				if _, err := regexp.Compile(a.Validators.Pattern); err != nil {
+					bad("attribute set %q: attribute %q: pattern: %v", s.Identifier, a.Marker, err)
+				}
+			}
+		}
+		if s.StockAttribute != "" && markers[s.StockAttribute].Type != "integer" {
+			bad("attribute set %q: stockAttribute %q must be one of its integer attributes", s.Identifier, s.StockAttribute)
+		}
+	}
+	statuses := map[string]bool{}
+	defaultStatuses := 0
+	for _, st := range p.ProductStatuses {
+		if !ValidMarker(st.Identifier) || statuses[st.Identifier] {
+			bad("product status %q: identifier malformed or repeated", st.Identifier)
+		}
+		statuses[st.Identifier] = true
+		if st.IsDefault {
+			defaultStatuses++
+		}
+	}
+	if defaultStatuses > 1 {
+		bad("productStatuses: %d are marked isDefault, at most one may be", defaultStatuses)
+	}
 	for _, pr := range p.Products {
 		if pr.ID <= 0 || ids[pr.ID] {
 			bad("product %d: id must be positive and unique", pr.ID)
+		}
+		if len(pr.AttributeValues) > 0 && pr.AttributeSetIdentifier == "" {
+			bad("product %d: attributeValues need an attributeSetIdentifier", pr.ID)
+		}
+		for lang := range pr.AttributeValues {
+			if !localePattern.MatchString(lang) {
+				bad("product %d: attributeValues: %q is not a locale code like en_US", pr.ID, lang)
+			}
+		}
+		for _, r := range pr.RelatedIDs {
+			if r <= 0 || r == pr.ID {
+				bad("product %d: relatedIds: %d is not another product's id", pr.ID, r)
+			}
 		}
 		ids[pr.ID] = true
 		if _, err := ParseMoney(pr.Price.String(), pr.Currency); err != nil {

@@ -197,6 +197,14 @@ type CatalogStore interface {
 	Product(ctx context.Context, id int64) (*Product, error)
 	// ProductsByID returns the visible products among ids.
 	ProductsByID(ctx context.Context, ids []int64) (map[int64]Product, error)
+	// AttributeSets returns a page of attribute sets of a type ("": any) and the total.
+	AttributeSets(ctx context.Context, typ string, page Page) ([]AttributeSet, int64, error)
+	// AttributeSet returns a set by marker. ErrNotFound.
+	AttributeSet(ctx context.Context, marker string) (*AttributeSet, error)
+	// ProductStatuses lists the product statuses.
+	ProductStatuses(ctx context.Context) ([]ProductStatus, error)
+	// ProductStatus returns a status by marker. ErrNotFound.
+	ProductStatus(ctx context.Context, marker string) (*ProductStatus, error)
 }
 
 // OrderStore keeps order storages and orders.
@@ -349,9 +357,18 @@ type RefundStore interface {
 type ProjectStore interface {
 	// UserExists reports whether the provider has a user with the login.
 	UserExists(ctx context.Context, provider, login string) (bool, error)
-	// ApplyProject upserts a validated project in one transaction: accounts
-	// stored as setups says (by identifier), seed users with passwordHashes
-	// (same order; "" skips the user). It checks references against the
-	// database and rejects the whole file if one does not resolve.
-	ApplyProject(ctx context.Context, p *Project, setups map[string]AccountSetup, passwordHashes []string) error
+	// ApplyProject upserts a validated project in one transaction (see
+	// ProjectApply). It checks references against the database and rejects
+	// the whole file if one does not resolve.
+	ApplyProject(ctx context.Context, p *Project, a ProjectApply) error
+}
+
+// ProjectApply is what the use case worked out for a project file.
+type ProjectApply struct {
+	Setups         map[string]AccountSetup // payment accounts by identifier
+	PasswordHashes []string                // seed users, same order; "": skip the user (its login is taken)
+	// Stock is the units the file gives each product whose set counts
+	// stock; the store sets it only when it differs from what the file
+	// gave last time, so re-applying keeps the units sold since.
+	Stock map[int64]int64
 }

@@ -2,7 +2,10 @@ package shop
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/openentry/openentry"
 )
@@ -55,5 +58,81 @@ func (s *Projects) Apply(ctx context.Context, p *openentry.Project) error {
 			return fmt.Errorf("hash password of seed user %q: %w", u.Login, err)
 		}
 	}
-	return s.store.ApplyProject(ctx, p, setups, hashes)
+	stock, err := s.checkAttributeValues(ctx, p)
+	if err != nil {
+		return err
+	}
+	return s.store.ApplyProject(ctx, p, openentry.ProjectApply{Setups: setups, PasswordHashes: hashes, Stock: stock})
+}
+
+// checkAttributeValues validates each product's attribute values against
+// its set — one of this file's or of an earlier apply — and reads the units
+// of the products whose set counts stock.
+func (s *Projects) checkAttributeValues(ctx context.Context, p *openentry.Project) (map[int64]int64, error) {
+	sets := map[string]*openentry.AttributeSet{}
+	for _, ps := range p.AttributeSets {
+		set := &openentry.AttributeSet{Identifier: ps.Identifier, StockAttribute: ps.StockAttribute}
+		for _, a := range ps.Attributes {
+			set.Attributes = append(set.Attributes, openentry.Attribute{Marker: a.Marker, Type: a.Type, ListTitles: a.ListTitles, Validators: a.Validators})
+		}
+		sets[ps.Identifier] = set
+	}
+	stock := map[int64]int64{}
+	var errs []error
+	for _, pr := range p.Products {
+		if pr.AttributeSetIdentifier == "" {
+			continue
+		}
+		set, ok := sets[pr.AttributeSetIdentifier]
+		if !ok {
+			stored, err := s.store.AttributeSet(ctx, pr.AttributeSetIdentifier)
+			if errors.Is(err, openentry.ErrNotFound) {
+				continue // the store reports the missing set with the other references
+			}
+			if err != nil {
+				return nil, err
+			}
+			set, sets[pr.AttributeSetIdentifier] = stored, stored
+		}
+		if err := set.CheckValues(pr.AttributeValues); err != nil {
+			errs = append(errs, fmt.Errorf("product %d: %w", pr.ID, err))
+			continue
+		}
+		if set.StockAttribute != "" {
+			units, err := unitsOf(pr.AttributeValues, set.StockAttribute)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("product %d: %w", pr.ID, err))
+				continue
+			}
+			stock[pr.ID] = units
+		}
+	}
+	return stock, errors.Join(errs...)
+}
+
+// unitsOf reads a product's stock from its values: the default locale's,
+// else any locale's; none is 0 units.
+func unitsOf(values openentry.AttributeValues, marker string) (int64, error) {
+	raw, ok := values[openentry.DefaultLocale][marker]
+	if !ok {
+		for _, byMarker := range values {
+			if raw, ok = byMarker[marker]; ok {
+				break
+			}
+		}
+	}
+	if !ok {
+		return 0, nil
+	}
+	var n int64
+	if err := json.Unmarshal(raw, &n); err != nil || n < 0 {
+		var s string
+		if json.Unmarshal(raw, &s) != nil {
+			return 0, fmt.Errorf("%s: stock must be a whole number of units, 0 or more", marker)
+		}
+		if n, err = strconv.ParseInt(s, 10, 64); err != nil || n < 0 {
+			return 0, fmt.Errorf("%s: stock must be a whole number of units, 0 or more", marker)
+		}
+	}
+	return n, nil
 }

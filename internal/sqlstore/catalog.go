@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 
@@ -58,21 +59,41 @@ func (d *DB) Form(ctx context.Context, marker string) (*openentry.Form, error) {
 	return findForm(ctx, d, marker)
 }
 
-const productColumns = `id, localize_infos, price_minor, currency, sku, status_identifier, position, is_visible`
+// productColumns read a product with its status and its set's stock
+// attribute: FROM products p LEFT JOIN product_statuses ps … LEFT JOIN attribute_sets s ….
+const productColumns = `p.id, p.localize_infos, p.price_minor, p.currency, p.sku, p.status_identifier, p.position, p.is_visible,
+	p.attribute_set, p.attribute_values, p.related_ids, p.stock, COALESCE(ps.localize_infos, '{}'), COALESCE(ps.not_for_sale, ?),
+	COALESCE(s.stock_attribute, '')`
+
+const productFrom = ` FROM products p LEFT JOIN product_statuses ps ON ps.identifier = p.status_identifier
+	LEFT JOIN attribute_sets s ON s.identifier = p.attribute_set`
 
 func scanProduct(row interface{ Scan(...any) error }) (*openentry.Product, error) {
 	var p openentry.Product
-	var infos string
-	if err := row.Scan(&p.ID, &infos, &p.Price.Minor, &p.Price.Currency, &p.Sku, &p.StatusIdentifier, &p.Position, &p.IsVisible); err != nil {
+	var infos, values, related, statusInfos string
+	var stock sql.NullInt64
+	if err := row.Scan(&p.ID, &infos, &p.Price.Minor, &p.Price.Currency, &p.Sku, &p.StatusIdentifier, &p.Position, &p.IsVisible,
+		&p.AttributeSetIdentifier, &values, &related, &stock, &statusInfos, &p.NotForSale, &p.StockAttribute); err != nil {
 		return nil, err
 	}
 	p.Categories = []string{}
-	return &p, fromJSON(infos, &p.LocalizeInfos)
+	if stock.Valid {
+		p.Stock = &stock.Int64
+	}
+	for _, j := range []struct {
+		raw string
+		v   any
+	}{{infos, &p.LocalizeInfos}, {values, &p.AttributeValues}, {related, &p.RelatedIDs}, {statusInfos, &p.StatusLocalizeInfos}} {
+		if err := fromJSON(j.raw, j.v); err != nil {
+			return nil, err
+		}
+	}
+	return &p, nil
 }
 
 // Product returns a visible product by id.
 func (d *DB) Product(ctx context.Context, id int64) (*openentry.Product, error) {
-	p, err := scanProduct(d.QueryRowContext(ctx, `SELECT `+productColumns+` FROM products WHERE id = ? AND is_visible = ?`, id, true))
+	p, err := scanProduct(d.QueryRowContext(ctx, `SELECT `+productColumns+productFrom+` WHERE p.id = ? AND p.is_visible = ?`, false, id, true))
 	if err != nil {
 		return nil, notFound(err, fmt.Sprintf("Product %d not found", id))
 	}
@@ -90,12 +111,12 @@ func productsByID(ctx context.Context, q queryer, ids []int64) (map[int64]openen
 	if len(ids) == 0 {
 		return out, nil
 	}
-	args := make([]any, 0, len(ids)+1)
-	args = append(args, true)
+	args := make([]any, 0, len(ids)+2)
+	args = append(args, false, true)
 	for _, id := range ids {
 		args = append(args, id)
 	}
-	rows, err := q.QueryContext(ctx, `SELECT `+productColumns+` FROM products WHERE is_visible = ? AND id IN (`+
+	rows, err := q.QueryContext(ctx, `SELECT `+productColumns+productFrom+` WHERE p.is_visible = ? AND p.id IN (`+
 		strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")+`)`, args...)
 	if err != nil {
 		return nil, err
@@ -109,4 +130,94 @@ func productsByID(ctx context.Context, q queryer, ids []int64) (map[int64]openen
 		out[p.ID] = *p
 	}
 	return out, rows.Err()
+}
+
+const setColumns = `id, identifier, type, localize_infos, position, is_visible, version, attributes, stock_attribute, created_ms, updated_ms`
+
+func scanAttributeSet(row interface{ Scan(...any) error }) (*openentry.AttributeSet, error) {
+	var s openentry.AttributeSet
+	var infos, attrs string
+	var createdMS, updatedMS int64
+	if err := row.Scan(&s.ID, &s.Identifier, &s.Type, &infos, &s.Position, &s.IsVisible, &s.Version, &attrs, &s.StockAttribute,
+		&createdMS, &updatedMS); err != nil {
+		return nil, err
+	}
+	s.CreatedAt, s.UpdatedAt = openentry.UnixMilli(createdMS), openentry.UnixMilli(updatedMS)
+	if err := fromJSON(infos, &s.LocalizeInfos); err != nil {
+		return nil, err
+	}
+	return &s, fromJSON(attrs, &s.Attributes)
+}
+
+// AttributeSets returns a page of attribute sets of a type ("": any) and the total.
+func (d *DB) AttributeSets(ctx context.Context, typ string, page openentry.Page) ([]openentry.AttributeSet, int64, error) {
+	page = clampPage(page)
+	rows, err := d.QueryContext(ctx, `SELECT `+setColumns+` FROM attribute_sets WHERE (? = '' OR type = ?)
+		ORDER BY position, id LIMIT ? OFFSET ?`, typ, typ, page.Limit, page.Offset)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	out := []openentry.AttributeSet{}
+	for rows.Next() {
+		s, err := scanAttributeSet(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, *s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	var total int64
+	return out, total, d.QueryRowContext(ctx, `SELECT COUNT(*) FROM attribute_sets WHERE (? = '' OR type = ?)`, typ, typ).Scan(&total)
+}
+
+// AttributeSet returns a set by marker.
+func (d *DB) AttributeSet(ctx context.Context, marker string) (*openentry.AttributeSet, error) {
+	s, err := scanAttributeSet(d.QueryRowContext(ctx, `SELECT `+setColumns+` FROM attribute_sets WHERE identifier = ?`, marker))
+	if err != nil {
+		return nil, notFound(err, fmt.Sprintf("Attribute set %q not found", marker))
+	}
+	return s, nil
+}
+
+const productStatusColumns = `id, identifier, localize_infos, position, is_default, not_for_sale`
+
+func scanProductStatus(row interface{ Scan(...any) error }) (*openentry.ProductStatus, error) {
+	var st openentry.ProductStatus
+	var infos string
+	var notForSale bool
+	if err := row.Scan(&st.ID, &st.Identifier, &infos, &st.Position, &st.IsDefault, &notForSale); err != nil {
+		return nil, err
+	}
+	st.Purchasable = !notForSale
+	return &st, fromJSON(infos, &st.LocalizeInfos)
+}
+
+// ProductStatuses lists the product statuses.
+func (d *DB) ProductStatuses(ctx context.Context) ([]openentry.ProductStatus, error) {
+	rows, err := d.QueryContext(ctx, `SELECT `+productStatusColumns+` FROM product_statuses ORDER BY position, id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []openentry.ProductStatus{}
+	for rows.Next() {
+		st, err := scanProductStatus(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *st)
+	}
+	return out, rows.Err()
+}
+
+// ProductStatus returns a status by marker.
+func (d *DB) ProductStatus(ctx context.Context, marker string) (*openentry.ProductStatus, error) {
+	st, err := scanProductStatus(d.QueryRowContext(ctx, `SELECT `+productStatusColumns+` FROM product_statuses WHERE identifier = ?`, marker))
+	if err != nil {
+		return nil, notFound(err, fmt.Sprintf("Product status %q not found", marker))
+	}
+	return st, nil
 }

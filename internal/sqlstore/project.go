@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -22,7 +23,8 @@ func (d *DB) UserExists(ctx context.Context, provider, login string) (bool, erro
 // deleted, and seed users with a hash are inserted, so that applying a file
 // twice, or after users signed up, loses nothing. setups says how each
 // payment account is stored.
-func (d *DB) ApplyProject(ctx context.Context, p *openentry.Project, setups map[string]openentry.AccountSetup, hashes []string) error {
+func (d *DB) ApplyProject(ctx context.Context, p *openentry.Project, a openentry.ProjectApply) error {
+	setups, hashes := a.Setups, a.PasswordHashes
 	tx, err := d.begin(ctx)
 	if err != nil {
 		return err
@@ -64,19 +66,56 @@ func (d *DB) ApplyProject(ctx context.Context, p *openentry.Project, setups map[
 			return fmt.Errorf("order storage %q: %w", s.Identifier, err)
 		}
 	}
+	for i, s := range p.AttributeSets {
+		if err := upsertAttributeSet(ctx, tx, s, int64(i+1)); err != nil {
+			return fmt.Errorf("attribute set %q: %w", s.Identifier, err)
+		}
+	}
+	if len(p.ProductStatuses) > 0 {
+		if _, err := tx.ExecContext(ctx, `UPDATE product_statuses SET is_default = ?`, false); err != nil {
+			return err
+		}
+	}
+	for i, st := range p.ProductStatuses {
+		_, err := tx.ExecContext(ctx, `
+			INSERT INTO product_statuses (identifier, localize_infos, position, is_default, not_for_sale) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (identifier) DO UPDATE SET localize_infos = excluded.localize_infos, position = excluded.position,
+				is_default = excluded.is_default, not_for_sale = excluded.not_for_sale`,
+			st.Identifier, mustJSON(openentry.Titles(st.Title)), i+1, st.IsDefault, st.NotForSale)
+		if err != nil {
+			return fmt.Errorf("product status %q: %w", st.Identifier, err)
+		}
+	}
 	for i, pr := range p.Products {
 		price, _ := openentry.ParseMoney(pr.Price.String(), pr.Currency) // checked by Validate
 		status := pr.Status
 		if status == "" {
 			status = "in_stock"
 		}
+		values, related := pr.AttributeValues, pr.RelatedIDs
+		if values == nil {
+			values = openentry.AttributeValues{}
+		}
+		if related == nil {
+			related = []int64{}
+		}
+		var stock sql.NullInt64
+		if n, ok := a.Stock[pr.ID]; ok {
+			stock = sql.NullInt64{Int64: n, Valid: true}
+		}
+		// stock changes only when the file's figure did (see ProjectApply.Stock).
 		_, err := tx.ExecContext(ctx, `
-			INSERT INTO products (id, localize_infos, price_minor, currency, sku, status_identifier, position, is_visible, updated_ms)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+			INSERT INTO products (id, localize_infos, price_minor, currency, sku, status_identifier, position, is_visible, updated_ms,
+				attribute_set, attribute_values, related_ids, stock, stock_applied)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET localize_infos = excluded.localize_infos, price_minor = excluded.price_minor,
 				currency = excluded.currency, sku = excluded.sku, status_identifier = excluded.status_identifier,
-				position = excluded.position, is_visible = excluded.is_visible, updated_ms = excluded.updated_ms`,
-			pr.ID, mustJSON(openentry.Titles(pr.Title)), price.Minor, price.Currency, pr.Sku, status, i+1, !pr.Hidden, tx.nowMS)
+				position = excluded.position, is_visible = excluded.is_visible, updated_ms = excluded.updated_ms,
+				attribute_set = excluded.attribute_set, attribute_values = excluded.attribute_values, related_ids = excluded.related_ids,
+				stock = CASE WHEN products.stock_applied IS NOT DISTINCT FROM excluded.stock_applied THEN products.stock ELSE excluded.stock END,
+				stock_applied = excluded.stock_applied`,
+			pr.ID, mustJSON(openentry.Titles(pr.Title)), price.Minor, price.Currency, pr.Sku, status, i+1, !pr.Hidden, tx.nowMS,
+			pr.AttributeSetIdentifier, mustJSON(values), mustJSON(related), stock, stock)
 		if err != nil {
 			return fmt.Errorf("product %d: %w", pr.ID, err)
 		}
@@ -138,6 +177,29 @@ func checkReferences(ctx context.Context, tx *tx, p *openentry.Project) error {
 			}
 		}
 	}
+	for _, pr := range p.Products {
+		if pr.AttributeSetIdentifier != "" {
+			if err := exists(ctx, tx, `SELECT EXISTS (SELECT 1 FROM attribute_sets WHERE identifier = ?)`, pr.AttributeSetIdentifier); errors.Is(err, openentry.ErrNotFound) {
+				bad("product %d: attribute set %q is not defined", pr.ID, pr.AttributeSetIdentifier)
+			} else if err != nil {
+				return err
+			}
+		}
+		if pr.Status != "" {
+			if err := exists(ctx, tx, `SELECT EXISTS (SELECT 1 FROM product_statuses WHERE identifier = ?)`, pr.Status); errors.Is(err, openentry.ErrNotFound) {
+				bad("product %d: product status %q is not defined", pr.ID, pr.Status)
+			} else if err != nil {
+				return err
+			}
+		}
+		for _, r := range pr.RelatedIDs {
+			if err := exists(ctx, tx, `SELECT EXISTS (SELECT 1 FROM products WHERE id = ?)`, r); errors.Is(err, openentry.ErrNotFound) {
+				bad("product %d: related product %d is not defined", pr.ID, r)
+			} else if err != nil {
+				return err
+			}
+		}
+	}
 	for _, u := range p.Users {
 		if err := exists(ctx, tx, `SELECT EXISTS (SELECT 1 FROM auth_providers WHERE identifier = ?)`, u.AuthProvider); errors.Is(err, openentry.ErrNotFound) {
 			bad("user %q: auth provider %q is not defined", u.Login, u.AuthProvider)
@@ -158,6 +220,30 @@ func exists(ctx context.Context, q queryer, query string, args ...any) error {
 		return openentry.ErrNotFound
 	}
 	return nil
+}
+
+func upsertAttributeSet(ctx context.Context, tx *tx, s openentry.ProjectAttributeSet, position int64) error {
+	attrs := make([]openentry.Attribute, len(s.Attributes))
+	for i, a := range s.Attributes {
+		attrs[i] = openentry.Attribute{Marker: a.Marker, Type: a.Type, Position: int64(i + 1), IsVisible: !a.Hidden,
+			LocalizeInfos: openentry.Titles(a.Title), ListTitles: a.ListTitles, Validators: a.Validators}
+	}
+	typ := s.Type
+	if typ == "" {
+		typ = "forProducts"
+	}
+	// version counts real changes only, so re-applying the same file is a no-op.
+	_, err := tx.ExecContext(ctx, `
+		INSERT INTO attribute_sets (identifier, type, localize_infos, position, is_visible, version, attributes, stock_attribute, created_ms, updated_ms)
+		VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?)
+		ON CONFLICT (identifier) DO UPDATE SET type = excluded.type, localize_infos = excluded.localize_infos,
+			position = excluded.position, attributes = excluded.attributes, stock_attribute = excluded.stock_attribute,
+			version = attribute_sets.version + CASE WHEN attribute_sets.attributes = excluded.attributes
+				AND attribute_sets.localize_infos = excluded.localize_infos AND attribute_sets.stock_attribute = excluded.stock_attribute THEN 0 ELSE 1 END,
+			updated_ms = CASE WHEN attribute_sets.attributes = excluded.attributes AND attribute_sets.localize_infos = excluded.localize_infos
+				AND attribute_sets.stock_attribute = excluded.stock_attribute THEN attribute_sets.updated_ms ELSE excluded.updated_ms END`,
+		s.Identifier, typ, mustJSON(openentry.Titles(s.Title)), position, true, mustJSON(attrs), s.StockAttribute, tx.nowMS, tx.nowMS)
+	return err
 }
 
 func upsertForm(ctx context.Context, tx *tx, f openentry.ProjectForm, position int64) error {
