@@ -20,6 +20,7 @@ type Project struct {
 	OrderStorages   []ProjectOrderStorage   `json:"orderStorages"`
 	AttributeSets   []ProjectAttributeSet   `json:"attributeSets,omitempty"`
 	ProductStatuses []ProjectProductStatus  `json:"productStatuses,omitempty"`
+	Pages           []ProjectPage           `json:"pages,omitempty"`
 	Products        []ProjectProduct        `json:"products"`
 	Users           []ProjectUser           `json:"users"`
 	// CORSOrigins are the browser origins (https://shop.example) allowed to
@@ -109,6 +110,25 @@ type ProjectProduct struct {
 	AttributeValues AttributeValues `json:"attributeValues,omitempty"`
 	// RelatedIDs are the products shown next to this one.
 	RelatedIDs []int64 `json:"relatedIds,omitempty"`
+	// Pages are the urls of the pages (categories) the product is listed on.
+	Pages []string `json:"pages,omitempty"`
+}
+
+// ProjectPage configures a page: a catalogue category or a common page.
+// Pages nest by parentUrl; a parent comes before its children in the file
+// or in an earlier one.
+type ProjectPage struct {
+	PageURL   string `json:"pageUrl"`
+	ParentURL string `json:"parentUrl,omitempty"`
+	Type      string `json:"type,omitempty"` // catalog_page, common_page (the default), error_page …
+	// LocalizeInfos per locale: {"en_US": {"title": "Shop", "menuTitle": "Shop", "htmlContent": "…"}}.
+	LocalizeInfos          map[string]json.RawMessage `json:"localizeInfos"`
+	Hidden                 bool                       `json:"hidden,omitempty"`
+	TemplateIdentifier     string                     `json:"templateIdentifier,omitempty"`
+	AttributeSetIdentifier string                     `json:"attributeSetIdentifier,omitempty"`
+	AttributeValues        AttributeValues            `json:"attributeValues,omitempty"`
+	// Config holds the page's numbers: rowsPerPage, productsPerRow.
+	Config map[string]int64 `json:"config,omitempty"`
 }
 
 // ProjectAttributeSet configures an attribute set.
