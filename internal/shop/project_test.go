@@ -398,3 +398,49 @@ func TestApplyProjectChecksReferences(t *testing.T) {
 		t.Errorf("a file referring to an earlier apply's form and account: %v", err)
 	}
 }
+
+// TestApplyProjectStock: the file's stock figure is set when it changes, so
+// re-applying the same file keeps the units sold since, and a new figure restocks.
+func TestApplyProjectStock(t *testing.T) {
+	ctx := context.Background()
+	s := newShop(t)
+	p := &openentry.Project{
+		AttributeSets: []openentry.ProjectAttributeSet{{Identifier: "stocked", Title: map[string]string{"en_US": "Stocked"},
+			StockAttribute: "units", Attributes: []openentry.ProjectSetAttribute{{Marker: "units", Type: "integer", Title: map[string]string{"en_US": "Units"}}}}},
+		Products: []openentry.ProjectProduct{{ID: 600, Title: map[string]string{"en_US": "P"}, Price: "1.00", Currency: "USD",
+			AttributeSetIdentifier: "stocked", AttributeValues: openentry.AttributeValues{"en_US": {"units": []byte("10")}}}},
+	}
+	stock := func() int64 {
+		t.Helper()
+		pr, err := s.catalog.Product(ctx, 600)
+		if err != nil || pr.Stock == nil {
+			t.Fatalf("product 600: %+v, %v", pr, err)
+		}
+		return *pr.Stock
+	}
+	if err := s.projects.Apply(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.db.ExecContext(ctx, `UPDATE products SET stock = 7 WHERE id = 600`); err != nil { // three sold
+		t.Fatal(err)
+	}
+	if err := s.projects.Apply(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	if got := stock(); got != 7 {
+		t.Errorf("after re-applying the same file: got %d units, want the 7 left", got)
+	}
+	p.Products[0].AttributeValues["en_US"]["units"] = []byte("20")
+	if err := s.projects.Apply(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	if got := stock(); got != 20 {
+		t.Errorf("after a new figure: got %d units, want 20", got)
+	}
+	for _, bad := range []string{`-1`, `1.5`, `"many"`} {
+		p.Products[0].AttributeValues["en_US"]["units"] = []byte(bad)
+		if err := s.projects.Apply(ctx, p); err == nil {
+			t.Errorf("stock %s was accepted", bad)
+		}
+	}
+}

@@ -148,11 +148,8 @@ func (d *DB) InsertOrder(ctx context.Context, o *openentry.Order) error {
 	if err != nil {
 		return err
 	}
-	for i, l := range o.Lines {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO order_lines (order_id, line_no, product_id, quantity, unit_minor, localize_infos, sku)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, o.ID, i+1, l.ProductID, l.Quantity, l.UnitPrice.Minor, mustJSON(l.LocalizeInfos), l.Sku); err != nil {
-			return err
-		}
+	if err := insertLines(ctx, tx, o.ID, o.Lines); err != nil {
+		return err
 	}
 	if err := tx.Commit(); err != nil {
 		return err
@@ -326,15 +323,19 @@ func (d *DB) UpdateOrder(ctx context.Context, c openentry.OrderChange) error {
 		mustJSON(c.FormData), c.PaymentAccountID, c.StatusIdentifier, c.Total.Currency, c.Total.Minor, canceledMS, tx.nowMS, c.OrderID); err != nil {
 		return err
 	}
+	if c.Cancel || c.Lines != nil {
+		// A cancel gives the units back; new lines give the old ones' back
+		// and take theirs.
+		if err := returnStock(ctx, tx, c.OrderID, nil); err != nil {
+			return err
+		}
+	}
 	if c.Lines != nil {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM order_lines WHERE order_id = ?`, c.OrderID); err != nil {
 			return err
 		}
-		for i, l := range c.Lines {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO order_lines (order_id, line_no, product_id, quantity, unit_minor, localize_infos, sku)
-				VALUES (?, ?, ?, ?, ?, ?, ?)`, c.OrderID, i+1, l.ProductID, l.Quantity, l.UnitPrice.Minor, mustJSON(l.LocalizeInfos), l.Sku); err != nil {
-				return err
-			}
+		if err := insertLines(ctx, tx, c.OrderID, c.Lines); err != nil {
+			return err
 		}
 	}
 	return tx.Commit()

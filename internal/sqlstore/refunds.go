@@ -191,6 +191,11 @@ func (d *DB) MoveRefund(ctx context.Context, id int64, status, providerRef strin
 	if n, _ := res.RowsAffected(); n != 1 {
 		return time.Time{}, &openentry.Error{Code: openentry.ErrConflict, Message: fmt.Sprintf("refund %d changed meanwhile", id)}
 	}
+	if status == openentry.RefundRefunded {
+		if err := returnRefundStock(ctx, tx, id); err != nil {
+			return time.Time{}, err
+		}
+	}
 	return tx.now, tx.Commit()
 }
 
@@ -199,13 +204,31 @@ func markRefunded(ctx context.Context, tx *tx, ev *openentry.PaymentEvent) (stri
 	if ev.Payment == "" {
 		return openentry.OutcomeUnmatched, nil
 	}
-	res, err := tx.ExecContext(ctx, `UPDATE refunds SET status = ?, updated_ms = ? WHERE status = ? AND order_id IN
-		(SELECT order_id FROM payment_sessions WHERE payment_ref = ?)`, openentry.RefundRefunded, tx.nowMS, openentry.RefundApproved, ev.Payment)
+	rows, err := tx.QueryContext(ctx, `UPDATE refunds SET status = ?, updated_ms = ? WHERE status = ? AND order_id IN
+		(SELECT order_id FROM payment_sessions WHERE payment_ref = ?) RETURNING id`, openentry.RefundRefunded, tx.nowMS, openentry.RefundApproved, ev.Payment)
 	if err != nil {
 		return "", err
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return "", err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return "", err
+	}
+	if len(ids) == 0 {
 		return openentry.OutcomeRecorded, nil // e.g. refunded from Stripe's dashboard
+	}
+	for _, id := range ids {
+		if err := returnRefundStock(ctx, tx, id); err != nil {
+			return "", err
+		}
 	}
 	return openentry.OutcomeApplied, nil
 }
