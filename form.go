@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -111,6 +112,22 @@ func (f *Form) CheckData(fields []FormField) ([]FormField, error) {
 		return nil, Invalid("required values are missing or incorrect: " + strings.Join(missing, ", "))
 	}
 	return out, nil
+}
+
+// WithRequired returns a copy of the form whose attributes named in markers
+// are required too.
+func (f *Form) WithRequired(markers []string) *Form {
+	if len(markers) == 0 {
+		return f
+	}
+	c := *f
+	c.Attributes = slices.Clone(f.Attributes)
+	for i := range c.Attributes {
+		if slices.Contains(markers, c.Attributes[i].Marker) {
+			c.Attributes[i].IsRequired = true
+		}
+	}
+	return &c
 }
 
 // CheckFormData checks each locale's fields against the form (see

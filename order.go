@@ -23,6 +23,7 @@ type OrderStorage struct {
 	PaymentAccounts []string // identifiers of accounts this storage accepts
 	PaidStatus      string   // the status a paid order moves to; "" keeps it
 	CanceledStatus  string   // the status a customer's cancel moves an order to; "": no cancel
+	RequiredFields  []string // form attributes its orders must fill besides the form's required ones
 }
 
 // OrderStatus is one status an order of a storage can be in.

@@ -85,6 +85,10 @@ type ProjectOrderStorage struct {
 	// CanceledStatus is the status a customer's cancel moves an unpaid order
 	// to (Orders.updateOrderByMarkerAndId); "": customers cannot cancel.
 	CanceledStatus string `json:"canceledStatus,omitempty"`
+	// RequiredFields are attributes of the storage's form that its orders
+	// must fill, besides those the form requires: storages sharing one form
+	// may ask for different fields.
+	RequiredFields []string `json:"requiredFields,omitempty"`
 }
 
 // ProjectOrderStatus configures one order status.

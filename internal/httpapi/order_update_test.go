@@ -183,3 +183,23 @@ func TestPreviewOrder(t *testing.T) {
 		t.Errorf("a preview placed %d orders", n)
 	}
 }
+
+// TestStorageRequiredFields: two storages share the order form and ask for
+// different fields of it.
+func TestStorageRequiredFields(t *testing.T) {
+	srv := apptest.Start(t, apptest.WithProject(&openentry.Project{OrderStorages: []openentry.ProjectOrderStorage{{
+		Identifier: "deliveries", FormIdentifier: "order", PaymentAccounts: []string{"cash"}, RequiredFields: []string{"address"},
+		Title: map[string]string{"en_US": "Deliveries"}, Statuses: []openentry.ProjectOrderStatus{{Identifier: "new", IsDefault: true}},
+	}}}))
+	a := newAPI(t, srv)
+	tk := a.loginDemo()
+	path := "/api/content/orders-storage/marker/deliveries/orders"
+	body := orderBody([2]int64{14, 1})
+	checkError(t, a.do("POST", path, tk.Access, body), 400, "address")
+	body["formData"] = map[string]any{"en_US": []map[string]any{{"marker": "name", "value": "A"}, {"marker": "address", "value": "1 Main St"}}}
+	order := id(t, a.expect("POST", path, tk.Access, body, 201).json(t))
+	checkError(t, a.do("PUT", fmt.Sprintf("%s/%d", path, order), tk.Access,
+		map[string]any{"formData": map[string]any{"en_US": []map[string]any{{"marker": "name", "value": "B"}}}}), 400, "address")
+	// The demo's storage asks for the name only, as before.
+	a.createOrder(tk.Access, [2]int64{14, 1})
+}

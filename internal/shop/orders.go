@@ -76,7 +76,7 @@ func (o *Orders) CreateOrder(ctx context.Context, userID int64, in openentry.Ord
 	if err != nil {
 		return nil, err
 	}
-	data, err := form.CheckFormData(in.FormData)
+	data, err := form.WithRequired(storage.RequiredFields).CheckFormData(in.FormData)
 	if err != nil {
 		return nil, err
 	}
@@ -227,7 +227,7 @@ func (o *Orders) applyTerms(ctx context.Context, storage *openentry.OrderStorage
 		if err != nil {
 			return err
 		}
-		if change.FormData, err = form.CheckFormData(in.FormData); err != nil {
+		if change.FormData, err = form.WithRequired(storage.RequiredFields).CheckFormData(in.FormData); err != nil {
 			return err
 		}
 	}

@@ -361,6 +361,8 @@ func TestApplyProjectChecksReferences(t *testing.T) {
 			`order storage "orders": form "checkout" must be a form of type order`},
 		{"storage with unknown account", func(p *openentry.Project) { p.OrderStorages[0].PaymentAccounts = []string{"cash", "card"} },
 			`order storage "orders": payment account "card" is not defined`},
+		{"storage requires a field its form lacks", func(p *openentry.Project) { p.OrderStorages[0].RequiredFields = []string{"nope"} },
+			`order storage "orders": requiredFields: form "order" has no attribute "nope"`},
 		{"user with unknown provider", func(p *openentry.Project) { p.Users[0].AuthProvider = "phone" },
 			`user "your-user@email.com": auth provider "phone" is not defined`},
 	}

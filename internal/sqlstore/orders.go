@@ -9,12 +9,15 @@ import (
 	"github.com/openentry/openentry"
 )
 
-const storageColumns = `id, identifier, form_identifier, localize_infos, position, paid_status, canceled_status`
+const storageColumns = `id, identifier, form_identifier, localize_infos, position, paid_status, canceled_status, required_fields`
 
 func scanStorage(row interface{ Scan(...any) error }) (*openentry.OrderStorage, error) {
 	var s openentry.OrderStorage
-	var infos string
-	if err := row.Scan(&s.ID, &s.Identifier, &s.FormIdentifier, &infos, &s.Position, &s.PaidStatus, &s.CanceledStatus); err != nil {
+	var infos, required string
+	if err := row.Scan(&s.ID, &s.Identifier, &s.FormIdentifier, &infos, &s.Position, &s.PaidStatus, &s.CanceledStatus, &required); err != nil {
+		return nil, err
+	}
+	if err := fromJSON(required, &s.RequiredFields); err != nil {
 		return nil, err
 	}
 	return &s, fromJSON(infos, &s.LocalizeInfos)

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/openentry/openentry"
 )
@@ -168,6 +169,12 @@ func checkReferences(ctx context.Context, tx *tx, p *openentry.Project) error {
 		}
 		if err != nil || f.Type != "order" {
 			bad("order storage %q: form %q must be a form of type order", st.Identifier, st.FormIdentifier)
+		} else {
+			for _, m := range st.RequiredFields {
+				if !slices.ContainsFunc(f.Attributes, func(a openentry.FormAttribute) bool { return a.Marker == m }) {
+					bad("order storage %q: requiredFields: form %q has no attribute %q", st.Identifier, f.Identifier, m)
+				}
+			}
 		}
 		for _, a := range st.PaymentAccounts {
 			if err := exists(ctx, tx, `SELECT EXISTS (SELECT 1 FROM payment_accounts WHERE identifier = ?)`, a); errors.Is(err, openentry.ErrNotFound) {
@@ -220,6 +227,13 @@ func exists(ctx context.Context, q queryer, query string, args ...any) error {
 		return openentry.ErrNotFound
 	}
 	return nil
+}
+
+func requiredOrEmpty(fields []string) []string {
+	if fields == nil {
+		return []string{}
+	}
+	return fields
 }
 
 func upsertAttributeSet(ctx context.Context, tx *tx, s openentry.ProjectAttributeSet, position int64) error {
@@ -302,12 +316,13 @@ func upsertAuthProvider(ctx context.Context, tx *tx, ap openentry.ProjectAuthPro
 func upsertOrderStorage(ctx context.Context, tx *tx, s openentry.ProjectOrderStorage, position int64) error {
 	var storageID int64
 	err := tx.QueryRowContext(ctx, `
-		INSERT INTO order_storages (identifier, form_identifier, localize_infos, position, paid_status, canceled_status) VALUES (?, ?, ?, ?, ?, ?)
+		INSERT INTO order_storages (identifier, form_identifier, localize_infos, position, paid_status, canceled_status, required_fields)
+		VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (identifier) DO UPDATE SET form_identifier = excluded.form_identifier,
 			localize_infos = excluded.localize_infos, position = excluded.position, paid_status = excluded.paid_status,
-			canceled_status = excluded.canceled_status
+			canceled_status = excluded.canceled_status, required_fields = excluded.required_fields
 		RETURNING id`,
-		s.Identifier, s.FormIdentifier, mustJSON(openentry.Titles(s.Title)), position, s.PaidStatus, s.CanceledStatus).Scan(&storageID)
+		s.Identifier, s.FormIdentifier, mustJSON(openentry.Titles(s.Title)), position, s.PaidStatus, s.CanceledStatus, mustJSON(requiredOrEmpty(s.RequiredFields))).Scan(&storageID)
 	if err != nil {
 		return err
 	}
