@@ -56,7 +56,11 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		if err != nil {
 			return err
 		}
-		projects = append(projects, p)
+		shop, err := demo.Shop()
+		if err != nil {
+			return err
+		}
+		projects = append(projects, p, shop)
 	}
 	if *projectFile != "" {
 		data, err := os.ReadFile(*projectFile)

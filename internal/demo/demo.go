@@ -11,6 +11,14 @@ import (
 //go:embed project.json
 var projectJSON []byte
 
+// shopJSON is the small shop next to the seed: attribute sets, categories
+// and pages, two dozen products in en_US and fr_FR with stock, and what
+// OneEntry's e-commerce template hard-codes (storage "order", its form
+// fields, delivery product 83).
+//
+//go:embed shop.json
+var shopJSON []byte
+
 // Demo user credentials, as the seed page uses them.
 const (
 	UserLogin    = "your-user@email.com"
@@ -22,3 +30,9 @@ func ProjectJSON() []byte { return projectJSON }
 
 // Project returns the parsed demo project.
 func Project() (*openentry.Project, error) { return openentry.ParseProject(projectJSON) }
+
+// ShopJSON is the demo shop file, applied after the demo project.
+func ShopJSON() []byte { return shopJSON }
+
+// Shop returns the parsed demo shop, to apply after Project.
+func Shop() (*openentry.Project, error) { return openentry.ParseProject(shopJSON) }

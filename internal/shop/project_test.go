@@ -446,3 +446,33 @@ func TestApplyProjectStock(t *testing.T) {
 		}
 	}
 }
+
+// TestDemoShopApplies: the demo shop holds together, on top of the demo
+// project, and applying it twice changes nothing.
+func TestDemoShopApplies(t *testing.T) {
+	ctx := context.Background()
+	s := newShop(t)
+	shopProject, err := demo.Shop()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if err := s.projects.Apply(ctx, shopProject); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var categories, products, inStock int
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(DISTINCT attribute_set), COUNT(*), COUNT(CASE WHEN stock > 0 THEN 1 END) FROM products WHERE id >= 100`).Scan(&categories, &products, &inStock); err != nil {
+		t.Fatal(err)
+	}
+	if products < 24 || inStock < 12 {
+		t.Errorf("demo shop: %d products, %d in stock; want at least 24 and 12", products, inStock)
+	}
+	p, err := s.catalog.Product(ctx, 83)
+	if err != nil || p.Price.Fixed() != "10.00" || p.Stock != nil {
+		t.Errorf("delivery product 83: %+v, %v; want 10.00 and no stock count", p, err)
+	}
+	if _, err := s.catalog.Product(ctx, 14); err != nil {
+		t.Errorf("the seed's product 14 is gone: %v", err)
+	}
+}

@@ -123,6 +123,18 @@ func WithProject(p *openentry.Project) Option {
 	return func(o *options) { o.cfg.Projects = append(o.cfg.Projects, p) }
 }
 
+// WithDemoShop applies the demo shop (internal/demo/shop.json) after the
+// demo project, as serve --demo does.
+func WithDemoShop() Option {
+	return func(o *options) {
+		p, err := demo.Shop()
+		if err != nil {
+			panic(err) // the embedded file is tested to parse
+		}
+		o.cfg.Projects = append(o.cfg.Projects, p)
+	}
+}
+
 // WithMailer sets how the server sends codes (e.g. SMTP to a mailtest server).
 func WithMailer(m openentry.Mailer) Option { return func(o *options) { o.cfg.Mailer = m } }
 
