@@ -1,3 +1,5 @@
+//go:generate go run ./gen
+
 // Package demo holds the built-in demo project: the shop the seed scenario
 // ("payment for a registered user's order") runs against.
 package demo
