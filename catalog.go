@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // AttributeSet is a named list of typed attributes that products (and
@@ -57,10 +58,10 @@ type ListExtended struct {
 // Validators are the checks an attribute's values must pass.
 type Validators struct {
 	Required  bool        `json:"required,omitempty"`
-	Min       json.Number `json:"min,omitempty"` // numbers: the smallest allowed
-	Max       json.Number `json:"max,omitempty"` // numbers: the largest allowed
-	MaxLength int         `json:"maxLength,omitempty"`
-	Pattern   string      `json:"pattern,omitempty"` // strings: a Go regexp the whole value must match
+	Min       json.Number `json:"min,omitempty"`       // numbers: the smallest allowed
+	Max       json.Number `json:"max,omitempty"`       // numbers: the largest allowed
+	MaxLength int         `json:"maxLength,omitempty"` // strings: the most characters (not bytes)
+	Pattern   string      `json:"pattern,omitempty"`   // strings: a Go regexp the whole value must match
 }
 
 // IsAttributeType reports whether t is an attribute type the SDK
@@ -119,27 +120,50 @@ func (a *Attribute) CheckValue(v json.RawMessage) error {
 		return fmt.Errorf("not JSON")
 	}
 	switch a.Type {
-	case "string", "date", "dateTime", "time":
+	case "string":
 		var s string
 		if json.Unmarshal(v, &s) != nil {
 			return fmt.Errorf("must be a string")
 		}
 		return a.checkString(s)
+	case "date", "dateTime", "time":
+		// A string, or OneEntry's own {fullDate, formattedValue, formatString}.
+		var s string
+		if json.Unmarshal(v, &s) == nil {
+			return a.checkString(s)
+		}
+		var d struct {
+			FullDate *string `json:"fullDate"`
+		}
+		if json.Unmarshal(v, &d) != nil || d.FullDate == nil {
+			return fmt.Errorf("must be a string or {fullDate, formattedValue, formatString}")
+		}
+		return a.checkString(*d.FullDate)
 	case "text", "textWithHeader":
 		var s string
 		if json.Unmarshal(v, &s) == nil {
 			return a.checkString(s)
 		}
-		var parts []struct {
+		type part struct {
 			HTMLValue  *string `json:"htmlValue"`
 			PlainValue *string `json:"plainValue"`
 		}
+		var parts []part
 		if json.Unmarshal(v, &parts) != nil {
-			return fmt.Errorf("must be a string or a list of {htmlValue, plainValue}")
+			var one part // one block, as OneEntry's formData sends it
+			if t := bytes.TrimSpace(v); t[0] != '{' || json.Unmarshal(v, &one) != nil {
+				return fmt.Errorf("must be a string, a {htmlValue, plainValue} or a list of them")
+			}
 		}
 	case "integer", "real", "float":
 		return a.checkNumber(v)
-	case "list", "radioButton":
+	case "radioButton":
+		// One choice: an option's value or {value, …}, never a list.
+		if t := bytes.TrimSpace(v); t[0] == '[' {
+			return fmt.Errorf("must be one option, not a list")
+		}
+		return a.checkOption(v)
+	case "list":
 		return a.checkOption(v)
 	case "image", "groupOfImages", "file":
 		if t := bytes.TrimSpace(v); t[0] != '{' && t[0] != '[' {
@@ -150,8 +174,8 @@ func (a *Attribute) CheckValue(v json.RawMessage) error {
 }
 
 func (a *Attribute) checkString(s string) error {
-	if n := a.Validators.MaxLength; n > 0 && len(s) > n {
-		return fmt.Errorf("is longer than %d bytes", n)
+	if n := a.Validators.MaxLength; n > 0 && utf8.RuneCountInString(s) > n {
+		return fmt.Errorf("is longer than %d characters", n)
 	}
 	if a.Validators.Pattern != "" {
 		re, err := regexp.Compile("^(?:" + a.Validators.Pattern + ")$")

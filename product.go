@@ -21,6 +21,9 @@ type Product struct {
 	// Stock is the units left when the product's set tracks stock, else nil.
 	Stock          *int64
 	StockAttribute string // the attribute Stock is shown in
+	// SetAttributes are the definitions of the product's set (types,
+	// positions, options), read with it so that its values can be shown.
+	SetAttributes []Attribute
 }
 
 // ProductService reads the catalogue.
@@ -29,4 +32,8 @@ type ProductService interface {
 	Product(ctx context.Context, id int64) (*Product, error)
 	// ProductsByIDs returns the visible products among ids, in the order asked.
 	ProductsByIDs(ctx context.Context, ids []int64) ([]Product, error)
+	// RelatedProducts returns a page of the visible products a product
+	// lists as related, in its order, and their total. ErrNotFound when
+	// the product is not visible.
+	RelatedProducts(ctx context.Context, id int64, page Page) ([]Product, int64, error)
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"regexp"
 	"strings"
 )
@@ -26,6 +27,10 @@ type Project struct {
 	// CORSOrigins are the browser origins (https://shop.example) allowed to
 	// call the API; "*" allows any.
 	CORSOrigins []string `json:"corsOrigins,omitempty"`
+	// Files is where the files that attribute values name ({"file":
+	// "images/cosmo.png"}) are read from: the project file's directory,
+	// set by whoever read the file. nil: values cannot name files.
+	Files fs.FS `json:"-"`
 }
 
 // ProjectAuthProvider configures an auth provider.
@@ -119,8 +124,8 @@ type ProjectProduct struct {
 }
 
 // ProjectPage configures a page: a catalogue category or a common page.
-// Pages nest by parentUrl; a parent comes before its children in the file
-// or in an earlier one.
+// Pages nest by parentUrl: the url of a page of this file (anywhere in it)
+// or of an earlier one.
 type ProjectPage struct {
 	PageURL   string `json:"pageUrl"`
 	ParentURL string `json:"parentUrl,omitempty"`
@@ -300,6 +305,9 @@ func (p *Project) Validate(checkAccount func(ProjectPaymentAccount) error) error
 		if !ValidMarker(s.Identifier) || sets[s.Identifier] {
 			bad("attribute set %q: identifier malformed or repeated", s.Identifier)
 		}
+		if _, ok := AttributeSetTypeID(s.Type); s.Type != "" && !ok {
+			bad("attribute set %q: type %q is not one of forProducts, forPages, forBlocks, forForms, forUsers… (AttributeSetTypes)", s.Identifier, s.Type)
+		}
 		sets[s.Identifier] = true
 		markers := map[string]ProjectSetAttribute{}
 		for _, a := range s.Attributes {
@@ -361,6 +369,7 @@ func (p *Project) Validate(checkAccount func(ProjectPaymentAccount) error) error
 			bad("user %q: needs a login and a password of at least %d characters", u.Login, MinPasswordLength)
 		}
 	}
+	errs = append(errs, p.validatePages()...)
 	return errors.Join(errs...)
 }
 

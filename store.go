@@ -17,10 +17,13 @@ type Store interface {
 	UserStore
 	CodeStore
 	CatalogStore
+	ProductListStore
+	PageStore
 	OrderStore
 	PaymentStore
 	RefundStore
 	ProjectStore
+	FileStore
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 }
@@ -197,8 +200,9 @@ type CatalogStore interface {
 	Product(ctx context.Context, id int64) (*Product, error)
 	// ProductsByID returns the visible products among ids.
 	ProductsByID(ctx context.Context, ids []int64) (map[int64]Product, error)
-	// AttributeSets returns a page of attribute sets of a type ("": any) and the total.
-	AttributeSets(ctx context.Context, typ string, page Page) ([]AttributeSet, int64, error)
+	// AttributeSets returns a page of the attribute sets q selects and their
+	// total. ErrInvalid unless ValidAttributeSetSort(q.SortBy).
+	AttributeSets(ctx context.Context, q AttributeSetQuery) ([]AttributeSet, int64, error)
 	// AttributeSet returns a set by marker. ErrNotFound.
 	AttributeSet(ctx context.Context, marker string) (*AttributeSet, error)
 	// ProductStatuses lists the product statuses.
@@ -371,4 +375,10 @@ type ProjectApply struct {
 	// stock; the store sets it only when it differs from what the file
 	// gave last time, so re-applying keeps the units sold since.
 	Stock map[int64]int64
+	// Files are the files the project's attribute values name, read and
+	// checked. The store stores them first (PutFile's rule: once per
+	// digest), setting their IDs, then calls FilesStored, which puts those
+	// IDs into the values, before it writes anything that holds values.
+	Files       []*File
+	FilesStored func() error
 }

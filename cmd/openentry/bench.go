@@ -11,12 +11,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/openentry/openentry/internal/app"
 	"github.com/openentry/openentry/internal/bench"
 )
 
 // runBench drives a running server:
 //
-//	openentry bench --url URL --token T [--users 32] [--duration 10s] [--baseline] [--scenario pay|list] [--server-pid PID]
+//	openentry bench --url URL --token T [--users 32] [--duration 10s] [--baseline] [--scenario pay|list|catalog] [--server-pid PID]
 func runBench(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -26,15 +27,18 @@ func runBench(ctx context.Context, args []string, getenv func(string) string, st
 	fs.IntVar(&cfg.Users, "users", 32, "virtual users, each logged in once")
 	fs.DurationVar(&cfg.Duration, "duration", 10*time.Second, "length of each phase")
 	fs.BoolVar(&cfg.Baseline, "baseline", true, "first drive GET /healthz as long with as many workers, and report the ratio")
-	fs.StringVar(&cfg.Scenario, "scenario", bench.ScenarioPay, "pay: createOrder → createSession → getSessionByOrderId; list: getAllOrdersByMarker as users made by `openentry seed`")
+	fs.StringVar(&cfg.Scenario, "scenario", bench.ScenarioPay, "pay: createOrder → createSession → getSessionByOrderId; list: getAllOrdersByMarker as users made by `openentry seed`; "+
+		"catalog: a filtered category page and a quick search over `openentry seed --products N`")
 	fs.Int64Var(&cfg.Product, "product", 14, "product the pay scenario orders")
 	pid := fs.Int("server-pid", 0, "server process to report peak memory (VmHWM) of, if on this machine")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if cfg.Scenario != bench.ScenarioPay && cfg.Scenario != bench.ScenarioList {
-		return fmt.Errorf("--scenario: %q is neither pay nor list", cfg.Scenario)
+	if cfg.Scenario != bench.ScenarioPay && cfg.Scenario != bench.ScenarioList && cfg.Scenario != bench.ScenarioCatalog {
+		return fmt.Errorf("--scenario: %q is neither pay, list nor catalog", cfg.Scenario)
 	}
+	shape := app.BenchCatalog()
+	cfg.Catalog = bench.Catalog{Categories: shape.Categories, Colors: shape.Colors, Nouns: shape.Nouns, MaxPrice: shape.MaxPrice}
 	cfg.URL = strings.TrimSuffix(cfg.URL, "/")
 	res, err := bench.Run(ctx, cfg)
 	if err != nil {

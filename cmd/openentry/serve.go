@@ -14,6 +14,7 @@ import (
 	"net/http/pprof"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -37,6 +38,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	fs.Var(&origins, "cors-origin", "browser origin allowed to call the API, e.g. https://shop.example; repeatable; * for any (env OPENENTRY_CORS_ORIGINS, comma-separated)")
 	pprofAddr := fs.String("pprof", getenv("OPENENTRY_PPROF_ADDR"), "serve Go's profiler on this (loopback) address, e.g. 127.0.0.1:6060 (env OPENENTRY_PPROF_ADDR)")
+	publicURL := fs.String("public-url", getenv("OPENENTRY_PUBLIC_URL"), "scheme and host clients reach the server at, e.g. https://api.shop.example: the base of file links; default: each request's (env OPENENTRY_PUBLIC_URL)")
 	reuse, err := durationEnv(getenv, "OPENENTRY_REFRESH_REUSE_WINDOW", 10*time.Second)
 	if err != nil {
 		return err
@@ -71,6 +73,14 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		if err != nil {
 			return fmt.Errorf("project %s: %w", *projectFile, err)
 		}
+		// Files the project names are read from its directory, and a root
+		// refuses paths (symlinks too) that lead out of it.
+		dir, err := os.OpenRoot(filepath.Dir(*projectFile))
+		if err != nil {
+			return fmt.Errorf("project %s: %w", *projectFile, err)
+		}
+		defer dir.Close()
+		p.Files = dir.FS()
 		projects = append(projects, p)
 	}
 
@@ -101,6 +111,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	a, err := app.Open(ctx, app.Config{
 		DB: *db, DBOptions: dbOpts.options(), AppToken: token, TokenSecrets: secrets, Projects: projects, Mailer: mailer,
 		Stripe: stripeConfig(getenv), CORSOrigins: origins, Storefront: *withDemo, RefreshReuseWindow: *refreshReuse,
+		PublicURL: *publicURL,
 	}, logger)
 	if err != nil {
 		return err

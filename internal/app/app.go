@@ -55,6 +55,10 @@ type Config struct {
 	// Storefront serves the storefront demo page at /demo/; it hands the
 	// page AppToken, so only the demo sets it.
 	Storefront bool
+	// PublicURL is the scheme, host and any path prefix clients reach the
+	// server at ("https://api.shop.example"), the base of links to stored
+	// files; "": each request's scheme and Host.
+	PublicURL string
 }
 
 // StripeConfig fills in stripe accounts whose project entry has no keys,
@@ -123,6 +127,11 @@ func providers(cfg Config, logger *slog.Logger) shop.Providers {
 }
 
 func (cfg *Config) defaults() error {
+	public, err := publicURL(cfg.PublicURL)
+	if err != nil {
+		return err
+	}
+	cfg.PublicURL = public
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
@@ -226,9 +235,10 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 	}
 	a.Handler = httpapi.NewHandler(logger, httpapi.Config{
 		AppToken: cfg.AppToken, Ready: db.Ping, Metrics: metrics.New(db.SessionCounts), CORSOrigins: origins,
-		Demo: demo, Now: cfg.Now,
+		Demo: demo, Now: cfg.Now, Files: shop.NewFiles(db), PublicURL: cfg.PublicURL,
 	},
-		auth, auth, catalogue, catalogue, shop.NewOrders(db, payers), a.payments, a.refunds)
+		auth, auth, catalogue, catalogue, shop.NewOrders(db, payers), a.payments, a.refunds, shop.NewPages(db),
+		catalogue, catalogue, shop.NewProductLists(db))
 	sweepCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	a.stop, a.swept = stop, make(chan struct{})
 	go a.sweep(sweepCtx, cfg.SweepEvery, logger)

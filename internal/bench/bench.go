@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	mrand "math/rand/v2"
 	"net/http"
 	"slices"
 	"sync"
@@ -24,8 +25,9 @@ type Config struct {
 	Users    int           // virtual users, each with its own login
 	Duration time.Duration // of each phase
 	Baseline bool          // also drive GET /healthz, for the ratio
-	Scenario string        // "pay" (the seed scenario) or "list" (users seeded by `openentry seed`)
+	Scenario string        // "pay" (the seed scenario), "list" (users seeded by `openentry seed`) or "catalog"
 	Product  int64         // product ordered by the pay scenario
+	Catalog  Catalog       // what the catalog scenario queries
 }
 
 // Scenarios.
@@ -135,6 +137,12 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 		names = []string{"Orders.getAllOrdersByMarker"}
 		routes = []string{"GET /api/content/orders-storage/marker/{marker}/orders"}
 	}
+	if cfg.Scenario == ScenarioCatalog {
+		names, routes = nil, nil
+		for _, c := range catalogCalls {
+			names, routes = append(names, c.name), append(routes, c.route)
+		}
+	}
 	recs := make([]*recorder, len(names))
 	for i, n := range names {
 		recs[i] = &recorder{name: n}
@@ -146,14 +154,17 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	runCtx, cancel := context.WithTimeout(ctx, cfg.Duration)
 	defer cancel()
 	start := time.Now()
-	for _, c := range clients {
+	for i, c := range clients {
 		flows.Add(1)
+		rng := mrand.New(mrand.NewPCG(uint64(i), 0x0e)) // each user its own, the same every run
 		go func() {
 			defer flows.Done()
 			for runCtx.Err() == nil {
 				var ok bool
 				if cfg.Scenario == ScenarioList {
 					ok = listFlow(runCtx, c, recs)
+				} else if cfg.Scenario == ScenarioCatalog {
+					ok = catalogFlow(runCtx, c, recs, cfg.Catalog, rng)
 				} else {
 					ok = payFlow(runCtx, c, recs, cfg.Product)
 				}
@@ -247,6 +258,10 @@ func logIn(ctx context.Context, hc *http.Client, cfg Config) ([]*oneentry.Client
 			c, err := oneentry.New(cfg.URL, oneentry.WithToken(cfg.AppToken), oneentry.WithHTTPClient(hc))
 			if err != nil {
 				errs <- err
+				return
+			}
+			if cfg.Scenario == ScenarioCatalog { // browsing needs no login
+				clients[i] = c
 				return
 			}
 			login, password := fmt.Sprintf("bench-user-%d@example.com", i+1), "bench-password"

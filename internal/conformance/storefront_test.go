@@ -32,7 +32,7 @@ func TestStorefrontInChromium(t *testing.T) {
 		t.Fatalf("playwright-core is not installed (%v): %s", err, installHint)
 	}
 	mock := stripemock.Start(t)
-	srv := apptest.Start(t, apptest.WithStorefront(),
+	srv := apptest.Start(t, apptest.WithStorefront(), apptest.WithDemoShop(),
 		apptest.WithStripe(app.StripeConfig{SecretKey: "sk_test_123", WebhookSecret: "whsec_storefront", APIURL: mock.URL()}))
 
 	shot := os.Getenv("OPENENTRY_SCREENSHOT")

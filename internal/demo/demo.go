@@ -5,7 +5,7 @@
 package demo
 
 import (
-	_ "embed"
+	"embed"
 
 	"github.com/openentry/openentry"
 )
@@ -21,6 +21,13 @@ var projectJSON []byte
 //go:embed shop.json
 var shopJSON []byte
 
+// files holds the pictures shop.json names ({"file": "images/100.png"}),
+// drawn by gen; paths are relative to this directory, as a project
+// file's are to its own.
+//
+//go:embed images
+var files embed.FS
+
 // Demo user credentials, as the seed page uses them.
 const (
 	UserLogin    = "your-user@email.com"
@@ -31,10 +38,20 @@ const (
 func ProjectJSON() []byte { return projectJSON }
 
 // Project returns the parsed demo project.
-func Project() (*openentry.Project, error) { return openentry.ParseProject(projectJSON) }
+func Project() (*openentry.Project, error) { return parse(projectJSON) }
 
 // ShopJSON is the demo shop file, applied after the demo project.
 func ShopJSON() []byte { return shopJSON }
 
 // Shop returns the parsed demo shop, to apply after Project.
-func Shop() (*openentry.Project, error) { return openentry.ParseProject(shopJSON) }
+func Shop() (*openentry.Project, error) { return parse(shopJSON) }
+
+// parse reads one of the embedded files, which name files in this directory.
+func parse(data []byte) (*openentry.Project, error) {
+	p, err := openentry.ParseProject(data)
+	if err != nil {
+		return nil, err
+	}
+	p.Files = files
+	return p, nil
+}

@@ -56,7 +56,7 @@ func handleGetProduct(logger *slog.Logger, products openentry.ProductService) ht
 		if err != nil {
 			return nil, err
 		}
-		out := toWireProduct(p, q.Lang)
+		out := wireProductAt(p, q.Lang, linkBase(r))
 		return &out, nil
 	})
 }
@@ -89,6 +89,6 @@ func handleGetProductsByIDs(logger *slog.Logger, products openentry.ProductServi
 		if err != nil {
 			return nil, err
 		}
-		return wireAll(found, q.Lang, toWireProduct), nil
+		return wireAll(found, q.Lang, toWireProduct(linkBase(r))), nil
 	})
 }

@@ -149,6 +149,13 @@ func TestOpenAPITraffic(t *testing.T) {
 	ops.expect("DELETE", ordersPath, "", nil, 404)
 	ops.expect("GET", "/api/content/forms", "", nil, 403)
 
+	// Stored files, fetched as browsers do: no app token.
+	pictured := apptest.Start(t, apptest.WithProject(picturedProject(picturePNG(t))))
+	files := via(pictured)
+	files.token = ""
+	files.expect("GET", fmt.Sprintf("/cloud-static/files/%d/cosmo.png", fileID(t, pictured, "cosmo.png")), "", nil, 200)
+	files.expect("GET", "/cloud-static/files/999/cosmo.png", "", nil, 404)
+
 	// AuthProvider, on a server that mails its codes.
 	m := startWithMail(t)
 	a := via(m.Server)
@@ -299,6 +306,57 @@ func TestOpenAPITraffic(t *testing.T) {
 	a.expect("POST", refunds, tk.Access, nil, 201)
 	a.expect("GET", refunds, tk.Access, nil, 200)
 	a.expect("GET", "/api/content/orders/abc/refund", tk.Access, nil, 400)
+
+	// Pages, on a server with a tree of them (pages_test.go).
+	pg := via(apptest.Start(t, apptest.WithProject(pagesProject())))
+	const pages = "/api/content/pages"
+	for _, path := range []string{pages + "?langCode=en_US", pages + "/root?langCode=en_US", pages + "/1?langCode=fr_FR",
+		pages + "/url/shoes?langCode=en_US", pages + "/category/children?langCode=en_US", pages + "/shop/config",
+		pages + "/quick/search?undefined&lang=en_US&name=sho"} {
+		pg.expect("GET", path, "", nil, 200)
+	}
+	pg.expect("GET", pages+"/url/nope", "", nil, 404)
+	pg.expect("GET", pages+"/abc", "", nil, 400)
+
+	// Attribute sets, product statuses and related products (catalog_test.go).
+	cat := via(apptest.Start(t, apptest.WithProject(apptest.CatalogProject())))
+	const sets, statuses = "/api/content/attributes-sets", "/api/content/product-statuses"
+	for _, path := range []string{sets + "?langCode=en_US&offset=0&limit=30&typeId=5&sortBy=position", sets + "?typeId=99",
+		sets + "/marker/product?langCode=fr_FR", sets + "/product/attributes?langCode=EN", sets + "/product/attributes/color?langCode=en_US",
+		statuses, statuses + "?langCode=fr_FR", statuses + "/marker/sold_out", statuses + "/marker-validation/in_stock",
+		statuses + "/marker-validation/nope", "/api/content/products/201/related?langCode=en_US&offset=0&limit=30",
+		"/api/content/products/201?langCode=fr"} {
+		cat.expect("GET", path, "", nil, 200)
+	}
+	for _, path := range []string{sets + "/marker/nope", sets + "/nope/attributes", sets + "/product/attributes/nope",
+		statuses + "/marker/nope", "/api/content/products/204/related"} {
+		cat.expect("GET", path, "", nil, 404)
+	}
+	cat.expect("GET", sets+"?sortBy=title", "", nil, 400)
+	cat.expect("GET", sets+"?typeId=x", "", nil, 400)
+
+	// Product lists, counts, prices and search (product_list_test.go), with
+	// the SDK's body shapes: {filter: [...]} for lists, bare lists for counts.
+	pl := via(listServer(t))
+	const pr = "/api/content/products"
+	template := map[string]any{"filter": []map[string]any{{"attributeMarker": "sku", "conditionMarker": "nin", "conditionValue": nil,
+		"title": "", "isNested": false}, {"attributeMarker": "price", "conditionMarker": "mth", "conditionValue": "10", "pageUrl": "gear",
+		"isNested": true, "title": ""}, {"statusMarker": "in_stock", "attributeMarker": "price", "conditionValue": nil, "title": "", "isNested": false}}}
+	pl.expect("POST", pr+"/all?offset=0&limit=10&sortOrder=ASC&sortKey=date&langCode=en_US", "", template, 201)
+	pl.expect("POST", pr+"/all?langCode=en_US&statusMarker=in_stock&attributeMarker=color&conditionMarker=in&conditionValue=red", "", nil, 201)
+	pl.expect("POST", pr+"/page/url/gear-tents?langCode=en_US&sortOrder=DESC&sortKey=date", "", template, 201)
+	pl.expect("POST", pr+"/page/1?langCode=en_US&sortKey=price", "", map[string]any{"filter": []any{}}, 201)
+	pl.expect("POST", pr+"/empty-page?langCode=en_US", "", map[string]any{}, 201)
+	pl.expect("POST", pr+"/all/counts", "", []map[string]any{{"attributeMarker": "color", "conditionMarker": "in", "conditionValue": "red"}}, 201)
+	pl.expect("POST", pr+"/page/1/counts", "", []any{}, 201)
+	pl.expect("POST", pr+"/page/url/gear/counts", "", []any{}, 201)
+	pl.expect("GET", pr+"/page/gear-stoves/prices?langCode=en_US&offset=0&limit=30", "", nil, 200)
+	pl.expect("GET", pr+"/quick/search?langCode=en_US&name=tent", "", nil, 200)
+	pl.expect("POST", pr+"/all", "", []map[string]any{{"attributeMarker": "color", "conditionMarker": "like"}}, 400)
+	pl.expect("POST", pr+"/page/url/nope", "", nil, 404)
+	pl.expect("POST", pr+"/page/99999/counts", "", nil, 404)
+	pl.expect("GET", pr+"/page/nope/prices", "", nil, 404)
+	pl.expect("GET", pr+"/quick/search?name=", "", nil, 400)
 
 	// Stripe: checkout and intent sessions, and the webhook.
 	stripeSrv, _ := startStripe(t, stripemock.Start(t).URL())

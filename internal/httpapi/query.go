@@ -45,12 +45,33 @@ func parseQuery(r *http.Request) (listQuery, error) {
 	return lq, nil
 }
 
+// canonicalLang is the one rule that turns a langCode into a locale code:
+// case-insensitively (en_us and EN_US are en_US), and a bare language is
+// that language's locale (EN, which OneEntry's shop template sends on its
+// orders page, is en_US): the default locale's own language is the
+// default locale, any other is its usual region (fr_FR, uk_UA, ja_JP).
 func canonicalLang(lang string) string {
 	base, region, ok := strings.Cut(lang, "_")
-	if !ok {
-		return strings.ToLower(lang)
+	base = strings.ToLower(base)
+	if ok {
+		return base + "_" + strings.ToUpper(region)
 	}
-	return strings.ToLower(base) + "_" + strings.ToUpper(region)
+	if def, _, _ := strings.Cut(openentry.DefaultLocale, "_"); base == def {
+		return openentry.DefaultLocale
+	}
+	return base + "_" + languageRegion(base)
+}
+
+// languageRegion is a language's usual region: its own code upper-cased
+// (fr_FR, de_DE, ru_RU) but for the languages named here.
+func languageRegion(lang string) string {
+	for _, pair := range strings.Fields("ar_SA be_BY cs_CZ da_DK el_GR et_EE fa_IR he_IL hi_IN hy_AM ja_JP ka_GE " +
+		"kk_KZ ko_KR ms_MY nb_NO sl_SI sr_RS sv_SE uk_UA vi_VN zh_CN") {
+		if l, region, _ := strings.Cut(pair, "_"); l == lang {
+			return region
+		}
+	}
+	return strings.ToUpper(lang)
 }
 
 // pathID reads a positive integer path value.

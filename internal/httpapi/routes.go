@@ -19,13 +19,19 @@ type Config struct {
 	CORSOrigins []string                        // browser origins allowed to call the API; "*" for any
 	Demo        http.Handler                    // nil: no storefront demo at /demo/
 	Now         func() time.Time                // clock of error timestamps; time.Now if nil
+	// Files serves stored files at /cloud-static/files/{id}/{name}.
+	Files openentry.FileService
+	// PublicURL is the base of links to files ("https://api.shop.example");
+	// "": the request's scheme and Host.
+	PublicURL string
 }
 
 // NewHandler returns the whole HTTP surface. Paths are copied from the JS SDK
 // (oneentry@1.0.149); the table below is the list of implemented routes.
 func NewHandler(logger *slog.Logger, cfg Config, auth openentry.AuthService, users openentry.UserService,
 	forms openentry.FormService, products openentry.ProductService, orders openentry.OrderService,
-	payments openentry.PaymentService, refunds openentry.RefundService,
+	payments openentry.PaymentService, refunds openentry.RefundService, pages openentry.PageService,
+	sets openentry.AttributeSetService, statuses openentry.ProductStatusService, lists openentry.ProductListService,
 ) http.Handler {
 	mux := http.NewServeMux()
 	content := func(pattern string, h http.Handler) {
@@ -44,6 +50,7 @@ func NewHandler(logger *slog.Logger, cfg Config, auth openentry.AuthService, use
 	if cfg.Demo != nil {
 		mux.Handle("GET /demo/", cfg.Demo) // a page, not the API: no app token
 	}
+	mux.Handle("GET /cloud-static/files/{id}/{name}", handleGetFile(logger, cfg.Files)) // browsers fetch it: no app token
 
 	const ap = "/api/content/users-auth-providers"
 	content("GET "+ap, handleGetAuthProviders(logger, auth))
@@ -71,6 +78,56 @@ func NewHandler(logger *slog.Logger, cfg Config, auth openentry.AuthService, use
 
 	content("GET /api/content/products/ids", handleGetProductsByIDs(logger, products))
 	content("GET /api/content/products/{id}", handleGetProduct(logger, products))
+	content("GET /api/content/products/{id}/related", handleGetRelatedProducts(logger, products))
+	const pr = "/api/content/products"
+	content("POST "+pr+"/all", handleProductList(logger, lists, false))
+	content("POST "+pr+"/all/counts", handleProductCounts(logger, lists, false))
+	content("POST "+pr+"/empty-page", handleProductsEmptyPage(logger, lists))
+	content("POST "+pr+"/page/{id}", handleProductList(logger, lists, true))
+	content("POST "+pr+"/page/url/{url}", handleProductList(logger, lists, true))
+	content("POST "+pr+"/page/url/{url}/counts", handleProductCounts(logger, lists, true))
+	content("GET "+pr+"/quick/search", handleSearchProducts(logger, lists))
+	// /page/{id}/counts and /page/{url}/prices would clash with
+	// /page/url/{url} over /page/url/counts: their own mux takes the paths
+	// /page/url/{url} is not more specific for.
+	underProductPage := http.NewServeMux()
+	underProductPage.Handle("POST "+pr+"/page/{id}/counts", requireAppToken(cfg.AppToken, handleProductCounts(logger, lists, true)))
+	underProductPage.Handle("GET "+pr+"/page/{url}/prices", requireAppToken(cfg.AppToken, handleProductPrices(logger, lists)))
+	underProductPage.Handle("/", http.HandlerFunc(noRoute))
+	mux.Handle(pr+"/page/{id}/{sub}", underProductPage)
+
+	const as = "/api/content/attributes-sets"
+	content("GET "+as, handleGetAttributeSets(logger, sets))
+	content("GET "+as+"/marker/{marker}", handleGetAttributeSet(logger, sets))
+	content("GET "+as+"/{setMarker}/attributes/{marker}", handleGetSetAttribute(logger, sets))
+	// As with pages below: /attributes-sets/{setMarker}/attributes and
+	// /marker/{marker} both match /marker/attributes, so the former has its
+	// own mux, reached by the paths /marker/{marker} is not more specific for.
+	underSet := http.NewServeMux()
+	underSet.Handle("GET "+as+"/{setMarker}/attributes", requireAppToken(cfg.AppToken, handleGetSetAttributes(logger, sets)))
+	underSet.Handle("/", http.HandlerFunc(noRoute))
+	mux.Handle(as+"/{setMarker}/{sub}", underSet)
+
+	const ps = "/api/content/product-statuses"
+	content("GET "+ps, handleGetProductStatuses(logger, statuses))
+	content("GET "+ps+"/marker/{marker}", handleGetProductStatus(logger, statuses))
+	content("GET "+ps+"/marker-validation/{marker}", handleValidateStatusMarker(logger, statuses))
+
+	const pg = "/api/content/pages"
+	content("GET "+pg, handleGetPageList(logger, pages.Pages))
+	content("GET "+pg+"/root", handleGetPageList(logger, pages.RootPages))
+	content("GET "+pg+"/{id}", handleGetPage(logger, pages))
+	content("GET "+pg+"/url/{url}", handleGetPageByURL(logger, pages))
+	content("GET "+pg+"/quick/search", handleSearchPages(logger, pages))
+	// ServeMux refuses /pages/{url}/children beside /pages/url/{url}: both
+	// match /pages/url/children and neither is more specific. So the routes
+	// under a page's url have their own mux, reached by the paths no route
+	// above is more specific for; "url" cannot be a page's url.
+	underPage := http.NewServeMux()
+	underPage.Handle("GET "+pg+"/{url}/children", requireAppToken(cfg.AppToken, handleGetChildPages(logger, pages)))
+	underPage.Handle("GET "+pg+"/{url}/config", requireAppToken(cfg.AppToken, handleGetPageConfig(logger, pages)))
+	underPage.Handle("/", http.HandlerFunc(noRoute))
+	mux.Handle(pg+"/{url}/{sub}", underPage)
 
 	const os = "/api/content/orders-storage"
 	content("GET "+os, user(handleGetStorages(logger, orders)))
@@ -101,9 +158,9 @@ func NewHandler(logger *slog.Logger, cfg Config, auth openentry.AuthService, use
 	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeErrorStatus(w, r, http.StatusNotFound, "Cannot "+r.Method+" "+r.URL.Path) // NestJS's wording
 	}))
-	// withClock is outermost: it copies the request, and the mux must set
-	// the route pattern on the copy the log and metrics read.
-	return withClock(cfg.Now)(recoverer(logger)(accessLog(logger, cfg.Metrics)(cors(cfg.CORSOrigins)(checkText(mux)))))
+	// withClock and withLinkBase are outermost: they copy the request, and
+	// the mux must set the route pattern on the copy the log and metrics read.
+	return withClock(cfg.Now)(withLinkBase(cfg.PublicURL)(recoverer(logger)(accessLog(logger, cfg.Metrics)(cors(cfg.CORSOrigins)(checkText(mux))))))
 }
 
 func handleHealthz(logger *slog.Logger, ready func(context.Context) error) http.Handler {

@@ -150,58 +150,6 @@ func toWireForm(f *openentry.Form, lang string) wireForm {
 	return w
 }
 
-type wireAttributeValue struct {
-	Type             string `json:"type"`
-	Value            any    `json:"value"`
-	Position         int    `json:"position"`
-	IsIcon           bool   `json:"isIcon"`
-	IsProductPreview bool   `json:"isProductPreview"`
-	AdditionalFields []any  `json:"additionalFields"`
-}
-
-type wirePrices struct {
-	Min json.Number `json:"min"`
-	Max json.Number `json:"max"`
-}
-
-type wireProduct struct {
-	ID                     int64                         `json:"id"`
-	LocalizeInfos          json.RawMessage               `json:"localizeInfos"`
-	StatusIdentifier       *string                       `json:"statusIdentifier"`
-	StatusLocalizeInfos    map[string]any                `json:"statusLocalizeInfos"`
-	AttributeSetIdentifier *string                       `json:"attributeSetIdentifier"`
-	Position               int64                         `json:"position"`
-	Price                  json.Number                   `json:"price"`
-	Additional             map[string]wirePrices         `json:"additional"`
-	Sku                    *string                       `json:"sku"`
-	IsSync                 bool                          `json:"isSync"`
-	AttributeValues        map[string]wireAttributeValue `json:"attributeValues"`
-	Categories             []string                      `json:"categories"`
-	IsVisible              bool                          `json:"isVisible"`
-}
-
-// toWireProduct exposes the price the way OneEntry does: top-level price,
-// the price and currency attributes, and a min/max range.
-func toWireProduct(p *openentry.Product, lang string) wireProduct {
-	price := json.Number(p.Price.Number())
-	w := wireProduct{
-		ID: p.ID, LocalizeInfos: p.LocalizeInfos.Resolve(lang), StatusLocalizeInfos: map[string]any{},
-		Position: p.Position, Price: price, Additional: map[string]wirePrices{"prices": {Min: price, Max: price}},
-		AttributeValues: map[string]wireAttributeValue{
-			"price":    {Type: "float", Value: price, Position: 1, AdditionalFields: []any{}},
-			"currency": {Type: "string", Value: p.Price.Currency, Position: 2, AdditionalFields: []any{}},
-		},
-		Categories: p.Categories, IsVisible: p.IsVisible,
-	}
-	if p.StatusIdentifier != "" {
-		w.StatusIdentifier = &p.StatusIdentifier
-	}
-	if p.Sku != "" {
-		w.Sku = &p.Sku
-	}
-	return w
-}
-
 type wireAccountRef struct {
 	Identifier string `json:"identifier"`
 }

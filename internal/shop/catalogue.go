@@ -2,6 +2,9 @@ package shop
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"sort"
 
 	"github.com/openentry/openentry"
 )
@@ -10,8 +13,10 @@ import (
 type Catalogue struct{ store openentry.Store }
 
 var (
-	_ openentry.FormService    = (*Catalogue)(nil)
-	_ openentry.ProductService = (*Catalogue)(nil)
+	_ openentry.FormService          = (*Catalogue)(nil)
+	_ openentry.ProductService       = (*Catalogue)(nil)
+	_ openentry.AttributeSetService  = (*Catalogue)(nil)
+	_ openentry.ProductStatusService = (*Catalogue)(nil)
 )
 
 // NewCatalogue returns the catalogue use cases over store.
@@ -45,4 +50,81 @@ func (c *Catalogue) ProductsByIDs(ctx context.Context, ids []int64) ([]openentry
 		}
 	}
 	return out, nil
+}
+
+// RelatedProducts returns a page of the visible products product id lists
+// as related, in the order it lists them, and how many of them are visible.
+func (c *Catalogue) RelatedProducts(ctx context.Context, id int64, page openentry.Page) ([]openentry.Product, int64, error) {
+	p, err := c.store.Product(ctx, id)
+	if err != nil {
+		return nil, 0, err
+	}
+	related, err := c.ProductsByIDs(ctx, p.RelatedIDs)
+	if err != nil {
+		return nil, 0, fmt.Errorf("related products of %d: %w", id, err)
+	}
+	total := int64(len(related))
+	if page.Limit <= 0 || page.Limit > openentry.MaxPageLimit {
+		page.Limit = openentry.MaxPageLimit
+	}
+	from := min(max(page.Offset, 0), len(related))
+	return related[from:min(from+page.Limit, len(related))], total, nil
+}
+
+// AttributeSets returns a page of attribute sets and the total.
+func (c *Catalogue) AttributeSets(ctx context.Context, q openentry.AttributeSetQuery) ([]openentry.AttributeSet, int64, error) {
+	if !openentry.ValidAttributeSetSort(q.SortBy) {
+		return nil, 0, openentry.Invalid("sortBy must be id, identifier, position, createdDate or updatedDate")
+	}
+	sets, total, err := c.store.AttributeSets(ctx, q)
+	for i := range sets {
+		sortAttributes(sets[i].Attributes)
+	}
+	return sets, total, err
+}
+
+// AttributeSet returns a set by marker, its attributes in position order.
+func (c *Catalogue) AttributeSet(ctx context.Context, marker string) (*openentry.AttributeSet, error) {
+	s, err := c.store.AttributeSet(ctx, marker)
+	if err != nil {
+		return nil, err
+	}
+	sortAttributes(s.Attributes)
+	return s, nil
+}
+
+// SetAttribute returns the attribute marker of set setMarker.
+func (c *Catalogue) SetAttribute(ctx context.Context, setMarker, marker string) (*openentry.Attribute, error) {
+	s, err := c.store.AttributeSet(ctx, setMarker)
+	if err != nil {
+		return nil, err
+	}
+	a := s.Attribute(marker)
+	if a == nil {
+		return nil, openentry.NotFound(fmt.Sprintf("Attribute %q not found in set %q", marker, setMarker))
+	}
+	return a, nil
+}
+
+func sortAttributes(attrs []openentry.Attribute) {
+	sort.SliceStable(attrs, func(i, j int) bool { return attrs[i].Position < attrs[j].Position })
+}
+
+// ProductStatuses lists the product statuses in position order.
+func (c *Catalogue) ProductStatuses(ctx context.Context) ([]openentry.ProductStatus, error) {
+	return c.store.ProductStatuses(ctx)
+}
+
+// ProductStatus returns a product status by marker.
+func (c *Catalogue) ProductStatus(ctx context.Context, marker string) (*openentry.ProductStatus, error) {
+	return c.store.ProductStatus(ctx, marker)
+}
+
+// ProductStatusExists reports whether a product status has the marker.
+func (c *Catalogue) ProductStatusExists(ctx context.Context, marker string) (bool, error) {
+	_, err := c.store.ProductStatus(ctx, marker)
+	if errors.Is(err, openentry.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil, err
 }

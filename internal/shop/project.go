@@ -62,7 +62,13 @@ func (s *Projects) Apply(ctx context.Context, p *openentry.Project) error {
 	if err != nil {
 		return err
 	}
-	return s.store.ApplyProject(ctx, p, openentry.ProjectApply{Setups: setups, PasswordHashes: hashes, Stock: stock})
+	// Read and check the files values name before the transaction, as the hashes.
+	p, files, filesStored, err := s.projectFiles(ctx, p)
+	if err != nil {
+		return err
+	}
+	return s.store.ApplyProject(ctx, p, openentry.ProjectApply{Setups: setups, PasswordHashes: hashes, Stock: stock,
+		Files: files, FilesStored: filesStored})
 }
 
 // checkAttributeValues validates each product's attribute values against
@@ -107,7 +113,11 @@ func (s *Projects) checkAttributeValues(ctx context.Context, p *openentry.Projec
 			stock[pr.ID] = units
 		}
 	}
-	return stock, errors.Join(errs...)
+	pageErrs, err := s.checkPageValues(ctx, p.Pages, sets)
+	if err != nil {
+		return nil, err
+	}
+	return stock, errors.Join(append(errs, pageErrs...)...)
 }
 
 // unitsOf reads a product's stock from its values: the default locale's,

@@ -60,20 +60,21 @@ func (d *DB) Form(ctx context.Context, marker string) (*openentry.Form, error) {
 }
 
 // productColumns read a product with its status and its set's stock
-// attribute: FROM products p LEFT JOIN product_statuses ps … LEFT JOIN attribute_sets s ….
+// attribute and attribute definitions: FROM products p LEFT JOIN
+// product_statuses ps … LEFT JOIN attribute_sets s ….
 const productColumns = `p.id, p.localize_infos, p.price_minor, p.currency, p.sku, p.status_identifier, p.position, p.is_visible,
 	p.attribute_set, p.attribute_values, p.related_ids, p.stock, COALESCE(ps.localize_infos, '{}'), COALESCE(ps.not_for_sale, ?),
-	COALESCE(s.stock_attribute, '')`
+	COALESCE(s.stock_attribute, ''), COALESCE(s.attributes, '[]')`
 
 const productFrom = ` FROM products p LEFT JOIN product_statuses ps ON ps.identifier = p.status_identifier
 	LEFT JOIN attribute_sets s ON s.identifier = p.attribute_set`
 
 func scanProduct(row interface{ Scan(...any) error }) (*openentry.Product, error) {
 	var p openentry.Product
-	var infos, values, related, statusInfos string
+	var infos, values, related, statusInfos, setAttrs string
 	var stock sql.NullInt64
 	if err := row.Scan(&p.ID, &infos, &p.Price.Minor, &p.Price.Currency, &p.Sku, &p.StatusIdentifier, &p.Position, &p.IsVisible,
-		&p.AttributeSetIdentifier, &values, &related, &stock, &statusInfos, &p.NotForSale, &p.StockAttribute); err != nil {
+		&p.AttributeSetIdentifier, &values, &related, &stock, &statusInfos, &p.NotForSale, &p.StockAttribute, &setAttrs); err != nil {
 		return nil, err
 	}
 	p.Categories = []string{}
@@ -83,7 +84,8 @@ func scanProduct(row interface{ Scan(...any) error }) (*openentry.Product, error
 	for _, j := range []struct {
 		raw string
 		v   any
-	}{{infos, &p.LocalizeInfos}, {values, &p.AttributeValues}, {related, &p.RelatedIDs}, {statusInfos, &p.StatusLocalizeInfos}} {
+	}{{infos, &p.LocalizeInfos}, {values, &p.AttributeValues}, {related, &p.RelatedIDs}, {statusInfos, &p.StatusLocalizeInfos},
+		{setAttrs, &p.SetAttributes}} {
 		if err := fromJSON(j.raw, j.v); err != nil {
 			return nil, err
 		}
@@ -149,11 +151,32 @@ func scanAttributeSet(row interface{ Scan(...any) error }) (*openentry.Attribute
 	return &s, fromJSON(attrs, &s.Attributes)
 }
 
-// AttributeSets returns a page of attribute sets of a type ("": any) and the total.
-func (d *DB) AttributeSets(ctx context.Context, typ string, page openentry.Page) ([]openentry.AttributeSet, int64, error) {
-	page = clampPage(page)
+// setOrder is the ORDER BY of an AttributeSetQuery.SortBy; "" is id, the SDK's default.
+func setOrder(sortBy string) (string, bool) {
+	switch sortBy {
+	case "", "id":
+		return "id", true
+	case "identifier":
+		return "identifier, id", true
+	case "position":
+		return "position, id", true
+	case "createdDate":
+		return "created_ms, id", true
+	case "updatedDate":
+		return "updated_ms, id", true
+	}
+	return "", false
+}
+
+// AttributeSets returns a page of the attribute sets q selects and their total.
+func (d *DB) AttributeSets(ctx context.Context, q openentry.AttributeSetQuery) ([]openentry.AttributeSet, int64, error) {
+	order, ok := setOrder(q.SortBy)
+	if !ok {
+		return nil, 0, fmt.Errorf("attribute sets: sort key %q: %w", q.SortBy, openentry.ErrInvalid)
+	}
+	page, typ := clampPage(q.Page), q.Type
 	rows, err := d.QueryContext(ctx, `SELECT `+setColumns+` FROM attribute_sets WHERE (? = '' OR type = ?)
-		ORDER BY position, id LIMIT ? OFFSET ?`, typ, typ, page.Limit, page.Offset)
+		ORDER BY `+order+` LIMIT ? OFFSET ?`, typ, typ, page.Limit, page.Offset)
 	if err != nil {
 		return nil, 0, err
 	}

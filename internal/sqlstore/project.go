@@ -31,6 +31,9 @@ func (d *DB) ApplyProject(ctx context.Context, p *openentry.Project, a openentry
 		return err
 	}
 	defer tx.Rollback()
+	if err := applyFiles(ctx, tx, a); err != nil {
+		return err
+	}
 	for i, f := range p.Forms {
 		if err := upsertForm(ctx, tx, f, int64(i+1)); err != nil {
 			return fmt.Errorf("form %q: %w", f.Identifier, err)
@@ -87,6 +90,9 @@ func (d *DB) ApplyProject(ctx context.Context, p *openentry.Project, a openentry
 			return fmt.Errorf("product status %q: %w", st.Identifier, err)
 		}
 	}
+	if err := applyPages(ctx, tx, p.Pages); err != nil {
+		return err
+	}
 	for i, pr := range p.Products {
 		price, _ := openentry.ParseMoney(pr.Price.String(), pr.Currency) // checked by Validate
 		status := pr.Status
@@ -121,8 +127,14 @@ func (d *DB) ApplyProject(ctx context.Context, p *openentry.Project, a openentry
 			return fmt.Errorf("product %d: %w", pr.ID, err)
 		}
 	}
+	if err := applyProductPages(ctx, tx, p.Products); err != nil {
+		return err
+	}
 	if err := checkReferences(ctx, tx, p); err != nil {
 		return err
+	}
+	if err := indexProjectProducts(ctx, tx, p); err != nil {
+		return fmt.Errorf("product search index: %w", err)
 	}
 	for i, u := range p.Users {
 		if i >= len(hashes) || hashes[i] == "" {
@@ -213,6 +225,9 @@ func checkReferences(ctx context.Context, tx *tx, p *openentry.Project) error {
 		} else if err != nil {
 			return err
 		}
+	}
+	if err := checkPageReferences(ctx, tx, p, bad); err != nil {
+		return err
 	}
 	return errors.Join(errs...)
 }

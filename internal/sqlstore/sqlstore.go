@@ -38,6 +38,8 @@ type DB struct {
 
 	stmts     sync.Map // query → *sql.Stmt
 	stmtCount atomic.Int64
+	// setAttrs holds decoded attribute-set JSON for product lists (see setAttributes).
+	setAttrs attributeCache
 }
 
 // Options tune a database. The zero value is a good default.

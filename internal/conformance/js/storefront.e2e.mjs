@@ -119,6 +119,43 @@ test('the page lists the demo products from getProductsByIds', async () => {
   await page.close();
 });
 
+test('the catalogue pages through the demo shop, searches by title and filters by colour', async () => {
+  const { page, problems, left } = await openPage();
+  await loadDemo(page);
+  await page.waitForSelector('[data-testid=catalog-items] li[data-testid^=catalog-]');
+  const page1 = await text(page, '#catalog-page');
+  assert.match(page1, /^Page 1 of \d+ \((\d+) products\)$/);
+  const total = Number(page1.match(/\((\d+) products\)/)[1]);
+  assert.ok(total >= 24, `the catalogue lists ${total} products`);
+  const first = await page.$$eval('[data-testid=catalog-items] li', (lis) => lis.map((li) => li.dataset.testid));
+  assert.equal(first.length, 6);
+  assert.equal(await page.isDisabled('#catalog-prev'), true);
+  // Pictures come from the server's file store.
+  const src = await page.getAttribute('[data-testid=catalog-items] img', 'src');
+  assert.match(src ?? '', /\/cloud-static\/files\//);
+
+  await page.click('#catalog-next');
+  await page.waitForFunction(() => document.querySelector('#catalog-page')?.textContent.startsWith('Page 2 '));
+  const second = await page.$$eval('[data-testid=catalog-items] li', (lis) => lis.map((li) => li.dataset.testid));
+  assert.equal(second.filter((id) => first.includes(id)).length, 0, 'page 2 repeats page 1');
+
+  await page.fill('#catalog-search', 'lamp');
+  await page.waitForFunction(() => document.querySelector('#catalog-page')?.textContent.startsWith('Page 1 '));
+  const lamps = await page.$$eval('[data-testid=catalog-items] .title', (ts) => ts.map((t) => t.textContent));
+  assert.ok(lamps.length > 0 && lamps.every((t) => /lamp/i.test(t)), `search "lamp": ${lamps}`);
+
+  await page.fill('#catalog-search', '');
+  await page.selectOption('#catalog-color', 'green');
+  await page.waitForFunction(() => !/ \(\d+ products\)$/.test('') && document.querySelector('#catalog-color').value === 'green');
+  await page.waitForFunction((all) => !document.querySelector('#catalog-page')?.textContent.endsWith(`(${all} products)`), total);
+  const green = Number((await text(page, '#catalog-page')).match(/\((\d+) products\)/)[1]);
+  assert.ok(green > 0 && green < total, `green: ${green} of ${total}`);
+  assert.equal(await page.isVisible('#error'), false, `error box: ${await page.textContent('#error')}`);
+  assert.deepEqual(problems, []);
+  assert.deepEqual(left, []);
+  await page.close();
+});
+
 test('a wrong password shows the SDK error object', async () => {
   const { page, problems } = await openPage();
   await loadDemo(page);

@@ -8,6 +8,7 @@
 import { defineOneEntry } from 'oneentry';
 
 const PRODUCT_IDS = '1,2,3,14,15';
+const CATALOG_LIMIT = 6;
 const ORDER_STORAGE = 'orders';
 const ORDER_FORM = 'order';
 const MAX_QUANTITY = 1000000;
@@ -24,6 +25,7 @@ const state = {
   accounts: [],
   order: null, // {id, totalSum, currency, paymentAccountIdentifier}
   checks: 0,
+  catalog: { offset: 0, total: 0 },
 };
 
 class SDKError extends Error {
@@ -136,6 +138,53 @@ async function loadProducts() {
   });
   $('product-rows').replaceChildren(...rows);
   updateCart();
+}
+
+// -------------------------------------------------------------- catalogue
+
+// loadColors fills the colour filter from the attribute set, as OneEntry's
+// template does (AttributesSets.getSingleAttributeByMarkerSet).
+async function loadColors() {
+  const color = await call('AttributesSets.getSingleAttributeByMarkerSet',
+    state.sdk.AttributesSets.getSingleAttributeByMarkerSet('product', 'color'));
+  const options = (color.listTitles ?? []).map((o) => el('option', { value: String(o.value) }, o.title));
+  $('catalog-color').append(...options);
+}
+
+// loadCatalog lists a page of products with the template's filter shape:
+// the title search rides on the first filter, a colour adds an "in" filter.
+async function loadCatalog() {
+  const filters = [{ attributeMarker: 'sku', conditionMarker: 'nin', conditionValue: null, title: $('catalog-search').value.trim(), isNested: false }];
+  const color = $('catalog-color').value;
+  if (color) filters.push({ attributeMarker: 'color', conditionMarker: 'in', conditionValue: [color] });
+  const { offset } = state.catalog;
+  const got = await call('Products.getProducts', state.sdk.Products.getProducts(filters, 'en_US',
+    { offset, limit: CATALOG_LIMIT, sortKey: 'price', sortOrder: 'ASC' }));
+  state.catalog.total = got.total;
+  const items = got.items.map((p) => {
+    const counted = p.attributeValues?.units_product; // products of sets that count stock
+    const units = Number(counted?.value ?? 0);
+    const pic = p.attributeValues?.pic?.value;
+    const link = Array.isArray(pic) ? pic[0]?.downloadLink : pic?.downloadLink;
+    return el('li', { dataset: { testid: `catalog-${p.id}` } },
+      link ? el('img', { src: link, alt: '' }) : '',
+      el('div', { className: 'title' }, p.localizeInfos?.title ?? `#${p.id}`),
+      el('div', { className: 'num' }, money(p.price, 'USD')),
+      counted ? el('div', { className: units > 0 ? 'stock' : 'stock sold-out' }, units > 0 ? `${units} in stock` : 'Sold out') : '');
+  });
+  if (items.length === 0) items.push(el('li', { className: 'muted' }, 'No product matches.'));
+  $('catalog-items').replaceChildren(...items);
+  const pages = Math.max(1, Math.ceil(got.total / CATALOG_LIMIT));
+  const page = Math.floor(offset / CATALOG_LIMIT) + 1;
+  $('catalog-page').textContent = `Page ${page} of ${pages} (${got.total} products)`;
+  $('catalog-prev').disabled = offset === 0;
+  $('catalog-next').disabled = offset + CATALOG_LIMIT >= got.total;
+}
+
+function catalogFrom(offset) {
+  state.catalog.offset = offset;
+  clearError();
+  loadCatalog().catch(showError);
 }
 
 // cart returns the picked lines; it throws on a quantity the server would refuse.
@@ -310,7 +359,18 @@ async function start() {
   });
   $('refresh-status').addEventListener('click', () => busy($('refresh-status'), refreshStatus));
 
+  let typing;
+  $('catalog-search').addEventListener('input', () => {
+    clearTimeout(typing);
+    typing = setTimeout(() => catalogFrom(0), 250);
+  });
+  $('catalog-color').addEventListener('change', () => catalogFrom(0));
+  $('catalog-prev').addEventListener('click', () => catalogFrom(Math.max(0, state.catalog.offset - CATALOG_LIMIT)));
+  $('catalog-next').addEventListener('click', () => catalogFrom(state.catalog.offset + CATALOG_LIMIT));
+
   await loadProducts();
+  await loadColors();
+  await loadCatalog();
   if (saved) {
     try {
       await resume();
