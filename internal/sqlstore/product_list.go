@@ -206,7 +206,6 @@ type driver struct {
 	args  []any
 	value int // the index in q.Values it answers, or -1
 	page  int // the index in q.Pages it answers (or embeds), or -1
-	title bool
 	rank  int // which to count first: equality 0, page 1, title 2, ranges 3
 }
 
@@ -250,7 +249,7 @@ func drivers(q openentry.ProductSearch) []driver {
 			out = append(out, driver{
 				sql:   `SELECT w.product_id FROM product_words w WHERE w.locale = ? AND w.suffix >= ? AND w.suffix < ?`,
 				args:  []any{q.Locale, w, openentry.PrefixEnd(w)},
-				value: -1, page: -1, title: true, rank: 2,
+				value: -1, page: -1, rank: 2, // a superset: where() checks the title itself
 			})
 			break
 		}
@@ -286,8 +285,21 @@ func (d *DB) pickDriver(ctx context.Context, all []driver, limit int) (*driver, 
 }
 
 // where adds the WHERE clause of q over product_search s, drawing the ids
-// from dr when it is not nil.
-func where(b *query, q openentry.ProductSearch, dr *driver) {
+// from dr when it is not nil. Tests of the row's sku and price may be
+// index ranges only with rangeRow: then the planner may read
+// product_search_by_sku (or _by_price) for them. A list walks a sort
+// index and a driver's ids are looked up by key, so both hide those
+// columns from the planner (the column joined to an empty string, which
+// both dialects read as an expression): it would otherwise read a whole
+// range of that index and sort it, or prefer the range to the driver's
+// few rows.
+func where(b *query, q openentry.ProductSearch, dr *driver, rangeRow bool) {
+	hide := func(column string) string {
+		if rangeRow {
+			return column
+		}
+		return "(" + column + " || '')"
+	}
 	b.add(` WHERE s.locale = ?`, q.Locale)
 	if dr != nil {
 		b.add(` AND s.product_id IN (`+dr.sql+`)`, dr.args...)
@@ -318,23 +330,19 @@ func where(b *query, q openentry.ProductSearch, dr *driver) {
 			if c.Not {
 				b.WriteString("NOT ")
 			}
-			// With a driver, a test on the row, never an index range: the
-			// planner would walk the price index (for a whole price range)
-			// instead of the driver's few rows. || '' hides the index in both
-			// dialects.
-			column := "s.price"
-			if dr != nil {
-				column = "(s.price || '')"
+			column := hide("s.price")
+			if dr == nil && q.Sort == openentry.SortPrice {
+				column = "s.price" // walking product_search_by_price: its range is the walk
 			}
 			keyTest(b, column, c.Test)
 			continue
 		}
 		if skuPresence(c) { // on the row: every product has the column
-			op := "<>"
+			op := ">" // not '': a range of product_search_by_sku
 			if c.Not {
 				op = "="
 			}
-			b.add(` AND s.sku `+op+` ?`, "")
+			b.add(` AND `+hide("s.sku")+` `+op+` ?`, "")
 			continue
 		}
 		b.WriteString(" AND ")
@@ -421,7 +429,7 @@ func (d *DB) FindProducts(ctx context.Context, q openentry.ProductSearch) ([]int
 		// Few candidates: one statement sorts them and counts them all.
 		var b query
 		b.WriteString(`SELECT s.product_id, COUNT(*) OVER () FROM product_search s`)
-		where(&b, q, dr)
+		where(&b, q, dr, false)
 		if err := orderBy(&b, q); err != nil {
 			return nil, 0, err
 		}
@@ -437,7 +445,7 @@ func (d *DB) FindProducts(ctx context.Context, q openentry.ProductSearch) ([]int
 	// the page is full; count apart.
 	var b query
 	b.WriteString(`SELECT s.product_id FROM product_search s`)
-	where(&b, q, nil)
+	where(&b, q, nil, false)
 	if err := orderBy(&b, q); err != nil {
 		return nil, 0, err
 	}
@@ -453,7 +461,7 @@ func (d *DB) FindProducts(ctx context.Context, q openentry.ProductSearch) ([]int
 func (d *DB) countProducts(ctx context.Context, q openentry.ProductSearch, dr *driver) (int64, error) {
 	var b query
 	b.WriteString(`SELECT COUNT(*) FROM product_search s`)
-	where(&b, q, dr)
+	where(&b, q, dr, dr == nil)
 	var n int64
 	return n, d.QueryRowContext(ctx, b.String(), b.args...).Scan(&n)
 }
@@ -515,7 +523,8 @@ func (d *DB) SearchTitles(ctx context.Context, locale, lang, folded string, limi
 	}
 	// A title with several words starting alike comes once per word:
 	// read a few more rows than asked and keep each product once.
-	ids, err := queryIDs(ctx, d, `SELECT w.product_id FROM product_words w CROSS JOIN product_search s
+	rows, err := d.QueryContext(ctx, `SELECT w.product_id, p.localize_infos FROM product_words w CROSS JOIN product_search s
+			JOIN products p ON p.id = w.product_id
 		WHERE w.locale = ? AND w.suffix >= ? AND w.suffix < ?
 			AND s.product_id = w.product_id AND s.locale = w.locale AND s.title LIKE ? ESCAPE '\'
 		ORDER BY w.suffix, w.product_id LIMIT ?`,
@@ -523,46 +532,26 @@ func (d *DB) SearchTitles(ctx context.Context, locale, lang, folded string, limi
 	if err != nil {
 		return nil, err
 	}
-	seen := map[int64]bool{}
-	kept := ids[:0]
-	for _, id := range ids {
-		if !seen[id] && len(kept) < limit {
-			seen[id] = true
-			kept = append(kept, id)
-		}
-	}
-	out := make([]openentry.ProductHit, 0, len(kept))
-	if len(kept) == 0 {
-		return out, nil
-	}
-	var b query
-	b.WriteString(`SELECT id, localize_infos FROM products WHERE id IN `)
-	in(&b, kept)
-	rows, err := d.QueryContext(ctx, b.String(), b.args...)
-	if err != nil {
-		return nil, err
-	}
 	defer rows.Close()
-	titles := map[int64]string{}
-	for rows.Next() {
+	out := []openentry.ProductHit{}
+	seen := map[int64]bool{}
+	for rows.Next() && len(out) < limit {
 		var id int64
 		var raw string
-		var infos openentry.Localized
 		if err := rows.Scan(&id, &raw); err != nil {
 			return nil, err
 		}
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		var infos openentry.Localized
 		if err := fromJSON(raw, &infos); err != nil {
 			return nil, err
 		}
-		titles[id] = openentry.ProductTitle(infos, lang)
+		out = append(out, openentry.ProductHit{ID: id, Title: openentry.ProductTitle(infos, lang)})
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	for _, id := range kept {
-		out = append(out, openentry.ProductHit{ID: id, Title: titles[id]})
-	}
-	return out, nil
+	return out, rows.Err()
 }
 
 // indexBatch is how many products one pass of reindexProducts loads and
