@@ -23,6 +23,9 @@ type OrderStorage struct {
 	PaymentAccounts []string // identifiers of accounts this storage accepts
 	PaidStatus      string   // the status a paid order moves to; "" keeps it
 	CanceledStatus  string   // the status a customer's cancel moves an order to; "": no cancel
+	// CancelUnpaidAfter is how many minutes an unpaid order waits with no
+	// payment open before the shop cancels it; 0: never.
+	CancelUnpaidAfter int64
 	RequiredFields  []string // form attributes its orders must fill besides the form's required ones
 }
 

@@ -12,7 +12,9 @@ type Product struct {
 	AttributeSetIdentifier string
 	Position               int64
 	IsVisible              bool
-	Categories             []string
+	// Pages are the visible pages (categories) the product is listed on,
+	// by page id.
+	Pages               []ProductPage
 	StatusLocalizeInfos    Localized
 	// NotForSale is set by a status whose products cannot be ordered.
 	NotForSale      bool
@@ -24,6 +26,22 @@ type Product struct {
 	// SetAttributes are the definitions of the product's set (types,
 	// positions, options), read with it so that its values can be shown.
 	SetAttributes []Attribute
+}
+
+// ProductPage is one page a product is listed on, at its position there.
+type ProductPage struct {
+	PageID   int64
+	PageURL  string
+	Position int64
+}
+
+// Categories are the urls of the product's pages.
+func (p *Product) Categories() []string {
+	out := make([]string, 0, len(p.Pages))
+	for _, pg := range p.Pages {
+		out = append(out, pg.PageURL)
+	}
+	return out
 }
 
 // ProductService reads the catalogue.

@@ -90,11 +90,18 @@ type ProjectOrderStorage struct {
 	// CanceledStatus is the status a customer's cancel moves an unpaid order
 	// to (Orders.updateOrderByMarkerAndId); "": customers cannot cancel.
 	CanceledStatus string `json:"canceledStatus,omitempty"`
+	// CancelUnpaidAfter is how many minutes an unpaid order may wait with
+	// no payment open before it is canceled (to CanceledStatus) and its
+	// units go back to stock; 0: never.
+	CancelUnpaidAfter int `json:"cancelUnpaidAfter,omitempty"`
 	// RequiredFields are attributes of the storage's form that its orders
 	// must fill, besides those the form requires: storages sharing one form
 	// may ask for different fields.
 	RequiredFields []string `json:"requiredFields,omitempty"`
 }
+
+// maxCancelUnpaidAfter is a year, in minutes.
+const maxCancelUnpaidAfter = 365 * 24 * 60
 
 // ProjectOrderStatus configures one order status.
 type ProjectOrderStatus struct {
@@ -292,6 +299,11 @@ func (p *Project) Validate(checkAccount func(ProjectPaymentAccount) error) error
 		}
 		if s.CanceledStatus != "" && !statuses[s.CanceledStatus] {
 			bad("order storage %q: canceledStatus %q is not one of its statuses", s.Identifier, s.CanceledStatus)
+		}
+		if s.CancelUnpaidAfter < 0 || s.CancelUnpaidAfter > maxCancelUnpaidAfter {
+			bad("order storage %q: cancelUnpaidAfter must be 0 to %d minutes", s.Identifier, maxCancelUnpaidAfter)
+		} else if s.CancelUnpaidAfter > 0 && s.CanceledStatus == "" {
+			bad("order storage %q: cancelUnpaidAfter needs a canceledStatus to move the orders to", s.Identifier)
 		}
 	}
 	for _, o := range p.CORSOrigins {

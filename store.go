@@ -242,6 +242,11 @@ type OrderStore interface {
 	// order was paid or canceled meanwhile or, when c.TermsChange, still has
 	// an open session.
 	UpdateOrder(ctx context.Context, c OrderChange) error
+	// CancelUnpaidOrders cancels up to limit orders of storages with a
+	// CancelUnpaidAfter that are unpaid, past it and have no payment open,
+	// each in its own transaction, giving its units back once; it returns
+	// how many it canceled.
+	CancelUnpaidOrders(ctx context.Context, limit int) (int64, error)
 }
 
 // OpenSession is an order's open payment session, as changing the order sees it.

@@ -169,6 +169,7 @@ type App struct {
 	Handler  http.Handler
 	db       *sqlstore.DB
 	payments *shop.Payments
+	orders   *shop.Orders
 	refunds  *shop.Refunds
 	stop     context.CancelFunc
 	swept    chan struct{}
@@ -224,7 +225,7 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 		Random:             cfg.Random,
 	})
 	catalogue := shop.NewCatalogue(db)
-	a := &App{db: db, payments: shop.NewPayments(db, payers, cfg.Now), refunds: shop.NewRefunds(db, payers)}
+	a := &App{db: db, payments: shop.NewPayments(db, payers, cfg.Now), orders: shop.NewOrders(db, payers), refunds: shop.NewRefunds(db, payers)}
 	origins := cfg.CORSOrigins
 	for _, p := range cfg.Projects {
 		origins = append(origins, p.CORSOrigins...)
@@ -237,7 +238,7 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 		AppToken: cfg.AppToken, Ready: db.Ping, Metrics: metrics.New(db.SessionCounts), CORSOrigins: origins,
 		Demo: demo, Now: cfg.Now, Files: shop.NewFiles(db), PublicURL: cfg.PublicURL,
 	},
-		auth, auth, catalogue, catalogue, shop.NewOrders(db, payers), a.payments, a.refunds, shop.NewPages(db),
+		auth, auth, catalogue, catalogue, a.orders, a.payments, a.refunds, shop.NewPages(db),
 		catalogue, catalogue, shop.NewProductLists(db))
 	sweepCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	a.stop, a.swept = stop, make(chan struct{})
@@ -245,8 +246,9 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 	return a, nil
 }
 
-// sweep expires sessions past their timeout until ctx ends. Every instance
-// may run it: the update is idempotent.
+// sweep expires sessions past their timeout, then cancels the unpaid
+// orders left past their storage's limit, until ctx ends. Every instance
+// may run it: each order and session is decided by one conditional update.
 func (a *App) sweep(ctx context.Context, every time.Duration, logger *slog.Logger) {
 	defer close(a.swept)
 	t := time.NewTicker(every)
@@ -263,7 +265,18 @@ func (a *App) sweep(ctx context.Context, every time.Duration, logger *slog.Logge
 		} else if n > 0 {
 			logger.Info("expired payment sessions", "count", n)
 		}
+		n, err = a.orders.CancelUnpaid(ctx)
+		if err != nil && ctx.Err() == nil {
+			logger.Error("cancel unpaid orders", "err", err)
+		} else if n > 0 {
+			logger.Info("canceled unpaid orders", "count", n)
+		}
 	}
+}
+
+// CancelUnpaidOrders runs one sweep of unpaid orders now.
+func (a *App) CancelUnpaidOrders(ctx context.Context) (int64, error) {
+	return a.orders.CancelUnpaid(ctx)
 }
 
 // ExpireSessions runs one sweep now.

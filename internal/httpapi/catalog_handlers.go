@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"encoding/json"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -58,6 +59,26 @@ func handleGetProduct(logger *slog.Logger, products openentry.ProductService) ht
 		}
 		out := wireProductAt(p, q.Lang, linkBase(r))
 		return &out, nil
+	})
+}
+
+// handleGetProductBlocks serves GET /products/{id}/blocks (JS:
+// Products.getProductBlockById): the blocks a product lists. Products
+// list none until the project carries blocks, so a visible product has an
+// empty list and an unknown one is a 404.
+func handleGetProductBlocks(logger *slog.Logger, products openentry.ProductService) http.Handler {
+	return handle(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request) ([]json.RawMessage, error) {
+		if _, err := parseQuery(r); err != nil {
+			return nil, err
+		}
+		id, err := pathID(r, "id")
+		if err != nil {
+			return nil, err
+		}
+		if _, err := products.Product(r.Context(), id); err != nil {
+			return nil, err
+		}
+		return []json.RawMessage{}, nil
 	})
 }
 

@@ -176,7 +176,7 @@ func TestProductEntity(t *testing.T) {
 
 	p := a.expect("GET", "/api/content/products/201?langCode=en_US", "", nil, 200).json(t)
 	checkKeys(t, "product", p, "id", "localizeInfos", "statusIdentifier", "statusLocalizeInfos", "attributeSetIdentifier", "position",
-		"price", "additional", "sku", "isSync", "attributeValues", "categories", "isVisible", "relatedIds")
+		"price", "additional", "sku", "isSync", "attributeValues", "categories", "isVisible", "productPages", "blocks", "relatedIds")
 	if p["statusIdentifier"] != "in_stock" || p["attributeSetIdentifier"] != "product" || p["price"] != float64(340) ||
 		p["sku"] != "COSMO-201" || p["isVisible"] != true {
 		t.Errorf("product 201: got %v", p)

@@ -325,11 +325,11 @@ func TestOpenAPITraffic(t *testing.T) {
 		sets + "/marker/product?langCode=fr_FR", sets + "/product/attributes?langCode=EN", sets + "/product/attributes/color?langCode=en_US",
 		statuses, statuses + "?langCode=fr_FR", statuses + "/marker/sold_out", statuses + "/marker-validation/in_stock",
 		statuses + "/marker-validation/nope", "/api/content/products/201/related?langCode=en_US&offset=0&limit=30",
-		"/api/content/products/201?langCode=fr"} {
+		"/api/content/products/201?langCode=fr", "/api/content/products/201/blocks?langCode=en_US"} {
 		cat.expect("GET", path, "", nil, 200)
 	}
 	for _, path := range []string{sets + "/marker/nope", sets + "/nope/attributes", sets + "/product/attributes/nope",
-		statuses + "/marker/nope", "/api/content/products/204/related"} {
+		statuses + "/marker/nope", "/api/content/products/204/related", "/api/content/products/999/blocks"} {
 		cat.expect("GET", path, "", nil, 404)
 	}
 	cat.expect("GET", sets+"?sortBy=title", "", nil, 400)

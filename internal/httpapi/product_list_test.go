@@ -468,3 +468,35 @@ func TestProductListFollowsApplies(t *testing.T) {
 		}
 	}
 }
+
+func TestProductPagesAndBlocks(t *testing.T) {
+	t.Parallel()
+	a := startLists(t)
+	want := `{"categories": ["gear", "gear-tents"], "productPages": [
+		{"id": 1, "pageId": 1, "productId": 303, "positionId": 3, "categoryPath": "gear"},
+		{"id": 2, "pageId": 2, "productId": 303, "positionId": 3, "categoryPath": "gear-tents"}], "blocks": []}`
+	pick := func(p map[string]any) map[string]any {
+		return map[string]any{"categories": p["categories"], "productPages": p["productPages"], "blocks": p["blocks"]}
+	}
+	checkJSON(t, "product 303", pick(a.expect("GET", "/api/content/products/303", "", nil, 200).json(t)), want)
+	byIDs := a.expect("GET", "/api/content/products/ids?ids=303", "", nil, 200)
+	var listed []map[string]any
+	if err := json.Unmarshal(byIDs.raw, &listed); err != nil || len(listed) != 1 {
+		t.Fatalf("products/ids: %s", byIDs.raw)
+	}
+	checkJSON(t, "products/ids 303", pick(listed[0]), want)
+	var page struct{ Items []map[string]any }
+	if err := json.Unmarshal(a.expect("POST", "/api/content/products/all?sortKey=price&sortOrder=DESC&limit=1", "", []any{gear}, 201).raw, &page); err != nil || len(page.Items) != 1 {
+		t.Fatalf("products/all: %v", page)
+	}
+	checkJSON(t, "listed 303", pick(page.Items[0]), want)
+	checkJSON(t, "product on no page", pick(a.expect("GET", "/api/content/products/307", "", nil, 200).json(t)),
+		`{"categories": [], "productPages": [], "blocks": []}`)
+
+	if got := strings.TrimSpace(string(a.expect("GET", "/api/content/products/303/blocks", "", nil, 200).raw)); got != "[]" {
+		t.Errorf("blocks of 303: got %s, want []", got)
+	}
+	a.expect("GET", "/api/content/products/308/blocks", "", nil, 404) // hidden
+	a.expect("GET", "/api/content/products/999/blocks", "", nil, 404)
+	a.expect("GET", "/api/content/products/x/blocks", "", nil, 400)
+}

@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/openentry/openentry"
 	"github.com/openentry/openentry/internal/app/apptest"
@@ -118,5 +120,86 @@ func TestStockGivenBack(t *testing.T) {
 	}
 	if n := stockOf(t, srv, 500); n != 9 {
 		t.Errorf("stock after refunding 3 of 4: got %d, want 9", n)
+	}
+}
+
+// TestStockUnpaidOrdersCanceled: a storage's cancelUnpaidAfter cancels the
+// orders left unpaid past it with no payment open, once, and gives their
+// units back; paid orders and orders with a payment open stay.
+func TestStockUnpaidOrdersCanceled(t *testing.T) {
+	p := stockProject()
+	p.OrderStorages = []openentry.ProjectOrderStorage{{Identifier: "orders", FormIdentifier: "order", PaymentAccounts: []string{"cash"},
+		Title: map[string]string{"en_US": "Orders"}, PaidStatus: "completed", CanceledStatus: "canceled", CancelUnpaidAfter: 30,
+		Statuses: []openentry.ProjectOrderStatus{{Identifier: "inProgress", IsDefault: true, Title: map[string]string{"en_US": "In progress"}},
+			{Identifier: "completed", Title: map[string]string{"en_US": "Completed"}}, {Identifier: "canceled", Title: map[string]string{"en_US": "Canceled"}}}}}
+	start := time.Now()
+	var offset atomic.Int64
+	srv := apptest.Start(t, apptest.WithProject(p), apptest.WithClock(func() time.Time { return start.Add(time.Duration(offset.Load())) }))
+	a := newAPI(t, srv)
+	tk := a.loginDemo()
+	ctx := context.Background()
+	sweep := func(want int64) {
+		t.Helper()
+		n, err := srv.App.CancelUnpaidOrders(ctx)
+		if err != nil || n != want {
+			t.Errorf("at +%v: canceled %d (%v), want %d", time.Duration(offset.Load()), n, err, want)
+		}
+	}
+
+	left := id(t, a.createOrder(tk.Access, [2]int64{500, 3}))
+	waiting := id(t, a.createOrder(tk.Access, [2]int64{500, 2}))
+	session := id(t, a.createSession(tk.Access, waiting, "session").json(t))
+	paid := id(t, a.createOrder(tk.Access, [2]int64{500, 1}))
+	if err := srv.App.SettleSession(ctx, id(t, a.createSession(tk.Access, paid, "session").json(t)), openentry.SessionCompleted); err != nil {
+		t.Fatal(err)
+	}
+	if n := stockOf(t, srv, 500); n != 4 {
+		t.Fatalf("stock after orders of 3, 2 and 1: got %d, want 4", n)
+	}
+
+	offset.Store(int64(29 * time.Minute))
+	sweep(0)
+	offset.Store(int64(31 * time.Minute))
+	sweep(1)
+	sweep(0)
+	if n := stockOf(t, srv, 500); n != 7 {
+		t.Errorf("stock after the unpaid order of 3 was canceled: got %d, want 7", n)
+	}
+	if got := a.expect("GET", orderPath(left), tk.Access, nil, 200).json(t)["statusIdentifier"]; got != "canceled" {
+		t.Errorf("the unpaid order's status: got %v, want canceled", got)
+	}
+	checkError(t, a.do("POST", "/api/content/payments/sessions", tk.Access, map[string]any{"orderId": left, "type": "session"}), 409, "canceled")
+	if got := a.expect("GET", orderPath(paid), tk.Access, nil, 200).json(t)["statusIdentifier"]; got != "completed" {
+		t.Errorf("the paid order's status: got %v, want completed", got)
+	}
+
+	// The open payment ends: the next sweep cancels its order too.
+	if err := srv.App.SettleSession(ctx, session, openentry.SessionCanceled); err != nil {
+		t.Fatal(err)
+	}
+	sweep(1)
+	if n := stockOf(t, srv, 500); n != 9 {
+		t.Errorf("stock after the second unpaid order was canceled: got %d, want 9", n)
+	}
+
+	// Sweeps racing over one order: one cancels it, its units come back once.
+	id(t, a.createOrder(tk.Access, [2]int64{500, 4}))
+	offset.Store(int64(62 * time.Minute))
+	var canceled atomic.Int64
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			n, err := srv.App.CancelUnpaidOrders(ctx)
+			if err != nil {
+				t.Error(err)
+			}
+			canceled.Add(n)
+		}()
+	}
+	wg.Wait()
+	if canceled.Load() != 1 || stockOf(t, srv, 500) != 9 {
+		t.Errorf("racing sweeps: canceled %d, stock %d; want 1 and 9", canceled.Load(), stockOf(t, srv, 500))
 	}
 }

@@ -45,7 +45,19 @@ type wireProduct struct {
 	AttributeValues        map[string]wireAttributeValue `json:"attributeValues"`
 	Categories             []string                      `json:"categories"`
 	IsVisible              bool                          `json:"isVisible"`
+	ProductPages           []wireProductPage             `json:"productPages"`
+	Blocks                 []string                      `json:"blocks"`
 	RelatedIDs             []int64                       `json:"relatedIds"`
+}
+
+// wireProductPage is one page a product is listed on. A listing has no id
+// of its own here (product and page are its key): the page's stands in.
+type wireProductPage struct {
+	ID           int64  `json:"id"`
+	PageID       int64  `json:"pageId"`
+	ProductID    int64  `json:"productId"`
+	PositionID   int64  `json:"positionId"`
+	CategoryPath string `json:"categoryPath"`
 }
 
 // toWireProduct is the product entity of every product route, single or
@@ -59,9 +71,10 @@ func toWireProduct(base string) func(p *openentry.Product, lang string) wireProd
 
 func wireProductAt(p *openentry.Product, lang, base string) wireProduct {
 	price := json.Number(p.Price.Number())
-	categories, related := p.Categories, p.RelatedIDs
-	if categories == nil {
-		categories = []string{}
+	related := p.RelatedIDs
+	pages := make([]wireProductPage, 0, len(p.Pages))
+	for _, pg := range p.Pages {
+		pages = append(pages, wireProductPage{ID: pg.PageID, PageID: pg.PageID, ProductID: p.ID, PositionID: pg.Position, CategoryPath: pg.PageURL})
 	}
 	if related == nil {
 		related = []int64{}
@@ -69,7 +82,8 @@ func wireProductAt(p *openentry.Product, lang, base string) wireProduct {
 	w := wireProduct{
 		ID: p.ID, LocalizeInfos: p.LocalizeInfos.Resolve(lang), StatusLocalizeInfos: p.StatusLocalizeInfos.Resolve(lang),
 		Position: p.Position, Price: price, Additional: map[string]wirePrices{"prices": {Min: price, Max: price}},
-		AttributeValues: productValues(p, lang, price, base), Categories: categories, IsVisible: p.IsVisible, RelatedIDs: related,
+		AttributeValues: productValues(p, lang, price, base), Categories: p.Categories(), IsVisible: p.IsVisible,
+		ProductPages: pages, Blocks: []string{}, RelatedIDs: related,
 	}
 	if p.StatusIdentifier != "" {
 		w.StatusIdentifier = &p.StatusIdentifier

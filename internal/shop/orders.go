@@ -275,3 +275,14 @@ func (o *Orders) Orders(ctx context.Context, userID int64, marker string, page o
 	}
 	return o.store.Orders(ctx, userID, st.ID, page)
 }
+
+// unpaidSweepBatch bounds the orders one sweep cancels; the next sweep
+// goes on.
+const unpaidSweepBatch = 500
+
+// CancelUnpaid cancels the orders of storages with a CancelUnpaidAfter that
+// stayed unpaid past it with no payment open: they move to the storage's
+// canceled status and give their units back.
+func (o *Orders) CancelUnpaid(ctx context.Context) (int64, error) {
+	return o.store.CancelUnpaidOrders(ctx, unpaidSweepBatch)
+}

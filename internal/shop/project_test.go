@@ -108,6 +108,18 @@ func TestProjectValidate(t *testing.T) {
 			want:   `order storage "orders": canceledStatus "gone" is not one of its statuses`,
 		},
 		{
+			name:   "cancelUnpaidAfter out of range",
+			change: func(p *openentry.Project) { p.OrderStorages[0].CancelUnpaidAfter = -1 },
+			want:   `order storage "orders": cancelUnpaidAfter must be 0 to 525600 minutes`,
+		},
+		{
+			name: "cancelUnpaidAfter without a canceled status",
+			change: func(p *openentry.Project) {
+				p.OrderStorages[0].CancelUnpaidAfter, p.OrderStorages[0].CanceledStatus = 60, ""
+			},
+			want: `order storage "orders": cancelUnpaidAfter needs a canceledStatus to move the orders to`,
+		},
+		{
 			name:   "duplicate order storage",
 			change: func(p *openentry.Project) { p.OrderStorages = append(p.OrderStorages, p.OrderStorages[0]) },
 			want:   `order storage "orders": identifier malformed or repeated`,

@@ -77,7 +77,6 @@ func scanProduct(row interface{ Scan(...any) error }) (*openentry.Product, error
 		&p.AttributeSetIdentifier, &values, &related, &stock, &statusInfos, &p.NotForSale, &p.StockAttribute, &setAttrs); err != nil {
 		return nil, err
 	}
-	p.Categories = []string{}
 	if stock.Valid {
 		p.Stock = &stock.Int64
 	}
@@ -99,12 +98,62 @@ func (d *DB) Product(ctx context.Context, id int64) (*openentry.Product, error) 
 	if err != nil {
 		return nil, notFound(err, fmt.Sprintf("Product %d not found", id))
 	}
-	return p, nil
+	return p, productPages(ctx, d, []*openentry.Product{p})
 }
 
-// ProductsByID returns the visible products among ids.
+// ProductsByID returns the visible products among ids, with their pages.
 func (d *DB) ProductsByID(ctx context.Context, ids []int64) (map[int64]openentry.Product, error) {
-	return productsByID(ctx, d, ids)
+	m, err := productsByID(ctx, d, ids)
+	if err != nil {
+		return nil, err
+	}
+	ps := make([]*openentry.Product, 0, len(m))
+	for _, p := range m {
+		ps = append(ps, &p)
+	}
+	if err := productPages(ctx, d, ps); err != nil {
+		return nil, err
+	}
+	for _, p := range ps {
+		m[p.ID] = *p
+	}
+	return m, nil
+}
+
+// productPages fills in the visible pages each product is listed on, in
+// one query.
+func productPages(ctx context.Context, q queryer, products []*openentry.Product) error {
+	if len(products) == 0 {
+		return nil
+	}
+	byID := make(map[int64]*openentry.Product, len(products))
+	var b query
+	b.WriteString(`SELECT pp.product_id, pp.page_id, pg.page_url, pp.position FROM product_pages pp
+		JOIN pages pg ON pg.id = pp.page_id WHERE pg.is_visible = ? AND pp.product_id IN `)
+	b.args = append(b.args, true)
+	ids := make([]int64, 0, len(products))
+	for _, p := range products {
+		byID[p.ID] = p
+		ids = append(ids, p.ID)
+	}
+	in(&b, ids)
+	b.WriteString(` ORDER BY pp.product_id, pp.page_id`)
+	rows, err := q.QueryContext(ctx, b.String(), b.args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var pg openentry.ProductPage
+		if err := rows.Scan(&id, &pg.PageID, &pg.PageURL, &pg.Position); err != nil {
+			return err
+		}
+		if p := byID[id]; p != nil {
+			p.Pages = append(p.Pages, pg)
+		}
+	}
+	return rows.Err()
 }
 
 // productsByID loads the visible products among ids in one query.

@@ -83,6 +83,14 @@ func (d dialect) forUpdate() string {
 	return ""
 }
 
+// forUpdateOf is forUpdate for a join, locking the rows of table only.
+func (d dialect) forUpdateOf(table string) string {
+	if d.dollar {
+		return " FOR UPDATE OF " + table
+	}
+	return ""
+}
+
 func openSQLite(path string, o Options) (*sql.DB, error) {
 	path = strings.TrimPrefix(path, "sqlite:")
 	// busy_timeout first so the pragmas after it wait instead of failing;

@@ -3,18 +3,21 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/openentry/openentry"
 )
 
-const storageColumns = `id, identifier, form_identifier, localize_infos, position, paid_status, canceled_status, required_fields`
+const storageColumns = `id, identifier, form_identifier, localize_infos, position, paid_status, canceled_status, required_fields,
+	cancel_unpaid_after_min`
 
 func scanStorage(row interface{ Scan(...any) error }) (*openentry.OrderStorage, error) {
 	var s openentry.OrderStorage
 	var infos, required string
-	if err := row.Scan(&s.ID, &s.Identifier, &s.FormIdentifier, &infos, &s.Position, &s.PaidStatus, &s.CanceledStatus, &required); err != nil {
+	if err := row.Scan(&s.ID, &s.Identifier, &s.FormIdentifier, &infos, &s.Position, &s.PaidStatus, &s.CanceledStatus, &required,
+		&s.CancelUnpaidAfter); err != nil {
 		return nil, err
 	}
 	if err := fromJSON(required, &s.RequiredFields); err != nil {
@@ -393,4 +396,79 @@ func loadLinesCached(ctx context.Context, q queryer, orders []*openentry.Order, 
 		o.Lines = append(o.Lines, l)
 	}
 	return rows.Err()
+}
+
+// CancelUnpaidOrders cancels unpaid orders left past their storage's
+// cancel_unpaid_after_min. The first read only finds candidates; each is
+// then locked and checked again, so that of several instances sweeping at
+// once, or a payment opening at that moment, exactly one decides.
+func (d *DB) CancelUnpaidOrders(ctx context.Context, limit int) (int64, error) {
+	nowMS := d.now().UnixMilli()
+	rows, err := d.QueryContext(ctx, `SELECT o.id FROM order_storages s JOIN orders o ON o.storage_id = s.id
+		WHERE s.cancel_unpaid_after_min > 0 AND o.canceled_ms IS NULL AND NOT o.is_completed
+			AND o.created_ms <= ? - s.cancel_unpaid_after_min * 60000
+		ORDER BY o.created_ms LIMIT ?`, nowMS, limit)
+	if err != nil {
+		return 0, err
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, err
+	}
+	var n int64
+	for _, id := range ids {
+		canceled, err := d.cancelUnpaidOrder(ctx, id)
+		if err != nil {
+			return n, fmt.Errorf("cancel unpaid order %d: %w", id, err)
+		}
+		if canceled {
+			n++
+		}
+	}
+	return n, nil
+}
+
+func (d *DB) cancelUnpaidOrder(ctx context.Context, id int64) (bool, error) {
+	tx, err := d.begin(ctx)
+	if err != nil {
+		return false, err
+	}
+	defer tx.Rollback()
+	var status string
+	err = tx.QueryRowContext(ctx, `SELECT s.canceled_status FROM orders o JOIN order_storages s ON s.id = o.storage_id
+		WHERE o.id = ? AND o.canceled_ms IS NULL AND NOT o.is_completed
+			AND o.created_ms <= ? - s.cancel_unpaid_after_min * 60000 AND s.cancel_unpaid_after_min > 0`+tx.dialect.forUpdateOf("o"),
+		id, tx.nowMS).Scan(&status)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil // paid, canceled or changed since the first read
+	}
+	if err != nil {
+		return false, err
+	}
+	// Read after the lock: a payment that opened meanwhile is seen.
+	var open bool
+	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM payment_sessions WHERE order_id = ? AND status IN (?, ?))`,
+		id, openentry.SessionCreating, openentry.SessionWaiting).Scan(&open); err != nil {
+		return false, err
+	}
+	if open {
+		return false, nil
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE orders SET status_identifier = ?, canceled_ms = ?, updated_ms = ? WHERE id = ?`,
+		status, tx.nowMS, tx.nowMS, id); err != nil {
+		return false, err
+	}
+	if err := returnStock(ctx, tx, id, nil); err != nil {
+		return false, err
+	}
+	return true, tx.Commit()
 }

@@ -501,6 +501,9 @@ func (d *DB) ListProducts(ctx context.Context, ids []int64) ([]openentry.Product
 	if err != nil {
 		return nil, err
 	}
+	if err := productPages(ctx, d, loaded); err != nil {
+		return nil, err
+	}
 	byID := make(map[int64]*openentry.Product, len(loaded))
 	for _, p := range loaded {
 		byID[p.ID] = p

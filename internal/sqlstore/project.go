@@ -331,13 +331,16 @@ func upsertAuthProvider(ctx context.Context, tx *tx, ap openentry.ProjectAuthPro
 func upsertOrderStorage(ctx context.Context, tx *tx, s openentry.ProjectOrderStorage, position int64) error {
 	var storageID int64
 	err := tx.QueryRowContext(ctx, `
-		INSERT INTO order_storages (identifier, form_identifier, localize_infos, position, paid_status, canceled_status, required_fields)
-		VALUES (?, ?, ?, ?, ?, ?, ?)
+		INSERT INTO order_storages (identifier, form_identifier, localize_infos, position, paid_status, canceled_status, required_fields,
+			cancel_unpaid_after_min)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (identifier) DO UPDATE SET form_identifier = excluded.form_identifier,
 			localize_infos = excluded.localize_infos, position = excluded.position, paid_status = excluded.paid_status,
-			canceled_status = excluded.canceled_status, required_fields = excluded.required_fields
+			canceled_status = excluded.canceled_status, required_fields = excluded.required_fields,
+			cancel_unpaid_after_min = excluded.cancel_unpaid_after_min
 		RETURNING id`,
-		s.Identifier, s.FormIdentifier, mustJSON(openentry.Titles(s.Title)), position, s.PaidStatus, s.CanceledStatus, mustJSON(requiredOrEmpty(s.RequiredFields))).Scan(&storageID)
+		s.Identifier, s.FormIdentifier, mustJSON(openentry.Titles(s.Title)), position, s.PaidStatus, s.CanceledStatus,
+		mustJSON(requiredOrEmpty(s.RequiredFields)), s.CancelUnpaidAfter).Scan(&storageID)
 	if err != nil {
 		return err
 	}

@@ -139,6 +139,18 @@ test('searchProduct: the search box, then each product by id', async () => {
   assert.deepEqual(ok(await quick.Products.searchProduct('liseuse', 'fr_FR'), 'searchProduct(fr_FR)'), [{ id: 505, title: 'Liseuse' }]);
 });
 
+test("getProductById: the product's pages as categories and productPages; getProductBlockById", async () => {
+  const client = sdk();
+  const lamp = ok(await client.Products.getProductById(503, 'en_US'), 'getProductById(503)');
+  assert.deepEqual(lamp.categories, ['shop', 'lamps'], 'every product is on shop too');
+  assert.deepEqual(lamp.productPages.map((p) => [p.productId, p.categoryPath]), [[503, 'shop'], [503, 'lamps']]);
+  const page = ok(await client.Pages.getPageByUrl('lamps', 'en_US'), 'getPageByUrl(lamps)');
+  assert.equal(lamp.productPages[1].pageId, page.id);
+  assert.deepEqual(lamp.blocks, []);
+  assert.deepEqual(ok(await client.Products.getProductBlockById(503), 'getProductBlockById(503)'), []);
+  failsWith(await client.Products.getProductBlockById(999999), 404, 'getProductBlockById(unknown)');
+});
+
 test('ProductStatuses.getProductsByStatusMarker', async () => {
   const client = sdk();
   const status = ok(await client.ProductStatuses.getProductsByStatusMarker('in_stock', 'en_US'), 'getProductsByStatusMarker');
