@@ -50,8 +50,4 @@ type ProductService interface {
 	Product(ctx context.Context, id int64) (*Product, error)
 	// ProductsByIDs returns the visible products among ids, in the order asked.
 	ProductsByIDs(ctx context.Context, ids []int64) ([]Product, error)
-	// RelatedProducts returns a page of the visible products a product
-	// lists as related, in its order, and their total. ErrNotFound when
-	// the product is not visible.
-	RelatedProducts(ctx context.Context, id int64, page Page) ([]Product, int64, error)
 }

@@ -29,6 +29,10 @@ type ProductQuery struct {
 	PageID  int64
 	// Unlisted keeps only the products listed on no page (getProductsEmptyPage).
 	Unlisted bool
+	// RelatedTo keeps only the products that product lists as related
+	// (getRelatedProductsById); without a SortKey they come in its order.
+	// ErrNotFound when that product is not visible.
+	RelatedTo int64
 	// SortKey is id, position, title, date, price or an attribute marker;
 	// "" sorts by position. SortOrder is ASC or DESC; "" is DESC, as the
 	// SDK documents.
@@ -169,6 +173,7 @@ type ProductSearch struct {
 	Titles   []string  // folded texts the folded title contains
 	Pages    [][]int64 // each: listed on one of these pages
 	Unlisted bool      // listed on no page
+	IDs      []int64   // nil: any product; else one of these
 	Values   []ValueCond
 	Sort     string // a Sort* key, or SortMarker
 	Marker   string // the attribute to sort by, with Sort == SortMarker

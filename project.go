@@ -100,6 +100,9 @@ type ProjectOrderStorage struct {
 	RequiredFields []string `json:"requiredFields,omitempty"`
 }
 
+// MaxRelated bounds a product's relatedIds: lists of them are one query.
+const MaxRelated = 1000
+
 // maxCancelUnpaidAfter is a year, in minutes.
 const maxCancelUnpaidAfter = 365 * 24 * 60
 
@@ -370,6 +373,9 @@ func (p *Project) Validate(checkAccount func(ProjectPaymentAccount) error) error
 			if r <= 0 || r == pr.ID {
 				bad("product %d: relatedIds: %d is not another product's id", pr.ID, r)
 			}
+		}
+		if len(pr.RelatedIDs) > MaxRelated {
+			bad("product %d: relatedIds: at most %d", pr.ID, MaxRelated)
 		}
 		ids[pr.ID] = true
 		if _, err := ParseMoney(pr.Price.String(), pr.Currency); err != nil {

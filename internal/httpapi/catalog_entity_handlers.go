@@ -149,21 +149,20 @@ func handleValidateStatusMarker(logger *slog.Logger, statuses openentry.ProductS
 	})
 }
 
-// handleGetRelatedProducts serves GET /products/{id}/related?langCode&offset&limit
-// (JS: Products.getRelatedProductsById): the product's relatedIds that are
-// visible, in its order. The SDK's other list keys (sortKey, statusMarker…)
-// are accepted and ignored.
-func handleGetRelatedProducts(logger *slog.Logger, products openentry.ProductService) http.Handler {
+// handleGetRelatedProducts serves GET /products/{id}/related (JS:
+// Products.getRelatedProductsById): the visible products the product lists
+// as related, in its order unless sortKey says otherwise, with the list
+// routes' query keys (statusMarker, attributeMarker with a condition).
+func handleGetRelatedProducts(logger *slog.Logger, lists openentry.ProductListService) http.Handler {
 	return handle(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (*list[wireProduct], error) {
-		q, err := parseQuery(r)
+		q, err := productQuery(r)
 		if err != nil {
 			return nil, err
 		}
-		id, err := pathID(r, "id")
-		if err != nil {
+		if q.RelatedTo, err = pathID(r, "id"); err != nil {
 			return nil, err
 		}
-		found, total, err := products.RelatedProducts(r.Context(), id, q.Page)
+		found, total, err := lists.Products(r.Context(), q)
 		if err != nil {
 			return nil, err
 		}

@@ -298,7 +298,9 @@ func TestRelatedProducts(t *testing.T) {
 		total float64
 	}{
 		{"201/related?langCode=en_US", []float64{202, 203}, 2}, // 204 is hidden
-		{"201/related?offset=1&limit=1&sortKey=id&sortOrder=DESC", []float64{203}, 2},
+		{"201/related?offset=1&limit=1&sortKey=id&sortOrder=DESC", []float64{202}, 2},
+		{"201/related?sortKey=price&sortOrder=ASC", []float64{202, 203}, 2},
+		{"201/related?statusMarker=in_stock", []float64{202}, 1},
 		{"201/related?offset=5", nil, 2},
 		{"202/related", nil, 0},
 		{"14/related", nil, 0},
@@ -316,6 +318,8 @@ func TestRelatedProducts(t *testing.T) {
 	checkError(t, a.do("GET", "/api/content/products/204/related", "", nil), 404, "Product 204 not found")
 	checkError(t, a.do("GET", "/api/content/products/9999/related", "", nil), 404, "")
 	checkError(t, a.do("GET", "/api/content/products/abc/related", "", nil), 400, "id")
+	checkError(t, a.do("GET", "/api/content/products/201/related?sortKey=nope", "", nil), 400, "nope")
+	checkError(t, a.do("GET", "/api/content/products/201/related?statusMarker=gone", "", nil), 400, "gone")
 }
 
 // A status with notForSale makes createOrder refuse its products: product

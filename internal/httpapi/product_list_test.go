@@ -500,3 +500,29 @@ func TestProductPagesAndBlocks(t *testing.T) {
 	a.expect("GET", "/api/content/products/999/blocks", "", nil, 404)
 	a.expect("GET", "/api/content/products/x/blocks", "", nil, 400)
 }
+
+// TestRelatedProductsOrder: without a sortKey related products come in the
+// order the product lists them; with one, sorted; the list keys filter.
+func TestRelatedProductsOrder(t *testing.T) {
+	t.Parallel()
+	later := &openentry.Project{Products: []openentry.ProjectProduct{{ID: 311, Title: map[string]string{"en_US": "Zen tent"},
+		Price: "0.5", Currency: "USD", RelatedIDs: []int64{305, 301, 308, 303}}}} // 308 is hidden
+	a := startLists(t, later)
+	for _, tc := range []struct {
+		query string
+		want  []int64
+		total int64
+	}{
+		{"", []int64{305, 301, 303}, 3},
+		{"offset=1&limit=1", []int64{301}, 3},
+		{"sortKey=price&sortOrder=DESC", []int64{303, 301, 305}, 3},
+		{"sortKey=weight&sortOrder=ASC", []int64{301, 305, 303}, 3},
+		{"attributeMarker=color&conditionMarker=eq&conditionValue=red", []int64{301}, 1},
+		{"offset=9", []int64{}, 3},
+	} {
+		got, total := productIDs(t, a.expect("GET", "/api/content/products/311/related?"+tc.query, "", nil, 200))
+		if !reflect.DeepEqual(got, tc.want) || total != tc.total {
+			t.Errorf("related?%s: got %v (total %d), want %v (total %d)", tc.query, got, total, tc.want, tc.total)
+		}
+	}
+}

@@ -78,7 +78,7 @@ func NewHandler(logger *slog.Logger, cfg Config, auth openentry.AuthService, use
 
 	content("GET /api/content/products/ids", handleGetProductsByIDs(logger, products))
 	content("GET /api/content/products/{id}", handleGetProduct(logger, products))
-	content("GET /api/content/products/{id}/related", handleGetRelatedProducts(logger, products))
+	content("GET /api/content/products/{id}/related", handleGetRelatedProducts(logger, lists))
 	content("GET /api/content/products/{id}/blocks", handleGetProductBlocks(logger, products))
 	const pr = "/api/content/products"
 	content("POST "+pr+"/all", handleProductList(logger, lists, false))

@@ -52,25 +52,6 @@ func (c *Catalogue) ProductsByIDs(ctx context.Context, ids []int64) ([]openentry
 	return out, nil
 }
 
-// RelatedProducts returns a page of the visible products product id lists
-// as related, in the order it lists them, and how many of them are visible.
-func (c *Catalogue) RelatedProducts(ctx context.Context, id int64, page openentry.Page) ([]openentry.Product, int64, error) {
-	p, err := c.store.Product(ctx, id)
-	if err != nil {
-		return nil, 0, err
-	}
-	related, err := c.ProductsByIDs(ctx, p.RelatedIDs)
-	if err != nil {
-		return nil, 0, fmt.Errorf("related products of %d: %w", id, err)
-	}
-	total := int64(len(related))
-	if page.Limit <= 0 || page.Limit > openentry.MaxPageLimit {
-		page.Limit = openentry.MaxPageLimit
-	}
-	from := min(max(page.Offset, 0), len(related))
-	return related[from:min(from+page.Limit, len(related))], total, nil
-}
-
 // AttributeSets returns a page of attribute sets and the total.
 func (c *Catalogue) AttributeSets(ctx context.Context, q openentry.AttributeSetQuery) ([]openentry.AttributeSet, int64, error) {
 	if !openentry.ValidAttributeSetSort(q.SortBy) {

@@ -29,7 +29,31 @@ func (l *ProductLists) Products(ctx context.Context, q openentry.ProductQuery) (
 	if err != nil {
 		return nil, 0, err
 	}
+	if q.RelatedTo != 0 && q.SortKey == "" {
+		return l.inRelatedOrder(ctx, s)
+	}
 	return l.find(ctx, s)
+}
+
+// inRelatedOrder runs a search among a product's related ones and pages
+// them in the order the product lists them. The list is bounded
+// (openentry.MaxRelated), so all of them are found at once.
+func (l *ProductLists) inRelatedOrder(ctx context.Context, s openentry.ProductSearch) ([]openentry.Product, int64, error) {
+	page := s
+	s.Offset, s.Limit, s.Sort, s.Desc = 0, max(len(s.IDs), 1), openentry.SortID, false
+	found, total, err := l.store.FindProducts(ctx, s)
+	if err != nil {
+		return nil, 0, err
+	}
+	ids := make([]int64, 0, len(found))
+	for _, id := range s.IDs {
+		if slices.Contains(found, id) && !slices.Contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	from := min(page.Offset, len(ids))
+	products, err := l.store.ListProducts(ctx, ids[from:min(from+page.Limit, len(ids))])
+	return products, total, err
 }
 
 // ProductPrices returns the ids and prices of a page of the products q
@@ -159,6 +183,13 @@ func (l *ProductLists) search(ctx context.Context, q openentry.ProductQuery) (op
 			return s, openentry.Invalid(fmt.Sprintf("sortKey %q is neither id, position, title, date, price nor a product attribute", q.SortKey))
 		}
 		s.Sort, s.Marker = openentry.SortMarker, q.SortKey
+	}
+	if q.RelatedTo != 0 {
+		p, err := l.store.Product(ctx, q.RelatedTo)
+		if err != nil {
+			return s, err
+		}
+		s.IDs = append([]int64{}, p.RelatedIDs...)
 	}
 	if q.PageURL != "" || q.PageID != 0 {
 		ids, err := l.routePage(ctx, q, false)

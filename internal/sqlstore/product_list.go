@@ -206,7 +206,8 @@ type driver struct {
 	args  []any
 	value int // the index in q.Values it answers, or -1
 	page  int // the index in q.Pages it answers (or embeds), or -1
-	rank  int // which to count first: equality 0, page 1, title 2, ranges 3
+	rank  int  // which to count first: ids -1, equality 0, page 1, title 2, ranges 3
+	ids   bool // it answers q.IDs
 }
 
 // drivers lists the conditions a query can be driven from: each positive
@@ -214,6 +215,12 @@ type driver struct {
 // page set, and the title.
 func drivers(q openentry.ProductSearch) []driver {
 	var out []driver
+	if len(q.IDs) > 0 {
+		var b query
+		b.WriteString(`SELECT pr.id FROM products pr WHERE pr.id IN `)
+		in(&b, q.IDs)
+		out = append(out, driver{sql: b.String(), args: b.args, value: -1, page: -1, rank: -1, ids: true})
+	}
 	for i, c := range q.Values {
 		if c.Not || c.Stock || skuPresence(c) {
 			continue
@@ -303,6 +310,10 @@ func where(b *query, q openentry.ProductSearch, dr *driver, rangeRow bool) {
 	b.add(` WHERE s.locale = ?`, q.Locale)
 	if dr != nil {
 		b.add(` AND s.product_id IN (`+dr.sql+`)`, dr.args...)
+	}
+	if q.IDs != nil && (dr == nil || !dr.ids) {
+		b.WriteString(` AND s.product_id IN `)
+		in(b, q.IDs)
 	}
 	for _, st := range q.Statuses {
 		b.add(` AND s.status = ?`, st)
@@ -411,6 +422,9 @@ func orderBy(b *query, q openentry.ProductSearch) error {
 // FindProducts returns the ids of a page of the products q selects, in
 // order, and their total.
 func (d *DB) FindProducts(ctx context.Context, q openentry.ProductSearch) ([]int64, int64, error) {
+	if q.IDs != nil && len(q.IDs) == 0 {
+		return []int64{}, 0, nil
+	}
 	dr, rows, err := d.pickDriver(ctx, drivers(q), driverRows)
 	if err != nil {
 		return nil, 0, err

@@ -161,6 +161,9 @@ test('Products.getRelatedProductsById lists the visible related products', async
   const page = ok(await client.Products.getRelatedProductsById(201, 'fr_FR', { offset: 1, limit: 1 }), 'related, second page');
   assert.deepEqual(page.items.map((p) => [p.id, p.localizeInfos.title]), [[203, 'Canapé Nova']]);
   assert.equal(page.total, 2);
+  const sorted = ok(await client.Products.getRelatedProductsById(201, 'en_US', { sortKey: 'price', sortOrder: 'DESC', statusMarker: 'in_stock' }),
+    'related, in stock, by price');
+  assert.deepEqual([sorted.items.map((p) => p.id), sorted.total], [[202], 1]);
   const none = ok(await client.Products.getRelatedProductsById(14), 'getRelatedProductsById(14)');
   assert.deepEqual(none, { items: [], total: 0 });
   failsWith(await client.Products.getRelatedProductsById(999999), 404, 'getRelatedProductsById(unknown)');
