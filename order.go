@@ -26,7 +26,7 @@ type OrderStorage struct {
 	// CancelUnpaidAfter is how many minutes an unpaid order waits with no
 	// payment open before the shop cancels it; 0: never.
 	CancelUnpaidAfter int64
-	RequiredFields  []string // form attributes its orders must fill besides the form's required ones
+	RequiredFields    []string // form attributes its orders must fill besides the form's required ones
 }
 
 // OrderStatus is one status an order of a storage can be in.

@@ -15,11 +15,15 @@ type Product struct {
 	// Pages are the visible pages (categories) the product is listed on,
 	// by page id.
 	Pages               []ProductPage
-	StatusLocalizeInfos    Localized
+	StatusLocalizeInfos Localized
 	// NotForSale is set by a status whose products cannot be ordered.
 	NotForSale      bool
 	AttributeValues AttributeValues
 	RelatedIDs      []int64
+	// Revision is the catalogue's revision the product was read at: every
+	// change of the catalogue moves it. With Stock, read live, it names
+	// what the product looks like.
+	Revision int64
 	// Stock is the units left when the product's set tracks stock, else nil.
 	Stock          *int64
 	StockAttribute string // the attribute Stock is shown in

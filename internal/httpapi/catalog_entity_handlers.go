@@ -153,8 +153,8 @@ func handleValidateStatusMarker(logger *slog.Logger, statuses openentry.ProductS
 // Products.getRelatedProductsById): the visible products the product lists
 // as related, in its order unless sortKey says otherwise, with the list
 // routes' query keys (statusMarker, attributeMarker with a condition).
-func handleGetRelatedProducts(logger *slog.Logger, lists openentry.ProductListService) http.Handler {
-	return handle(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (*list[wireProduct], error) {
+func handleGetRelatedProducts(logger *slog.Logger, lists openentry.ProductListService, renders *productRenders) http.Handler {
+	return handle(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (encoded, error) {
 		q, err := productQuery(r)
 		if err != nil {
 			return nil, err
@@ -166,6 +166,6 @@ func handleGetRelatedProducts(logger *slog.Logger, lists openentry.ProductListSe
 		if err != nil {
 			return nil, err
 		}
-		return &list[wireProduct]{Items: wireAll(found, q.Lang, toWireProduct(linkBase(r))), Total: total}, nil
+		return encodedList(renders.all(found, q.Lang, linkBase(r)), total), nil
 	})
 }

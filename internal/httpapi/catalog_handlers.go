@@ -43,8 +43,8 @@ func handleGetForm(logger *slog.Logger, forms openentry.FormService) http.Handle
 }
 
 // handleGetProduct serves GET /products/{id} (JS: Products.getProductById).
-func handleGetProduct(logger *slog.Logger, products openentry.ProductService) http.Handler {
-	return handle(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (*wireProduct, error) {
+func handleGetProduct(logger *slog.Logger, products openentry.ProductService, renders *productRenders) http.Handler {
+	return handle(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (encoded, error) {
 		q, err := parseQuery(r)
 		if err != nil {
 			return nil, err
@@ -57,8 +57,7 @@ func handleGetProduct(logger *slog.Logger, products openentry.ProductService) ht
 		if err != nil {
 			return nil, err
 		}
-		out := wireProductAt(p, q.Lang, linkBase(r))
-		return &out, nil
+		return encoded(renders.one(p, q.Lang, linkBase(r))), nil
 	})
 }
 
@@ -86,8 +85,8 @@ func handleGetProductBlocks(logger *slog.Logger, products openentry.ProductServi
 const maxIDs = 100
 
 // handleGetProductsByIDs serves GET /products/ids?ids=1,2 (JS: Products.getProductsByIds).
-func handleGetProductsByIDs(logger *slog.Logger, products openentry.ProductService) http.Handler {
-	return handle(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request) ([]wireProduct, error) {
+func handleGetProductsByIDs(logger *slog.Logger, products openentry.ProductService, renders *productRenders) http.Handler {
+	return handle(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (encoded, error) {
 		q, err := parseQuery(r)
 		if err != nil {
 			return nil, err
@@ -110,6 +109,6 @@ func handleGetProductsByIDs(logger *slog.Logger, products openentry.ProductServi
 		if err != nil {
 			return nil, err
 		}
-		return wireAll(found, q.Lang, toWireProduct(linkBase(r))), nil
+		return encodedArray(renders.all(found, q.Lang, linkBase(r))), nil
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
 
 	"github.com/openentry/openentry"
 )
@@ -49,7 +50,45 @@ func decode[T any](w http.ResponseWriter, r *http.Request) (T, error) {
 func encode(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
+	if b, ok := v.(encoded); ok {
+		_, _ = w.Write(append(b, '\n'))
+		return
+	}
 	_ = json.NewEncoder(w).Encode(v) // the client is gone if this fails; nothing to do
+}
+
+// encoded is an answer already written as compact JSON by encoding/json
+// (as the products' renders are): encode sends it as it is, where
+// encoding/json would scan and compact every byte of it again.
+type encoded []byte
+
+// encodedList is OneEntry's {items, total} of encoded items.
+func encodedList(items []json.RawMessage, total int64) encoded {
+	n := 32
+	for _, it := range items {
+		n += len(it) + 1
+	}
+	b := make([]byte, 0, n)
+	b = append(b, `{"items":[`...)
+	b = appendJoined(b, items)
+	b = append(b, `],"total":`...)
+	b = strconv.AppendInt(b, total, 10)
+	return append(b, '}')
+}
+
+// encodedArray is a JSON array of encoded items.
+func encodedArray(items []json.RawMessage) encoded {
+	return append(appendJoined(append(make([]byte, 0, 64), '['), items), ']')
+}
+
+func appendJoined(b []byte, items []json.RawMessage) []byte {
+	for i, it := range items {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, it...)
+	}
+	return b
 }
 
 // handle adapts fn to an http.Handler: a result is encoded with status, an

@@ -111,8 +111,8 @@ func pageRoute(r *http.Request, q *openentry.ProductQuery) error {
 // (JS: Products.getProducts), POST /products/page/{id}
 // (getProductsByPageId), POST /products/page/url/{url}
 // (getProductsByPageUrl). OneEntry answers these POSTs 201.
-func handleProductList(logger *slog.Logger, lists openentry.ProductListService, onPage bool) http.Handler {
-	return handle(logger, http.StatusCreated, func(w http.ResponseWriter, r *http.Request) (*list[wireProduct], error) {
+func handleProductList(logger *slog.Logger, lists openentry.ProductListService, renders *productRenders, onPage bool) http.Handler {
+	return handle(logger, http.StatusCreated, func(w http.ResponseWriter, r *http.Request) (encoded, error) {
 		q, err := productListQuery(w, r)
 		if err != nil {
 			return nil, err
@@ -126,14 +126,14 @@ func handleProductList(logger *slog.Logger, lists openentry.ProductListService, 
 		if err != nil {
 			return nil, err
 		}
-		return &list[wireProduct]{Items: wireAll(products, q.Lang, toWireProduct(linkBase(r))), Total: total}, nil
+		return encodedList(renders.all(products, q.Lang, linkBase(r)), total), nil
 	})
 }
 
 // handleProductsEmptyPage serves POST /products/empty-page (JS:
 // Products.getProductsEmptyPage): the products listed on no page, as one
 // group.
-func handleProductsEmptyPage(logger *slog.Logger, lists openentry.ProductListService) http.Handler {
+func handleProductsEmptyPage(logger *slog.Logger, lists openentry.ProductListService, renders *productRenders) http.Handler {
 	return handle(logger, http.StatusCreated, func(w http.ResponseWriter, r *http.Request) ([]wireProductGroup, error) {
 		q, err := productListQuery(w, r)
 		if err != nil {
@@ -144,7 +144,7 @@ func handleProductsEmptyPage(logger *slog.Logger, lists openentry.ProductListSer
 		if err != nil {
 			return nil, err
 		}
-		g := wireProductGroup{Items: wireAll(products, q.Lang, toWireProduct(linkBase(r))), ProductIDs: make([]string, len(products)), Total: total}
+		g := wireProductGroup{Items: renders.all(products, q.Lang, linkBase(r)), ProductIDs: make([]string, len(products)), Total: total}
 		for i, p := range products {
 			g.ProductIDs[i] = strconv.FormatInt(p.ID, 10)
 		}

@@ -526,3 +526,31 @@ func TestRelatedProductsOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestProductRendersFollowTheCatalogue: products' JSON is kept between
+// requests, yet a change of the catalogue through another instance (an
+// apply on the same database) shows at once on this one.
+func TestProductRendersFollowTheCatalogue(t *testing.T) {
+	t.Parallel()
+	srv := listServer(t)
+	a := newAPI(t, srv)
+	title := func() []any {
+		one := a.expect("GET", "/api/content/products/303", "", nil, 200).json(t)["localizeInfos"].(map[string]any)["title"]
+		var page struct{ Items []map[string]any }
+		if err := json.Unmarshal(a.expect("POST", "/api/content/products/all?sortKey=price&sortOrder=DESC&limit=1", "", []any{gear}, 201).raw, &page); err != nil || len(page.Items) != 1 {
+			t.Fatalf("products/all: %v", page)
+		}
+		return []any{one, page.Items[0]["localizeInfos"].(map[string]any)["title"]}
+	}
+	if got := title(); !reflect.DeepEqual(got, []any{"Cabin tent", "Cabin tent"}) {
+		t.Fatalf("before: got %v", got)
+	}
+	changed := listProject()
+	product := changed.Products[2]
+	product.Title = map[string]string{"en_US": "Cabin shelter"}
+	apptest.Start(t, apptest.OnDatabase(srv.DSN), apptest.WithProject(listProject()),
+		apptest.WithProject(&openentry.Project{Products: []openentry.ProjectProduct{product}}))
+	if got := title(); !reflect.DeepEqual(got, []any{"Cabin shelter", "Cabin shelter"}) {
+		t.Errorf("after another instance applied a new title: got %v", got)
+	}
+}

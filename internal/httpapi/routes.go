@@ -34,6 +34,7 @@ func NewHandler(logger *slog.Logger, cfg Config, auth openentry.AuthService, use
 	sets openentry.AttributeSetService, statuses openentry.ProductStatusService, lists openentry.ProductListService,
 ) http.Handler {
 	mux := http.NewServeMux()
+	renders := newProductRenders()
 	content := func(pattern string, h http.Handler) {
 		mux.Handle(pattern, requireAppToken(cfg.AppToken, h))
 	}
@@ -76,16 +77,16 @@ func NewHandler(logger *slog.Logger, cfg Config, auth openentry.AuthService, use
 	content("GET /api/content/forms", handleGetForms(logger, forms))
 	content("GET /api/content/forms/marker/{marker}", handleGetForm(logger, forms))
 
-	content("GET /api/content/products/ids", handleGetProductsByIDs(logger, products))
-	content("GET /api/content/products/{id}", handleGetProduct(logger, products))
-	content("GET /api/content/products/{id}/related", handleGetRelatedProducts(logger, lists))
+	content("GET /api/content/products/ids", handleGetProductsByIDs(logger, products, renders))
+	content("GET /api/content/products/{id}", handleGetProduct(logger, products, renders))
+	content("GET /api/content/products/{id}/related", handleGetRelatedProducts(logger, lists, renders))
 	content("GET /api/content/products/{id}/blocks", handleGetProductBlocks(logger, products))
 	const pr = "/api/content/products"
-	content("POST "+pr+"/all", handleProductList(logger, lists, false))
+	content("POST "+pr+"/all", handleProductList(logger, lists, renders, false))
 	content("POST "+pr+"/all/counts", handleProductCounts(logger, lists, false))
-	content("POST "+pr+"/empty-page", handleProductsEmptyPage(logger, lists))
-	content("POST "+pr+"/page/{id}", handleProductList(logger, lists, true))
-	content("POST "+pr+"/page/url/{url}", handleProductList(logger, lists, true))
+	content("POST "+pr+"/empty-page", handleProductsEmptyPage(logger, lists, renders))
+	content("POST "+pr+"/page/{id}", handleProductList(logger, lists, renders, true))
+	content("POST "+pr+"/page/url/{url}", handleProductList(logger, lists, renders, true))
 	content("POST "+pr+"/page/url/{url}/counts", handleProductCounts(logger, lists, true))
 	content("GET "+pr+"/quick/search", handleSearchProducts(logger, lists))
 	// /page/{id}/counts and /page/{url}/prices would clash with

@@ -60,15 +60,11 @@ type wireProductPage struct {
 	CategoryPath string `json:"categoryPath"`
 }
 
-// toWireProduct is the product entity of every product route, single or
+// wireProductAt is the product entity of every product route, single or
 // listed: the price the way OneEntry shows it (top-level, a min/max range
 // and the price and currency attributes) and the values of the product's
 // attribute set in lang, falling back to the default locale.
 // Its file values link under base (linkBase of the request).
-func toWireProduct(base string) func(p *openentry.Product, lang string) wireProduct {
-	return func(p *openentry.Product, lang string) wireProduct { return wireProductAt(p, lang, base) }
-}
-
 func wireProductAt(p *openentry.Product, lang, base string) wireProduct {
 	price := json.Number(p.Price.Number())
 	related := p.RelatedIDs
@@ -155,8 +151,7 @@ func isEmptyJSON(v json.RawMessage) bool {
 // "Soft cotton" for a text, "2025-05-08" for a date, one image object.
 func wireValue(a *openentry.Attribute, raw json.RawMessage, base string) any {
 	raw = bytes.TrimSpace(raw)
-	var s string
-	isString := json.Unmarshal(raw, &s) == nil
+	s, isString := jsonString(raw)
 	switch a.Type {
 	case "integer", "real", "float":
 		if !isString {
@@ -233,7 +228,7 @@ func wireOptions(a *openentry.Attribute, raw json.RawMessage) any {
 	}
 	for i, lt := range a.ListTitles {
 		if sameJSONScalar(lt.Value, value) {
-			return toWireListTitles(a)[i]
+			return toWireListTitle(lt, i)
 		}
 	}
 	return raw
@@ -297,13 +292,32 @@ type wireListTitle struct {
 func toWireListTitles(a *openentry.Attribute) []wireListTitle {
 	out := make([]wireListTitle, len(a.ListTitles))
 	for i, lt := range a.ListTitles {
-		out[i] = wireListTitle{Title: lt.Title, Value: lt.Value, Position: lt.Position,
-			Extended: wireListExtended{Value: lt.Extended.Value, Type: lt.Extended.Type}}
-		if lt.Position == 0 {
-			out[i].Position = int64(i + 1)
-		}
+		out[i] = toWireListTitle(lt, i)
 	}
 	return out
+}
+
+// toWireListTitle is option i of a list.
+func toWireListTitle(lt openentry.ListTitle, i int) wireListTitle {
+	out := wireListTitle{Title: lt.Title, Value: lt.Value, Position: lt.Position,
+		Extended: wireListExtended{Value: lt.Extended.Value, Type: lt.Extended.Type}}
+	if lt.Position == 0 {
+		out.Position = int64(i + 1)
+	}
+	return out
+}
+
+// jsonString decodes raw when it is a JSON string, reading one without
+// escapes in place (most values are): products have many string values.
+func jsonString(raw json.RawMessage) (string, bool) {
+	if len(raw) < 2 || raw[0] != '"' {
+		return "", false
+	}
+	if inner := raw[1 : len(raw)-1]; bytes.IndexByte(inner, '\\') < 0 && bytes.IndexByte(inner, '"') < 0 {
+		return string(inner), true
+	}
+	var s string
+	return s, json.Unmarshal(raw, &s) == nil
 }
 
 // toWireValidators spells an attribute's checks the way OneEntry names its

@@ -41,10 +41,10 @@ func toWireProductHit(h *openentry.ProductHit, _ string) wireProductHit {
 
 // wireProductGroup is one group of getProductsEmptyPage (IAggregatedProductGroup).
 type wireProductGroup struct {
-	AttrValue  string        `json:"attrValue"`
-	Items      []wireProduct `json:"items"`
-	ProductIDs []string      `json:"productIds"`
-	Total      int64         `json:"total"`
+	AttrValue  string            `json:"attrValue"`
+	Items      []json.RawMessage `json:"items"`
+	ProductIDs []string          `json:"productIds"`
+	Total      int64             `json:"total"`
 }
 
 // wireFilter is one filter object as clients send it (the SDK's

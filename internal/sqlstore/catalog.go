@@ -64,7 +64,7 @@ func (d *DB) Form(ctx context.Context, marker string) (*openentry.Form, error) {
 // product_statuses ps … LEFT JOIN attribute_sets s ….
 const productColumns = `p.id, p.localize_infos, p.price_minor, p.currency, p.sku, p.status_identifier, p.position, p.is_visible,
 	p.attribute_set, p.attribute_values, p.related_ids, p.stock, COALESCE(ps.localize_infos, '{}'), COALESCE(ps.not_for_sale, ?),
-	COALESCE(s.stock_attribute, ''), COALESCE(s.attributes, '[]')`
+	COALESCE(s.stock_attribute, ''), COALESCE(s.attributes, '[]'), (SELECT value FROM catalog_revision WHERE id = 1)`
 
 const productFrom = ` FROM products p LEFT JOIN product_statuses ps ON ps.identifier = p.status_identifier
 	LEFT JOIN attribute_sets s ON s.identifier = p.attribute_set`
@@ -74,7 +74,7 @@ func scanProduct(row interface{ Scan(...any) error }) (*openentry.Product, error
 	var infos, values, related, statusInfos, setAttrs string
 	var stock sql.NullInt64
 	if err := row.Scan(&p.ID, &infos, &p.Price.Minor, &p.Price.Currency, &p.Sku, &p.StatusIdentifier, &p.Position, &p.IsVisible,
-		&p.AttributeSetIdentifier, &values, &related, &stock, &statusInfos, &p.NotForSale, &p.StockAttribute, &setAttrs); err != nil {
+		&p.AttributeSetIdentifier, &values, &related, &stock, &statusInfos, &p.NotForSale, &p.StockAttribute, &setAttrs, &p.Revision); err != nil {
 		return nil, err
 	}
 	if stock.Valid {
@@ -292,4 +292,11 @@ func (d *DB) ProductStatus(ctx context.Context, marker string) (*openentry.Produ
 		return nil, notFound(err, fmt.Sprintf("Product status %q not found", marker))
 	}
 	return st, nil
+}
+
+// bumpCatalogRevision moves the catalogue to its next revision, in the
+// transaction that changes it.
+func bumpCatalogRevision(ctx context.Context, tx *tx) error {
+	_, err := tx.ExecContext(ctx, `UPDATE catalog_revision SET value = value + 1 WHERE id = 1`)
+	return err
 }

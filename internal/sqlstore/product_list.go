@@ -204,8 +204,8 @@ func skuPresence(c openentry.ValueCond) bool { return c.Marker == "sku" && c.Tes
 type driver struct {
 	sql   string
 	args  []any
-	value int // the index in q.Values it answers, or -1
-	page  int // the index in q.Pages it answers (or embeds), or -1
+	value int  // the index in q.Values it answers, or -1
+	page  int  // the index in q.Pages it answers (or embeds), or -1
 	rank  int  // which to count first: ids -1, equality 0, page 1, title 2, ranges 3
 	ids   bool // it answers q.IDs
 }

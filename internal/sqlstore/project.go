@@ -31,6 +31,9 @@ func (d *DB) ApplyProject(ctx context.Context, p *openentry.Project, a openentry
 		return err
 	}
 	defer tx.Rollback()
+	if err := bumpCatalogRevision(ctx, tx); err != nil {
+		return err
+	}
 	if err := applyFiles(ctx, tx, a); err != nil {
 		return err
 	}

@@ -73,6 +73,9 @@ func (d *DB) seedProductBatch(ctx context.Context, c SeedCatalog, set *openentry
 			return err
 		}
 	}
+	if err := bumpCatalogRevision(ctx, tx); err != nil {
+		return err
+	}
 	ids := make([]int64, n)
 	for i := range ids {
 		ids[i] = c.FirstID + int64(from+i)

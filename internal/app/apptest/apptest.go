@@ -116,6 +116,7 @@ type Option func(*options)
 type options struct {
 	cfg  *app.Config
 	logs io.Writer // nil: discard (or the test log, with -v)
+	dsn  string    // "": a fresh database
 }
 
 // WithProject applies p after the demo project.
@@ -134,6 +135,10 @@ func WithDemoShop() Option {
 		o.cfg.Projects = append(o.cfg.Projects, p)
 	}
 }
+
+// OnDatabase runs the server over an existing test database (Server.DSN of
+// another), as a second instance: its projects are applied to it again.
+func OnDatabase(dsn string) Option { return func(o *options) { o.dsn = dsn } }
 
 // WithMailer sets how the server sends codes (e.g. SMTP to a mailtest server).
 func WithMailer(m openentry.Mailer) Option { return func(o *options) { o.cfg.Mailer = m } }
@@ -160,7 +165,14 @@ func Start(t testing.TB, opts ...Option) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dsn := DSN(t)
+	o := options{cfg: &app.Config{}} // a first pass, for the database only
+	for _, opt := range opts {
+		opt(&o)
+	}
+	dsn := o.dsn
+	if dsn == "" {
+		dsn = DSN(t)
+	}
 	cfg := app.Config{
 		DB:           dsn,
 		AppToken:     AppToken,
@@ -169,7 +181,7 @@ func Start(t testing.TB, opts ...Option) *Server {
 		Hashing:      credential.TestParams(),
 		SweepEvery:   time.Hour, // tests sweep by calling App.ExpireSessions
 	}
-	o := options{cfg: &cfg}
+	o = options{cfg: &cfg}
 	for _, opt := range opts {
 		opt(&o)
 	}
