@@ -221,7 +221,7 @@ func TestProductEntity(t *testing.T) {
 	// A multiple choice stays a list; a sold-out product says so.
 	p202 := a.expect("GET", "/api/content/products/202", "", nil, 200).json(t)
 	checkJSON(t, "202 color", p202["attributeValues"].(map[string]any)["color"].(map[string]any)["value"], `[
-		{"title": "Green", "value": "green", "position": 3, "extended": {"value": null, "type": null}},
+		{"title": "Green", "value": "green", "position": 3},
 		{"title": "Blue", "value": "blue", "position": 2, "extended": {"value": "#0000ff", "type": "color"}}]`)
 	p203 := a.expect("GET", "/api/content/products/203?langCode=fr_FR", "", nil, 200).json(t)
 	if p203["statusIdentifier"] != "sold_out" || !reflect.DeepEqual(p203["statusLocalizeInfos"], map[string]any{"title": "Épuisé"}) {

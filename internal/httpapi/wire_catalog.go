@@ -94,10 +94,11 @@ func wireProductAt(p *openentry.Product, lang, base string) wireProduct {
 }
 
 // productValues keys the product's values by marker, each with its
-// attribute's type and position. Three values are the product's own, not
-// the file's: the stock attribute shows the units left, and price and
-// currency, always there, show what orders are priced in (a set without
-// those attributes still gets them, after its own). Other hidden
+// attribute's type and position. The stock attribute shows the units
+// left, not the file's figure; price and currency are always there (a set
+// without those attributes still gets them, after its own): the currency
+// orders are priced in, and the file's price value, else the price orders
+// are priced at (the top-level price, always). Other hidden
 // attributes and attributes without a value are left out.
 func productValues(p *openentry.Product, lang string, price json.Number, base string) map[string]wireAttributeValue {
 	out := map[string]wireAttributeValue{}
@@ -112,6 +113,8 @@ func productValues(p *openentry.Product, lang string, price json.Number, base st
 		}
 		var v any
 		switch {
+		case a.Marker == "price" && ok && !isEmptyJSON(raw):
+			v = wireValue(a, raw, base) // the file's (a price before a sale, say); orders pay the top-level price
 		case a.Marker == "price":
 			v = price
 		case a.Marker == "currency":
@@ -203,7 +206,11 @@ func numberLike(s string) bool { return jsonNumber.MatchString(s) }
 
 // wireOptions turns a list value (an option's value, {value, …}, or a list
 // of either) into the chosen options, each {title, value, position,
-// extended}: one option stays one object, a list stays a list.
+// extended}: one option stays one object, a list stays a list. A title the
+// value gives (a locale's own, {"value": "white", "title": "Blanc"}) wins
+// over the option's. An option without an extended value has no extended
+// (the SDK declares it optional): storefronts read extended.value.… of
+// whatever extended they get, an image link on OneEntry's stickers.
 func wireOptions(a *openentry.Attribute, raw json.RawMessage) any {
 	if raw[0] == '[' {
 		var many []json.RawMessage
@@ -216,22 +223,39 @@ func wireOptions(a *openentry.Attribute, raw json.RawMessage) any {
 		}
 		return out
 	}
-	value := raw
+	value, title := raw, ""
 	if raw[0] == '{' {
 		var obj struct {
 			Value json.RawMessage `json:"value"`
+			Title string          `json:"title"`
 		}
 		if json.Unmarshal(raw, &obj) != nil || obj.Value == nil {
 			return raw
 		}
-		value = obj.Value
+		value, title = obj.Value, strings.TrimSpace(obj.Title)
 	}
 	for i, lt := range a.ListTitles {
 		if sameJSONScalar(lt.Value, value) {
-			return toWireListTitle(lt, i)
+			o := toWireListTitle(lt, i)
+			chosen := wireChosenOption{Title: o.Title, Value: o.Value, Position: o.Position}
+			if title != "" {
+				chosen.Title = title
+			}
+			if o.Extended.Value != nil || o.Extended.Type != nil {
+				chosen.Extended = &o.Extended
+			}
+			return chosen
 		}
 	}
 	return raw
+}
+
+// wireChosenOption is a list option as a product's value shows it.
+type wireChosenOption struct {
+	Title    string            `json:"title"`
+	Value    json.RawMessage   `json:"value"`
+	Position int64             `json:"position"`
+	Extended *wireListExtended `json:"extended,omitempty"`
 }
 
 func sameJSONScalar(a, b json.RawMessage) bool {
