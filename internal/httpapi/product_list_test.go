@@ -554,3 +554,24 @@ func TestProductRendersFollowTheCatalogue(t *testing.T) {
 		t.Errorf("after another instance applied a new title: got %v", got)
 	}
 }
+
+// TestProductIndexBuiltWhenMissing: a catalogue filled before the search
+// index existed (its rows gone here) is indexed when a server next opens
+// the database, not only as applies rewrite products.
+func TestProductIndexBuiltWhenMissing(t *testing.T) {
+	t.Parallel()
+	srv := listServer(t)
+	for _, table := range []string{"product_values", "product_words", "product_search"} {
+		var id int64
+		srv.QueryRow(t, "DELETE FROM "+table+" RETURNING product_id").Scan(t, &id)
+	}
+	if n := count(t, srv, "product_search"); n != 0 {
+		t.Fatalf("index rows left: %d", n)
+	}
+	next := newAPI(t, apptest.Start(t, apptest.OnDatabase(srv.DSN))) // the demo project only: no gear product rewritten
+	got, total := productIDs(t, next.expect("POST", "/api/content/products/all?sortKey=id&sortOrder=ASC", "",
+		[]any{gear, filter("color", "eq", "red")}, 201))
+	if !reflect.DeepEqual(got, []int64{301, 304}) || total != 2 {
+		t.Errorf("red gear after the index was rebuilt: got %v (total %d), want [301 304]", got, total)
+	}
+}

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -956,4 +957,64 @@ func writeIndex(ctx context.Context, tx *tx, products []*indexedProduct, locales
 		}
 	}
 	return nil
+}
+
+// indexIfMissing builds the search index of a catalogue that has visible
+// products but no index rows: one filled before migration 0008 made the
+// index, which applies then only rewrote for the products they wrote. It
+// runs under the migration lock, once: afterwards the index has rows.
+func (d *DB) indexIfMissing(ctx context.Context) error {
+	var missing bool
+	if err := d.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM products WHERE is_visible = ?)
+		AND NOT EXISTS (SELECT 1 FROM product_search)`, true).Scan(&missing); err != nil || !missing {
+		return err
+	}
+	tx, err := d.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	locales := []string{openentry.DefaultLocale}
+	rows, err := tx.QueryContext(ctx, `SELECT localize_infos, attribute_values FROM products`)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var infos, values string
+		if err := rows.Scan(&infos, &values); err != nil {
+			rows.Close()
+			return err
+		}
+		for _, raw := range []string{infos, values} {
+			var byLang map[string]json.RawMessage
+			if err := json.Unmarshal([]byte(raw), &byLang); err != nil {
+				rows.Close()
+				return err
+			}
+			for lang := range byLang {
+				addLocale(&locales, lang)
+			}
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if err := writeMarkers(ctx, tx); err != nil {
+		return err
+	}
+	ids, err := queryIDs(ctx, tx, `SELECT id FROM products ORDER BY id`)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE products SET created_ms = ? WHERE created_ms IS NULL`, tx.nowMS); err != nil {
+		return err
+	}
+	if err := reindexProducts(ctx, tx, ids, locales); err != nil {
+		return err
+	}
+	if err := bumpCatalogRevision(ctx, tx); err != nil {
+		return err
+	}
+	return tx.Commit()
 }

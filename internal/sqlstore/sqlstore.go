@@ -126,6 +126,9 @@ func (d *DB) Migrate(ctx context.Context) error {
 			return fmt.Errorf("migration %s: %w", versionOf(name), err)
 		}
 	}
+	if err := d.indexIfMissing(ctx); err != nil {
+		return fmt.Errorf("index the catalogue: %w", err)
+	}
 	return nil
 }
 
