@@ -19,6 +19,9 @@ type Form struct {
 	Position       int64
 	ProcessingType string
 	Attributes     []FormAttribute
+	EntryStatuses  []string  // statuses a sender may give an entry; the first is the default
+	EntriesPublic  bool      // anyone may list its entries
+	SuccessMessage Localized // postFormsData's actionMessage
 }
 
 // FormAttribute is one field of a form.

@@ -52,6 +52,16 @@ type ProjectForm struct {
 	ProcessingType string             `json:"processingType,omitempty"`
 	Title          map[string]string  `json:"title"`
 	Attributes     []ProjectAttribute `json:"attributes"`
+	// EntryStatuses are the statuses a sender may give an entry of the
+	// form (postFormsData, updateFormsDataStatusByid); the first is a new
+	// entry's when it names none. Default: "new" only.
+	EntryStatuses []string `json:"entryStatuses,omitempty"`
+	// EntriesPublic lets anyone list the form's entries
+	// (getFormsDataByMarker), as product reviews are; otherwise a user
+	// lists only their own.
+	EntriesPublic bool `json:"entriesPublic,omitempty"`
+	// SuccessMessage is what postFormsData answers as actionMessage, per locale.
+	SuccessMessage map[string]string `json:"successMessage,omitempty"`
 }
 
 // ProjectAttribute configures one form attribute.
@@ -246,6 +256,13 @@ func (p *Project) Validate(checkAccount func(ProjectPaymentAccount) error) error
 				bad("form %q: attribute %q is malformed or repeated", f.Identifier, a.Marker)
 			}
 			markers[a.Marker] = true
+		}
+		seen := map[string]bool{}
+		for _, st := range f.EntryStatuses {
+			if !ValidMarker(st) || seen[st] {
+				bad("form %q: entry status %q is malformed or repeated", f.Identifier, st)
+			}
+			seen[st] = true
 		}
 	}
 	providers := map[string]bool{}

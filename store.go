@@ -24,6 +24,7 @@ type Store interface {
 	RefundStore
 	ProjectStore
 	FileStore
+	FormEntryStore
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 }

@@ -39,6 +39,9 @@ type Config struct {
 	Mailer       openentry.Mailer     // delivers codes; without one, sending a code is a 502
 	LoginLimits  LoginLimits          // zero: DefaultLoginLimits()
 	SignUpLimits SignUpLimits         // zero: DefaultSignUpLimits()
+	// FormEntryLimits bounds form entries (postFormsData) per address;
+	// zero: DefaultFormEntryLimits().
+	FormEntryLimits FormEntryLimits
 	// RefreshReuseWindow: how long a rotated refresh token still yields the
 	// pair its rotation made; zero: 10 s.
 	RefreshReuseWindow time.Duration
@@ -88,6 +91,18 @@ type SignUpLimits struct {
 // flood that would keep the password hashing busy.
 func DefaultSignUpLimits() SignUpLimits {
 	return SignUpLimits{PerAddress: 100, PerLogin: 5, Window: 10 * time.Minute}
+}
+
+// FormEntryLimits bounds form entries within Window per client address.
+type FormEntryLimits struct {
+	PerAddress int
+	Window     time.Duration
+}
+
+// DefaultFormEntryLimits: thirty entries an address in ten minutes, room
+// for a shop's reviews and contact forms, not for a flood.
+func DefaultFormEntryLimits() FormEntryLimits {
+	return FormEntryLimits{PerAddress: 30, Window: 10 * time.Minute}
 }
 
 // DefaultLoginLimits: ten failures lock an account for the rest of 15
@@ -154,6 +169,9 @@ func (cfg *Config) defaults() error {
 	}
 	if cfg.LoginLimits == (LoginLimits{}) {
 		cfg.LoginLimits = DefaultLoginLimits()
+	}
+	if cfg.FormEntryLimits == (FormEntryLimits{}) {
+		cfg.FormEntryLimits = DefaultFormEntryLimits()
 	}
 	if cfg.SignUpLimits == (SignUpLimits{}) {
 		cfg.SignUpLimits = DefaultSignUpLimits()
@@ -237,6 +255,7 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 	a.Handler = httpapi.NewHandler(logger, httpapi.Config{
 		AppToken: cfg.AppToken, Ready: db.Ping, Metrics: metrics.New(db.SessionCounts), CORSOrigins: origins,
 		Demo: demo, Now: cfg.Now, Files: shop.NewFiles(db), PublicURL: cfg.PublicURL,
+		FormEntries: shop.NewFormEntries(db, ratelimit.NewRequests(cfg.FormEntryLimits.PerAddress, cfg.FormEntryLimits.Window, cfg.Now)),
 	},
 		auth, auth, catalogue, catalogue, a.orders, a.payments, a.refunds, shop.NewPages(db),
 		catalogue, catalogue, shop.NewProductLists(db))

@@ -45,11 +45,7 @@ func handleGetForm(logger *slog.Logger, forms openentry.FormService) http.Handle
 // handleGetProduct serves GET /products/{id} (JS: Products.getProductById).
 func handleGetProduct(logger *slog.Logger, products openentry.ProductService, renders *productRenders) http.Handler {
 	return handle(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (encoded, error) {
-		q, err := parseQuery(r)
-		if err != nil {
-			return nil, err
-		}
-		id, err := pathID(r, "id")
+		q, id, err := queryAndID(r)
 		if err != nil {
 			return nil, err
 		}

@@ -223,3 +223,16 @@ func device(r *http.Request) openentry.Device {
 	}
 	return d
 }
+
+// optionalUser is requireUser for routes guests may call too: without an
+// Authorization header next gets the zero Principal (UserID 0); a header
+// with a bad token is still a 401, never a silent guest.
+func optionalUser(logger *slog.Logger, auth openentry.AuthService, next userHandler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") == "" {
+			next(w, r, openentry.Principal{})
+			return
+		}
+		requireUser(logger, auth, next).ServeHTTP(w, r)
+	})
+}

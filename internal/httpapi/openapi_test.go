@@ -149,6 +149,23 @@ func TestOpenAPITraffic(t *testing.T) {
 	ops.expect("DELETE", ordersPath, "", nil, 404)
 	ops.expect("GET", "/api/content/forms", "", nil, 403)
 
+	// FormData: the template's reviews, from a guest and a user.
+	forms := via(apptest.Start(t, apptest.WithDemoShop()))
+	fdUser := forms.loginDemo()
+	forms.expect("POST", formDataPath, "", review(100, 5, "Sturdy."), 201)
+	entry := id(t, forms.expect("POST", formDataPath+"?langCode=en_US", fdUser.Access, review("100", 4, "Fine."), 201).json(t)["formData"].(map[string]any))
+	reviewsOf(t, forms, "", 100)
+	reviewsOf(t, forms, fdUser.Access, 100)
+	forms.expect("POST", formDataPath+"/marker/order", "", nil, 201)
+	entryChange := map[string]any{"formData": []map[string]any{{"marker": "rating", "value": 3}, {"marker": "comment_description", "value": "Ok."}}}
+	forms.expect("PUT", fmt.Sprintf("%s/%d?langCode=en_US", formDataPath, entry), fdUser.Access, entryChange, 200)
+	forms.expect("PUT", fmt.Sprintf("%s/%d/update-status", formDataPath, entry), fdUser.Access, map[string]any{"status": "approved"}, 200)
+	forms.expect("PUT", fmt.Sprintf("%s/%d", formDataPath, entry+100), fdUser.Access, entryChange, 404)
+	forms.expect("POST", formDataPath, "", review(100, 5, ""), 400)
+	forms.expect("POST", formDataPath+"/marker/nope", "", nil, 404)
+	forms.expect("DELETE", fmt.Sprintf("%s/%d", formDataPath, entry), fdUser.Access, nil, 200)
+	forms.expect("DELETE", fmt.Sprintf("%s/%d", formDataPath, entry), "", nil, 401)
+
 	// Stored files, fetched as browsers do: no app token.
 	pictured := apptest.Start(t, apptest.WithProject(picturedProject(picturePNG(t))))
 	files := via(pictured)

@@ -144,11 +144,7 @@ func handleUpdateOrder(logger *slog.Logger, orders openentry.OrderService) userH
 		StatusMarker     string `json:"statusMarker"`
 	}
 	return handleUser(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request, p openentry.Principal) (*wireCreatedOrder, error) {
-		q, err := parseQuery(r)
-		if err != nil {
-			return nil, err
-		}
-		id, err := pathID(r, "id")
+		q, id, err := queryAndID(r)
 		if err != nil {
 			return nil, err
 		}
@@ -228,11 +224,7 @@ func handleGetOrders(logger *slog.Logger, orders openentry.OrderService) userHan
 // handleGetOrder serves GET /orders-storage/marker/{marker}/orders/{id} (JS: Orders.getOrderByMarkerAndId).
 func handleGetOrder(logger *slog.Logger, orders openentry.OrderService) userHandler {
 	return handleUser(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request, p openentry.Principal) (*wireOrder, error) {
-		q, err := parseQuery(r)
-		if err != nil {
-			return nil, err
-		}
-		id, err := pathID(r, "id")
+		q, id, err := queryAndID(r)
 		if err != nil {
 			return nil, err
 		}

@@ -27,11 +27,7 @@ func handleGetPageList(logger *slog.Logger, read func(context.Context) ([]openen
 // handleGetPage serves GET /pages/{id} (JS: Pages.getPageById).
 func handleGetPage(logger *slog.Logger, pages openentry.PageService) http.Handler {
 	return handle(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request) (*wirePage, error) {
-		q, err := parseQuery(r)
-		if err != nil {
-			return nil, err
-		}
-		id, err := pathID(r, "id")
+		q, id, err := queryAndID(r)
 		if err != nil {
 			return nil, err
 		}

@@ -103,11 +103,7 @@ func handleGetAccounts(logger *slog.Logger, payments openentry.PaymentService) u
 // handleGetAccount serves GET /payments/accounts/{id} (JS: Payments.getAccountById).
 func handleGetAccount(logger *slog.Logger, payments openentry.PaymentService) userHandler {
 	return handleUser(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request, _ openentry.Principal) (*wireAccount, error) {
-		q, err := parseQuery(r)
-		if err != nil {
-			return nil, err
-		}
-		id, err := pathID(r, "id")
+		q, id, err := queryAndID(r)
 		if err != nil {
 			return nil, err
 		}

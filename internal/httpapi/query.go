@@ -99,3 +99,14 @@ func bodyLang(lang string) (string, error) {
 	}
 	return canonicalLang(lang), nil
 }
+
+// queryAndID reads the list query and the {id} path value, what every
+// "one thing by id" route starts with.
+func queryAndID(r *http.Request) (listQuery, int64, error) {
+	q, err := parseQuery(r)
+	if err != nil {
+		return q, 0, err
+	}
+	id, err := pathID(r, "id")
+	return q, id, err
+}

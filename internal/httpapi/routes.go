@@ -21,6 +21,8 @@ type Config struct {
 	Now         func() time.Time                // clock of error timestamps; time.Now if nil
 	// Files serves stored files at /cloud-static/files/{id}/{name}.
 	Files openentry.FileService
+	// FormEntries serves the FormData module (/form-data).
+	FormEntries openentry.FormEntryService
 	// PublicURL is the base of links to files ("https://api.shop.example");
 	// "": the request's scheme and Host.
 	PublicURL string
@@ -76,6 +78,13 @@ func NewHandler(logger *slog.Logger, cfg Config, auth openentry.AuthService, use
 
 	content("GET /api/content/forms", handleGetForms(logger, forms))
 	content("GET /api/content/forms/marker/{marker}", handleGetForm(logger, forms))
+
+	guestOrUser := func(h userHandler) http.Handler { return optionalUser(logger, auth, h) }
+	content("POST /api/content/form-data", guestOrUser(handlePostFormData(logger, cfg.FormEntries)))
+	content("POST /api/content/form-data/marker/{marker}", guestOrUser(handleFormDataByMarker(logger, cfg.FormEntries)))
+	content("PUT /api/content/form-data/{id}", user(handleUpdateFormData(logger, cfg.FormEntries)))
+	content("PUT /api/content/form-data/{id}/update-status", user(handleFormDataStatus(logger, cfg.FormEntries)))
+	content("DELETE /api/content/form-data/{id}", user(handleDeleteFormData(logger, cfg.FormEntries)))
 
 	content("GET /api/content/products/ids", handleGetProductsByIDs(logger, products, renders))
 	content("GET /api/content/products/{id}", handleGetProduct(logger, products, renders))

@@ -9,18 +9,25 @@ import (
 	"github.com/openentry/openentry"
 )
 
-const formColumns = `id, identifier, type, processing_type, localize_infos, attributes, position, version`
+const formColumns = `id, identifier, type, processing_type, localize_infos, attributes, position, version,
+	entry_statuses, entries_public, success_message`
 
 func scanForm(row interface{ Scan(...any) error }) (*openentry.Form, error) {
 	var f openentry.Form
-	var infos, attrs string
-	if err := row.Scan(&f.ID, &f.Identifier, &f.Type, &f.ProcessingType, &infos, &attrs, &f.Position, &f.Version); err != nil {
+	var infos, attrs, statuses, success string
+	if err := row.Scan(&f.ID, &f.Identifier, &f.Type, &f.ProcessingType, &infos, &attrs, &f.Position, &f.Version,
+		&statuses, &f.EntriesPublic, &success); err != nil {
 		return nil, err
 	}
-	if err := fromJSON(infos, &f.LocalizeInfos); err != nil {
-		return nil, err
+	for _, j := range []struct {
+		raw string
+		v   any
+	}{{infos, &f.LocalizeInfos}, {attrs, &f.Attributes}, {statuses, &f.EntryStatuses}, {success, &f.SuccessMessage}} {
+		if err := fromJSON(j.raw, j.v); err != nil {
+			return nil, err
+		}
 	}
-	return &f, fromJSON(attrs, &f.Attributes)
+	return &f, nil
 }
 
 func findForm(ctx context.Context, q queryer, marker string) (*openentry.Form, error) {

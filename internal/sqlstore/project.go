@@ -292,14 +292,22 @@ func upsertForm(ctx context.Context, tx *tx, f openentry.ProjectForm, position i
 		processing = "db"
 	}
 	// version counts real changes only, so re-applying the same file is a no-op.
+	statuses := f.EntryStatuses
+	if len(statuses) == 0 {
+		statuses = []string{openentry.DefaultEntryStatus}
+	}
 	_, err := tx.ExecContext(ctx, `
-		INSERT INTO forms (identifier, type, processing_type, localize_infos, attributes, position, version)
-		VALUES (?, ?, ?, ?, ?, ?, 0)
+		INSERT INTO forms (identifier, type, processing_type, localize_infos, attributes, position, version,
+			entry_statuses, entries_public, success_message)
+		VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?)
 		ON CONFLICT (identifier) DO UPDATE SET type = excluded.type, processing_type = excluded.processing_type,
 			localize_infos = excluded.localize_infos, attributes = excluded.attributes, position = excluded.position,
 			version = forms.version + CASE WHEN forms.attributes = excluded.attributes AND forms.localize_infos = excluded.localize_infos
-				AND forms.type = excluded.type THEN 0 ELSE 1 END`,
-		f.Identifier, f.Type, processing, mustJSON(openentry.Titles(f.Title)), mustJSON(attrs), position)
+				AND forms.type = excluded.type THEN 0 ELSE 1 END,
+			entry_statuses = excluded.entry_statuses, entries_public = excluded.entries_public,
+			success_message = excluded.success_message`,
+		f.Identifier, f.Type, processing, mustJSON(openentry.Titles(f.Title)), mustJSON(attrs), position,
+		mustJSON(statuses), f.EntriesPublic, mustJSON(openentry.Titles(f.SuccessMessage)))
 	return err
 }
 
