@@ -30,6 +30,7 @@ type ContentPage struct {
 	Attributes         []Attribute
 	TemplateIdentifier string
 	Config             map[string]int64 // display settings: rowsPerPage, productsPerRow
+	Blocks             []string         // markers of the blocks it shows, in order
 	Products           int64            // visible products listed on the page
 	ChildrenCount      int64            // visible child pages
 	UpdatedAt          time.Time
@@ -138,25 +139,14 @@ func (p *Project) validatePages() []error {
 			bad("page %q: type %q is not one of %s, %s, %s, %s", pg.PageURL, pg.Type,
 				PageTypeCommon, PageTypeCatalog, PageTypeError, PageTypeExternal)
 		}
-		for lang, info := range pg.LocalizeInfos {
-			if !localePattern.MatchString(lang) {
-				bad("page %q: localizeInfos: %q is not a locale code like en_US", pg.PageURL, lang)
+		errs = append(errs, checkContent(fmt.Sprintf("page %q", pg.PageURL), pg.LocalizeInfos, pg.AttributeSetIdentifier,
+			pg.AttributeValues, pg.TemplateIdentifier)...)
+		blocks := map[string]bool{}
+		for _, m := range pg.Blocks {
+			if !ValidMarker(m) || blocks[m] {
+				bad("page %q: blocks: %q is malformed or repeated", pg.PageURL, m)
 			}
-			// The SDK's schema wants an object per locale.
-			if t := bytes.TrimSpace(info); len(t) == 0 || t[0] != '{' || !json.Valid(t) {
-				bad("page %q: localizeInfos.%s must be an object", pg.PageURL, lang)
-			}
-		}
-		if len(pg.AttributeValues) > 0 && pg.AttributeSetIdentifier == "" {
-			bad("page %q: attributeValues need an attributeSetIdentifier", pg.PageURL)
-		}
-		for lang := range pg.AttributeValues {
-			if !localePattern.MatchString(lang) {
-				bad("page %q: attributeValues: %q is not a locale code like en_US", pg.PageURL, lang)
-			}
-		}
-		if pg.TemplateIdentifier != "" && !ValidMarker(pg.TemplateIdentifier) {
-			bad("page %q: templateIdentifier %q is malformed", pg.PageURL, pg.TemplateIdentifier)
+			blocks[m] = true
 		}
 		for k, v := range pg.Config {
 			if !ValidMarker(k) || v < 0 {
@@ -194,4 +184,32 @@ func (p *Project) validatePages() []error {
 // rule of searchPage.
 func PageTitleMatches(title, name string) bool {
 	return strings.Contains(strings.ToLower(title), strings.ToLower(name))
+}
+
+// checkContent checks what pages and blocks share: localizeInfos an object
+// per locale (the SDK's schema wants one), values only with a set, locale
+// codes, the template's marker.
+func checkContent(owner string, infos map[string]json.RawMessage, set string, values AttributeValues, template string) []error {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(owner+": "+format, args...)) }
+	for lang, info := range infos {
+		if !localePattern.MatchString(lang) {
+			bad("localizeInfos: %q is not a locale code like en_US", lang)
+		}
+		if t := bytes.TrimSpace(info); len(t) == 0 || t[0] != '{' || !json.Valid(t) {
+			bad("localizeInfos.%s must be an object", lang)
+		}
+	}
+	if len(values) > 0 && set == "" {
+		bad("attributeValues need an attributeSetIdentifier")
+	}
+	for lang := range values {
+		if !localePattern.MatchString(lang) {
+			bad("attributeValues: %q is not a locale code like en_US", lang)
+		}
+	}
+	if template != "" && !ValidMarker(template) {
+		bad("templateIdentifier %q is malformed", template)
+	}
+	return errs
 }

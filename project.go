@@ -22,6 +22,7 @@ type Project struct {
 	AttributeSets   []ProjectAttributeSet   `json:"attributeSets,omitempty"`
 	ProductStatuses []ProjectProductStatus  `json:"productStatuses,omitempty"`
 	Pages           []ProjectPage           `json:"pages,omitempty"`
+	Blocks          []ProjectBlock          `json:"blocks,omitempty"`
 	Products        []ProjectProduct        `json:"products"`
 	Users           []ProjectUser           `json:"users"`
 	// CORSOrigins are the browser origins (https://shop.example) allowed to
@@ -158,6 +159,24 @@ type ProjectPage struct {
 	AttributeValues        AttributeValues            `json:"attributeValues,omitempty"`
 	// Config holds the page's numbers: rowsPerPage, productsPerRow.
 	Config map[string]int64 `json:"config,omitempty"`
+	// Blocks are the markers of the blocks the page shows, in order.
+	Blocks []string `json:"blocks,omitempty"`
+}
+
+// ProjectBlock configures a block.
+type ProjectBlock struct {
+	Identifier string `json:"identifier"`
+	Type       string `json:"type,omitempty"` // common_block (the default), product_block, similar_products_block, frequently_ordered_block
+	// LocalizeInfos per locale: {"en_US": {"title": "Best sellers"}}.
+	LocalizeInfos          map[string]json.RawMessage `json:"localizeInfos,omitempty"`
+	Hidden                 bool                       `json:"hidden,omitempty"`
+	TemplateIdentifier     string                     `json:"templateIdentifier,omitempty"`
+	AttributeSetIdentifier string                     `json:"attributeSetIdentifier,omitempty"`
+	AttributeValues        AttributeValues            `json:"attributeValues,omitempty"`
+	// Products are the ids a product or similar-products block shows.
+	Products []int64 `json:"products,omitempty"`
+	PerRow   int64   `json:"countElementsPerRow,omitempty"`
+	Quantity int64   `json:"quantity,omitempty"`
 }
 
 // ProjectAttributeSet configures an attribute set.
@@ -405,6 +424,7 @@ func (p *Project) Validate(checkAccount func(ProjectPaymentAccount) error) error
 		}
 	}
 	errs = append(errs, p.validatePages()...)
+	errs = append(errs, p.validateBlocks()...)
 	return errors.Join(errs...)
 }
 

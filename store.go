@@ -25,6 +25,7 @@ type Store interface {
 	ProjectStore
 	FileStore
 	FormEntryStore
+	BlockStore
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 }

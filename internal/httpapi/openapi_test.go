@@ -166,6 +166,19 @@ func TestOpenAPITraffic(t *testing.T) {
 	forms.expect("DELETE", fmt.Sprintf("%s/%d", formDataPath, entry), fdUser.Access, nil, 200)
 	forms.expect("DELETE", fmt.Sprintf("%s/%d", formDataPath, entry), "", nil, 401)
 
+	// Blocks, on the same demo shop.
+	for _, path := range []string{"/api/content/blocks/marker/system_content?langCode=en_US", "/api/content/blocks/marker/home_banner?langCode=fr_FR",
+		"/api/content/pages/home_web/blocks?langCode=en_US", "/api/content/blocks/quick/search?name=offer&langCode=en_US",
+		"/api/content/blocks/similar/products?langCode=en_US&offset=0&limit=2", "/api/content/blocks/similar/similar-products",
+		"/api/content/blocks/multiply_items_offer/products/100/frequently-ordered?langCode=en_US"} {
+		forms.expect("GET", path, "", nil, 200)
+	}
+	forms.expect("POST", "/api/content/blocks?type=&langCode=en_US&offset=0&limit=30", "", nil, 201)
+	forms.expect("POST", "/api/content/blocks?type=product_block", "", nil, 201)
+	forms.expect("POST", "/api/content/blocks?type=nope", "", nil, 400)
+	forms.expect("GET", "/api/content/blocks/marker/nope", "", nil, 404)
+	forms.expect("GET", "/api/content/pages/nope/blocks", "", nil, 404)
+
 	// Stored files, fetched as browsers do: no app token.
 	pictured := apptest.Start(t, apptest.WithProject(picturedProject(picturePNG(t))))
 	files := via(pictured)

@@ -208,7 +208,7 @@ func TestPages(t *testing.T) {
 		{pg + "/url/secret", 404}, {pg + "/url/hidden_root", 404}, {pg + "/secret/children", 404}, {pg + "/secret/config", 404},
 		{pg + "/url/nope", 404}, {pg + "/nope/children", 404}, {pg + "/nope/config", 404}, {pg + "/99999", 404},
 		{pg + "/quick/search?url=nope&name=a", 404}, {pg + "/quick/search?url=secret&name=a", 404},
-		{pg + "/shop/blocks", 404}, {pg + "/a/b/c", 404},
+		{pg + "/shop/tree", 404}, {pg + "/secret/blocks", 404}, {pg + "/a/b/c", 404},
 		{pg + "/abc", 400}, {pg + "/0", 400}, {pg + "/-1", 400}, {pg + "/url/shop?langCode=x1", 400},
 		{pg + "/quick/search?name=", 400}, {pg + "/quick/search?undefined&lang=x1&name=a", 400}, {pg + "/root?langCode=x1", 400},
 	}

@@ -23,6 +23,8 @@ type Config struct {
 	Files openentry.FileService
 	// FormEntries serves the FormData module (/form-data).
 	FormEntries openentry.FormEntryService
+	// Blocks serves the Blocks module and Pages.getBlocksByPageUrl.
+	Blocks openentry.BlockService
 	// PublicURL is the base of links to files ("https://api.shop.example");
 	// "": the request's scheme and Host.
 	PublicURL string
@@ -137,8 +139,21 @@ func NewHandler(logger *slog.Logger, cfg Config, auth openentry.AuthService, use
 	underPage := http.NewServeMux()
 	underPage.Handle("GET "+pg+"/{url}/children", requireAppToken(cfg.AppToken, handleGetChildPages(logger, pages)))
 	underPage.Handle("GET "+pg+"/{url}/config", requireAppToken(cfg.AppToken, handleGetPageConfig(logger, pages)))
+	underPage.Handle("GET "+pg+"/{url}/blocks", requireAppToken(cfg.AppToken, handlePageBlocks(logger, cfg.Blocks)))
 	underPage.Handle("/", http.HandlerFunc(noRoute))
 	mux.Handle(pg+"/{url}/{sub}", underPage)
+
+	const bl = "/api/content/blocks"
+	content("POST "+bl, handleGetBlocks(logger, cfg.Blocks))
+	content("GET "+bl+"/marker/{marker}", handleGetBlock(logger, cfg.Blocks))
+	content("GET "+bl+"/quick/search", handleSearchBlocks(logger, cfg.Blocks))
+	content("GET "+bl+"/{marker}/products/{id}/frequently-ordered", handleFrequentlyOrdered(logger, cfg.Blocks, renders))
+	// As under pages: /blocks/{marker}/products beside /blocks/marker/{marker}.
+	underBlock := http.NewServeMux()
+	underBlock.Handle("GET "+bl+"/{marker}/products", requireAppToken(cfg.AppToken, handleBlockProducts(logger, cfg.Blocks, renders)))
+	underBlock.Handle("GET "+bl+"/{marker}/similar-products", requireAppToken(cfg.AppToken, handleBlockProducts(logger, cfg.Blocks, renders)))
+	underBlock.Handle("/", http.HandlerFunc(noRoute))
+	mux.Handle(bl+"/{marker}/{sub}", underBlock)
 
 	const os = "/api/content/orders-storage"
 	content("GET "+os, user(handleGetStorages(logger, orders)))

@@ -21,7 +21,7 @@ type wirePage struct {
 	AttributeValues        map[string]wirePageValue `json:"attributeValues"`
 	ModuleFormConfigs      []any                    `json:"moduleFormConfigs"`
 	IsSync                 bool                     `json:"isSync"`
-	Blocks                 []string                 `json:"blocks"` // block markers: none until blocks exist
+	Blocks                 []string                 `json:"blocks"` // markers of the blocks it shows
 	Position               int64                    `json:"position"`
 	Config                 map[string]int64         `json:"config"`
 	Products               int64                    `json:"products"`
@@ -45,11 +45,14 @@ func wirePageAt(p *openentry.ContentPage, lang, base string) wirePage {
 	w := wirePage{
 		ID: p.ID, PageURL: p.PageURL, Depth: p.Depth, LocalizeInfos: p.LocalizeInfos.Resolve(lang),
 		IsVisible: p.IsVisible, Type: p.Type, AttributeValues: pageValues(p, lang, base), ModuleFormConfigs: []any{},
-		IsSync: true, Blocks: []string{}, Position: p.Position, Config: p.Config, Products: p.Products,
+		IsSync: true, Blocks: p.Blocks, Position: p.Position, Config: p.Config, Products: p.Products,
 		ChildrenCount: strconv.FormatInt(p.ChildrenCount, 10),
 	}
 	if w.Config == nil {
 		w.Config = map[string]int64{}
+	}
+	if w.Blocks == nil {
+		w.Blocks = []string{}
 	}
 	if p.ParentID != 0 {
 		w.ParentID = &p.ParentID
@@ -67,11 +70,17 @@ func wirePageAt(p *openentry.ContentPage, lang, base string) wirePage {
 // to the default locale's value, typed and placed by the page's set. A
 // value whose attribute the set no longer has is left out.
 func pageValues(p *openentry.ContentPage, lang, base string) map[string]wirePageValue {
+	return contentValues(p.Attributes, p.AttributeValues, lang, base)
+}
+
+// contentValues shapes the values of a page or a block by its set's
+// attributes (see pageValues).
+func contentValues(attrs []openentry.Attribute, values openentry.AttributeValues, lang, base string) map[string]wirePageValue {
 	out := map[string]wirePageValue{}
-	for _, a := range p.Attributes {
-		v, ok := p.AttributeValues[lang][a.Marker]
+	for _, a := range attrs {
+		v, ok := values[lang][a.Marker]
 		if !ok {
-			v, ok = p.AttributeValues[openentry.DefaultLocale][a.Marker]
+			v, ok = values[openentry.DefaultLocale][a.Marker]
 		}
 		if !ok {
 			continue

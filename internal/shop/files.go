@@ -100,6 +100,13 @@ func (s *Projects) projectFiles(ctx context.Context, p *openentry.Project) (*ope
 			pg.AttributeValues = scan(fmt.Sprintf("page %q", pg.PageURL), pg.AttributeSetIdentifier, pg.AttributeValues)
 		}
 	}
+	if len(p.Blocks) > 0 {
+		out.Blocks = append([]openentry.ProjectBlock(nil), p.Blocks...)
+		for i := range out.Blocks {
+			b := &out.Blocks[i]
+			b.AttributeValues = scan(fmt.Sprintf("block %q", b.Identifier), b.AttributeSetIdentifier, b.AttributeValues)
+		}
+	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, nil, nil, err
 	}
@@ -192,6 +199,11 @@ func (s *Projects) attributeTypes(ctx context.Context, p *openentry.Project) (ma
 	}
 	for _, pg := range p.Pages {
 		if err := need(pg.AttributeSetIdentifier, pg.AttributeValues); err != nil {
+			return nil, err
+		}
+	}
+	for _, b := range p.Blocks {
+		if err := need(b.AttributeSetIdentifier, b.AttributeValues); err != nil {
 			return nil, err
 		}
 	}

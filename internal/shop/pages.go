@@ -80,3 +80,18 @@ func (s *Projects) checkPageValues(ctx context.Context, pages []openentry.Projec
 	}
 	return errs, nil
 }
+
+// checkBlockValues checks the file's blocks' values against their sets,
+// as checkPageValues does pages'.
+func (s *Projects) checkBlockValues(ctx context.Context, blocks []openentry.ProjectBlock, sets map[string]*openentry.AttributeSet) ([]error, error) {
+	pages := make([]openentry.ProjectPage, 0, len(blocks))
+	for _, b := range blocks {
+		pages = append(pages, openentry.ProjectPage{PageURL: b.Identifier, AttributeSetIdentifier: b.AttributeSetIdentifier,
+			AttributeValues: b.AttributeValues})
+	}
+	errs, err := s.checkPageValues(ctx, pages, sets)
+	for i, e := range errs {
+		errs[i] = errors.New("block" + strings.TrimPrefix(e.Error(), "page"))
+	}
+	return errs, err
+}

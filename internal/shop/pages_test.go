@@ -75,6 +75,18 @@ func TestProjectValidatePages(t *testing.T) {
 			`product 801: pages: "shoes" is malformed or repeated`},
 		{"product page malformed", func(p *openentry.Project) { p.Products[0].Pages = []string{"a/b"} },
 			`product 801: pages: "a/b" is malformed or repeated`},
+		{"page block repeated", func(p *openentry.Project) { p.Pages[0].Blocks = []string{"hero", "hero"} },
+			`page "shop": blocks: "hero" is malformed or repeated`},
+		{"block repeated", func(p *openentry.Project) {
+			p.Blocks = []openentry.ProjectBlock{{Identifier: "hero"}, {Identifier: "hero"}}
+		}, `block "hero": identifier malformed or repeated`},
+		{"block type", func(p *openentry.Project) { p.Blocks = []openentry.ProjectBlock{{Identifier: "hero", Type: "banner"}} },
+			`block "hero": type "banner" is not one of common_block, product_block, similar_products_block, frequently_ordered_block`},
+		{"block values without a set", func(p *openentry.Project) {
+			p.Blocks = []openentry.ProjectBlock{{Identifier: "hero", AttributeValues: openentry.AttributeValues{"en_US": {}}}}
+		}, `block "hero": attributeValues need an attributeSetIdentifier`},
+		{"block products", func(p *openentry.Project) { p.Blocks = []openentry.ProjectBlock{{Identifier: "row", Products: []int64{0}}} },
+			`block "row": products: 0 is not a product id`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -117,7 +117,11 @@ func (s *Projects) checkAttributeValues(ctx context.Context, p *openentry.Projec
 	if err != nil {
 		return nil, err
 	}
-	return stock, errors.Join(append(errs, pageErrs...)...)
+	blockErrs, err := s.checkBlockValues(ctx, p.Blocks, sets)
+	if err != nil {
+		return nil, err
+	}
+	return stock, errors.Join(append(append(errs, pageErrs...), blockErrs...)...)
 }
 
 // unitsOf reads a product's stock from its values: the default locale's,

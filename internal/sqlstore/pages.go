@@ -13,7 +13,7 @@ import (
 // pageColumns read a page with its set's attributes and its counts: FROM
 // pages p LEFT JOIN attribute_sets s …; the two ? are true (visible).
 const pageColumns = `p.id, COALESCE(p.parent_id, 0), p.page_url, p.depth, p.position, p.type, p.is_visible, p.localize_infos,
-	p.attribute_set, p.attribute_values, p.template_identifier, p.config, p.updated_ms, COALESCE(s.attributes, '[]'),
+	p.attribute_set, p.attribute_values, p.template_identifier, p.config, p.updated_ms, COALESCE(s.attributes, '[]'), p.blocks,
 	(SELECT COUNT(*) FROM product_pages pp JOIN products pr ON pr.id = pp.product_id WHERE pp.page_id = p.id AND pr.is_visible = ?),
 	(SELECT COUNT(*) FROM pages c WHERE c.parent_id = p.id AND c.is_visible = ?)`
 
@@ -21,17 +21,17 @@ const pageFrom = ` FROM pages p LEFT JOIN attribute_sets s ON s.identifier = p.a
 
 func scanPage(row interface{ Scan(...any) error }) (*openentry.ContentPage, error) {
 	var p openentry.ContentPage
-	var infos, values, config, attrs string
+	var infos, values, config, attrs, blocks string
 	var updated int64
 	if err := row.Scan(&p.ID, &p.ParentID, &p.PageURL, &p.Depth, &p.Position, &p.Type, &p.IsVisible, &infos,
-		&p.AttributeSetIdentifier, &values, &p.TemplateIdentifier, &config, &updated, &attrs, &p.Products, &p.ChildrenCount); err != nil {
+		&p.AttributeSetIdentifier, &values, &p.TemplateIdentifier, &config, &updated, &attrs, &blocks, &p.Products, &p.ChildrenCount); err != nil {
 		return nil, err
 	}
 	p.UpdatedAt = time.UnixMilli(updated).UTC()
 	for _, j := range []struct {
 		raw string
 		v   any
-	}{{infos, &p.LocalizeInfos}, {values, &p.AttributeValues}, {config, &p.Config}, {attrs, &p.Attributes}} {
+	}{{infos, &p.LocalizeInfos}, {values, &p.AttributeValues}, {config, &p.Config}, {attrs, &p.Attributes}, {blocks, &p.Blocks}} {
 		if err := fromJSON(j.raw, j.v); err != nil {
 			return nil, err
 		}
@@ -179,14 +179,14 @@ func applyPages(ctx context.Context, tx *tx, pages []openentry.ProjectPage) erro
 		}
 		_, err := tx.ExecContext(ctx, `
 			INSERT INTO pages (page_url, parent_id, depth, position, type, is_visible, localize_infos, attribute_set,
-				attribute_values, template_identifier, config, updated_ms)
-			VALUES (?, NULL, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+				attribute_values, template_identifier, config, blocks, updated_ms)
+			VALUES (?, NULL, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (page_url) DO UPDATE SET position = excluded.position, type = excluded.type,
 				is_visible = excluded.is_visible, localize_infos = excluded.localize_infos, attribute_set = excluded.attribute_set,
 				attribute_values = excluded.attribute_values, template_identifier = excluded.template_identifier,
-				config = excluded.config, updated_ms = excluded.updated_ms`,
+				config = excluded.config, blocks = excluded.blocks, updated_ms = excluded.updated_ms`,
 			pg.PageURL, i+1, typ, !pg.Hidden, mustJSON(infos), pg.AttributeSetIdentifier, mustJSON(values),
-			pg.TemplateIdentifier, mustJSON(config), tx.nowMS)
+			pg.TemplateIdentifier, mustJSON(config), mustJSON(pageBlocks(pg.Blocks)), tx.nowMS)
 		if err != nil {
 			return fmt.Errorf("page %q: %w", pg.PageURL, err)
 		}
@@ -314,6 +314,20 @@ func checkPageReferences(ctx context.Context, tx *tx, p *openentry.Project, bad 
 				return err
 			}
 		}
+		for _, m := range pg.Blocks {
+			if err := check(`SELECT EXISTS (SELECT 1 FROM blocks WHERE identifier = ?)`, m,
+				"page %q: block %q is not defined", pg.PageURL, m); err != nil {
+				return err
+			}
+		}
+	}
+	for _, b := range p.Blocks {
+		if b.AttributeSetIdentifier != "" {
+			if err := check(`SELECT EXISTS (SELECT 1 FROM attribute_sets WHERE identifier = ?)`, b.AttributeSetIdentifier,
+				"block %q: attribute set %q is not defined", b.Identifier, b.AttributeSetIdentifier); err != nil {
+				return err
+			}
+		}
 	}
 	for _, pr := range p.Products {
 		for _, u := range pr.Pages {
@@ -323,4 +337,11 @@ func checkPageReferences(ctx context.Context, tx *tx, p *openentry.Project, bad 
 		}
 	}
 	return nil
+}
+
+func pageBlocks(markers []string) []string {
+	if markers == nil {
+		return []string{}
+	}
+	return markers
 }

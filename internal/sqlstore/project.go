@@ -93,6 +93,9 @@ func (d *DB) ApplyProject(ctx context.Context, p *openentry.Project, a openentry
 			return fmt.Errorf("product status %q: %w", st.Identifier, err)
 		}
 	}
+	if err := applyBlocks(ctx, tx, p.Blocks); err != nil {
+		return err
+	}
 	if err := applyPages(ctx, tx, p.Pages); err != nil {
 		return err
 	}
