@@ -85,7 +85,9 @@ func TestProjectValidatePages(t *testing.T) {
 		{"block values without a set", func(p *openentry.Project) {
 			p.Blocks = []openentry.ProjectBlock{{Identifier: "hero", AttributeValues: openentry.AttributeValues{"en_US": {}}}}
 		}, `block "hero": attributeValues need an attributeSetIdentifier`},
-		{"block products", func(p *openentry.Project) { p.Blocks = []openentry.ProjectBlock{{Identifier: "row", Products: []int64{0}}} },
+		{"block products", func(p *openentry.Project) {
+			p.Blocks = []openentry.ProjectBlock{{Identifier: "row", Products: []int64{0}}}
+		},
 			`block "row": products: 0 is not a product id`},
 	}
 	for _, tc := range tests {
