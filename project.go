@@ -23,6 +23,7 @@ type Project struct {
 	ProductStatuses []ProjectProductStatus  `json:"productStatuses,omitempty"`
 	Pages           []ProjectPage           `json:"pages,omitempty"`
 	Blocks          []ProjectBlock          `json:"blocks,omitempty"`
+	Templates       []ProjectTemplate       `json:"templates,omitempty"`
 	Products        []ProjectProduct        `json:"products"`
 	Users           []ProjectUser           `json:"users"`
 	// CORSOrigins are the browser origins (https://shop.example) allowed to
@@ -425,6 +426,7 @@ func (p *Project) Validate(checkAccount func(ProjectPaymentAccount) error) error
 	}
 	errs = append(errs, p.validatePages()...)
 	errs = append(errs, p.validateBlocks()...)
+	errs = append(errs, p.validateTemplates()...)
 	return errors.Join(errs...)
 }
 

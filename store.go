@@ -26,6 +26,7 @@ type Store interface {
 	FileStore
 	FormEntryStore
 	BlockStore
+	TemplateStore
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 }

@@ -173,6 +173,12 @@ func TestOpenAPITraffic(t *testing.T) {
 		"/api/content/blocks/multiply_items_offer/products/100/frequently-ordered?langCode=en_US"} {
 		forms.expect("GET", path, "", nil, 200)
 	}
+	for _, path := range []string{"/api/content/templates/all?langCode=en_US", "/api/content/templates?type=common_page&langCode=fr_FR",
+		"/api/content/templates/marker/withSidebar?langCode=en_US", "/api/content/general-types"} {
+		forms.expect("GET", path, "", nil, 200)
+	}
+	forms.expect("GET", "/api/content/templates/marker/nope", "", nil, 404)
+	forms.expect("GET", "/api/content/templates?type=nope", "", nil, 400)
 	forms.expect("POST", "/api/content/blocks?type=&langCode=en_US&offset=0&limit=30", "", nil, 201)
 	forms.expect("POST", "/api/content/blocks?type=product_block", "", nil, 201)
 	forms.expect("POST", "/api/content/blocks?type=nope", "", nil, 400)

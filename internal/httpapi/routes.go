@@ -25,6 +25,8 @@ type Config struct {
 	FormEntries openentry.FormEntryService
 	// Blocks serves the Blocks module and Pages.getBlocksByPageUrl.
 	Blocks openentry.BlockService
+	// Templates serves the Templates module.
+	Templates openentry.TemplateService
 	// PublicURL is the base of links to files ("https://api.shop.example");
 	// "": the request's scheme and Host.
 	PublicURL string
@@ -154,6 +156,11 @@ func NewHandler(logger *slog.Logger, cfg Config, auth openentry.AuthService, use
 	underBlock.Handle("GET "+bl+"/{marker}/similar-products", requireAppToken(cfg.AppToken, handleBlockProducts(logger, cfg.Blocks, renders)))
 	underBlock.Handle("/", http.HandlerFunc(noRoute))
 	mux.Handle(bl+"/{marker}/{sub}", underBlock)
+
+	content("GET /api/content/templates/all", handleAllTemplates(logger, cfg.Templates))
+	content("GET /api/content/templates", handleTemplatesByType(logger, cfg.Templates))
+	content("GET /api/content/templates/marker/{marker}", handleTemplate(logger, cfg.Templates))
+	content("GET /api/content/general-types", handleGeneralTypes(logger))
 
 	const os = "/api/content/orders-storage"
 	content("GET "+os, user(handleGetStorages(logger, orders)))

@@ -81,17 +81,36 @@ func (s *Projects) checkPageValues(ctx context.Context, pages []openentry.Projec
 	return errs, nil
 }
 
-// checkBlockValues checks the file's blocks' values against their sets,
-// as checkPageValues does pages'.
-func (s *Projects) checkBlockValues(ctx context.Context, blocks []openentry.ProjectBlock, sets map[string]*openentry.AttributeSet) ([]error, error) {
-	pages := make([]openentry.ProjectPage, 0, len(blocks))
-	for _, b := range blocks {
-		pages = append(pages, openentry.ProjectPage{PageURL: b.Identifier, AttributeSetIdentifier: b.AttributeSetIdentifier,
-			AttributeValues: b.AttributeValues})
+// checkBlockValues checks the file's blocks' and templates' values against
+// their sets, as checkPageValues does pages'.
+func (s *Projects) checkBlockValues(ctx context.Context, blocks []openentry.ProjectBlock, templates []openentry.ProjectTemplate,
+	sets map[string]*openentry.AttributeSet) ([]error, error) {
+	var all []error
+	for _, group := range []struct {
+		kind  string
+		pages []openentry.ProjectPage
+	}{{"block", asPages(blocks, func(b openentry.ProjectBlock) (string, string, openentry.AttributeValues) {
+		return b.Identifier, b.AttributeSetIdentifier, b.AttributeValues
+	})}, {"template", asPages(templates, func(t openentry.ProjectTemplate) (string, string, openentry.AttributeValues) {
+		return t.Identifier, t.AttributeSetIdentifier, t.AttributeValues
+	})}} {
+		errs, err := s.checkPageValues(ctx, group.pages, sets)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range errs {
+			all = append(all, errors.New(group.kind+strings.TrimPrefix(e.Error(), "page")))
+		}
 	}
-	errs, err := s.checkPageValues(ctx, pages, sets)
-	for i, e := range errs {
-		errs[i] = errors.New("block" + strings.TrimPrefix(e.Error(), "page"))
+	return all, nil
+}
+
+// asPages lends checkPageValues what it reads of other valued things.
+func asPages[T any](items []T, parts func(T) (string, string, openentry.AttributeValues)) []openentry.ProjectPage {
+	out := make([]openentry.ProjectPage, 0, len(items))
+	for _, it := range items {
+		id, set, values := parts(it)
+		out = append(out, openentry.ProjectPage{PageURL: id, AttributeSetIdentifier: set, AttributeValues: values})
 	}
-	return errs, err
+	return out
 }

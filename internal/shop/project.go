@@ -117,7 +117,7 @@ func (s *Projects) checkAttributeValues(ctx context.Context, p *openentry.Projec
 	if err != nil {
 		return nil, err
 	}
-	blockErrs, err := s.checkBlockValues(ctx, p.Blocks, sets)
+	blockErrs, err := s.checkBlockValues(ctx, p.Blocks, p.Templates, sets)
 	if err != nil {
 		return nil, err
 	}

@@ -96,6 +96,9 @@ func (d *DB) ApplyProject(ctx context.Context, p *openentry.Project, a openentry
 	if err := applyBlocks(ctx, tx, p.Blocks); err != nil {
 		return err
 	}
+	if err := applyTemplates(ctx, tx, p.Templates); err != nil {
+		return err
+	}
 	if err := applyPages(ctx, tx, p.Pages); err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-// Calls the official SDK's Blocks methods and Pages.getBlocksByPageUrl
+// Calls the official SDK's Blocks, Templates and GeneralTypes methods and Pages.getBlocksByPageUrl
 // (oneentry@1.0.149) with strict zod validation, as OneEntry's e-commerce
 // template does for its texts, footer, orders page and home page, against
 // the demo shop. Driven by TestOfficialSDKBlocks; by hand, against
@@ -47,4 +47,17 @@ test('product rows: similar products, and products ordered together', async () =
   assert.deepEqual(listed.map((p) => p.id), [100, 101]);
   const often = ok(await client.Blocks.getFrequentlyOrderedProducts(100, 'multiply_items_offer', 'en_US'), 'getFrequentlyOrderedProducts');
   assert.deepEqual(often, { items: [], total: 0 }, 'no orders yet');
+});
+
+test('templates the pages name, and the general types', async () => {
+  const client = sdk();
+  const side = ok(await client.Templates.getTemplateByMarker('withSidebar', 'en_US'), 'getTemplateByMarker(withSidebar)');
+  assert.equal(side.generalTypeName, 'common_page');
+  const all = ok(await client.Templates.getAllTemplates('en_US'), 'getAllTemplates');
+  assert.deepEqual(Object.keys(all).sort(), ['common_page', 'product']);
+  const products = ok(await client.Templates.getTemplateByType('product', 'en_US'), 'getTemplateByType(product)');
+  assert.deepEqual(products.map((t) => t.identifier), ['product_card']);
+  failsWith(await client.Templates.getTemplateByMarker('nope', 'en_US'), 404, 'an unknown template');
+  const types = ok(await client.GeneralTypes.getAllTypes(), 'getAllTypes');
+  assert.equal(types.find((t) => t.type === 'common_page').id, 8);
 });

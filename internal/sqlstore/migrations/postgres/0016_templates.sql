@@ -1,0 +1,11 @@
+-- Templates: layouts pages, products and blocks name by marker.
+CREATE TABLE templates (
+    id               BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    identifier       TEXT NOT NULL UNIQUE,
+    type             TEXT NOT NULL,
+    title            TEXT NOT NULL,
+    position         BIGINT NOT NULL,
+    attribute_set    TEXT NOT NULL,
+    attribute_values TEXT NOT NULL,
+    version          BIGINT NOT NULL
+);
