@@ -22,8 +22,13 @@ type Project struct {
 	AttributeSets   []ProjectAttributeSet   `json:"attributeSets,omitempty"`
 	ProductStatuses []ProjectProductStatus  `json:"productStatuses,omitempty"`
 	Pages           []ProjectPage           `json:"pages,omitempty"`
-	Products        []ProjectProduct        `json:"products"`
-	Users           []ProjectUser           `json:"users"`
+	// Locales are the project's content languages (Locales.getLocales);
+	// none: en_US alone.
+	Locales []ProjectLocale `json:"locales,omitempty"`
+	// Menus list pages of the site under an identifier (Menus.getMenusByMarker).
+	Menus    []ProjectMenu    `json:"menus,omitempty"`
+	Products []ProjectProduct `json:"products"`
+	Users    []ProjectUser    `json:"users"`
 	// CORSOrigins are the browser origins (https://shop.example) allowed to
 	// call the API; "*" allows any.
 	CORSOrigins []string `json:"corsOrigins,omitempty"`
@@ -388,6 +393,8 @@ func (p *Project) Validate(checkAccount func(ProjectPaymentAccount) error) error
 		}
 	}
 	errs = append(errs, p.validatePages()...)
+	errs = append(errs, p.validateLocales()...)
+	errs = append(errs, p.validateMenus()...)
 	return errors.Join(errs...)
 }
 

@@ -32,6 +32,7 @@ func NewHandler(logger *slog.Logger, cfg Config, auth openentry.AuthService, use
 	forms openentry.FormService, products openentry.ProductService, orders openentry.OrderService,
 	payments openentry.PaymentService, refunds openentry.RefundService, pages openentry.PageService,
 	sets openentry.AttributeSetService, statuses openentry.ProductStatusService, lists openentry.ProductListService,
+	locales openentry.LocaleService, menus openentry.MenuService,
 ) http.Handler {
 	mux := http.NewServeMux()
 	renders := newProductRenders()
@@ -130,6 +131,9 @@ func NewHandler(logger *slog.Logger, cfg Config, auth openentry.AuthService, use
 	underPage.Handle("GET "+pg+"/{url}/config", requireAppToken(cfg.AppToken, handleGetPageConfig(logger, pages)))
 	underPage.Handle("/", http.HandlerFunc(noRoute))
 	mux.Handle(pg+"/{url}/{sub}", underPage)
+
+	content("GET /api/content/locales/active/all", handleGetLocales(logger, locales))
+	content("GET /api/content/menus/marker/{marker}", handleGetMenu(logger, menus))
 
 	const os = "/api/content/orders-storage"
 	content("GET "+os, user(handleGetStorages(logger, orders)))
