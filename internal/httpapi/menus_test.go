@@ -232,3 +232,48 @@ func TestMenusRejected(t *testing.T) {
 		t.Errorf("user_web after refused files: got %v", m)
 	}
 }
+
+// TestDemoShopMenus: the demo shop has the locales and the six menus
+// OneEntry's shop template reads, over pages it serves.
+func TestDemoShopMenus(t *testing.T) {
+	t.Parallel()
+	a := newAPI(t, apptest.Start(t, apptest.WithDemoShop()))
+	var codes []string
+	for _, l := range a.expect("GET", "/api/content/locales/active/all", "", nil, 200).list(t) {
+		m := l.(map[string]any)
+		codes = append(codes, m["shortCode"].(string)+"/"+m["code"].(string))
+	}
+	if want := []string{"en/en_US", "fr/fr_FR"}; !reflect.DeepEqual(codes, want) {
+		t.Errorf("locales: got %v, want %v", codes, want)
+	}
+	for marker, want := range map[string][]string{
+		"main_web":    {"category", "furniture", "lighting", "decor", "new", "sale", "hit"},
+		"user_web":    {"profile", "favorites", "cart"},
+		"side_web":    {"profile", "orders", "favorites", "cart"},
+		"bottom_web":  {"home", "shop", "profile", "favorites", "cart"},
+		"quick_links": {"shop", "about_us", "contact_us"},
+		"information": {"delivery", "payment"},
+	} {
+		for _, lang := range []string{"en_US", "fr_FR"} {
+			_, pages := menuPages(t, a, marker, lang)
+			var got []string
+			for _, pg := range pages {
+				got = append(got, pg["pageUrl"].(string))
+				if title, _ := pg["localizeInfos"].(map[string]any)["menuTitle"].(string); title == "" {
+					t.Errorf("%s in %s: page %v has no menuTitle", marker, lang, pg["pageUrl"])
+				}
+				a.expect("GET", "/api/content/pages/url/"+pg["pageUrl"].(string), "", nil, 200)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%s in %s: got %v, want %v", marker, lang, got, want)
+			}
+		}
+	}
+	_, pages := menuPages(t, a, "main_web", "fr_FR")
+	if pages[0]["parentId"] != nil || pages[1]["parentId"] != pages[0]["id"] || pages[4]["parentId"] != nil {
+		t.Errorf("main_web: categories nest under category: got %v", pages)
+	}
+	if title := pages[1]["localizeInfos"].(map[string]any)["menuTitle"]; title != "Meubles" {
+		t.Errorf("main_web furniture in fr_FR: got %v, want Meubles", title)
+	}
+}
