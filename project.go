@@ -24,8 +24,13 @@ type Project struct {
 	Pages           []ProjectPage           `json:"pages,omitempty"`
 	Blocks          []ProjectBlock          `json:"blocks,omitempty"`
 	Templates       []ProjectTemplate       `json:"templates,omitempty"`
-	Products        []ProjectProduct        `json:"products"`
-	Users           []ProjectUser           `json:"users"`
+	// Locales are the project's content languages (Locales.getLocales);
+	// none: en_US alone.
+	Locales []ProjectLocale `json:"locales,omitempty"`
+	// Menus list pages of the site under an identifier (Menus.getMenusByMarker).
+	Menus    []ProjectMenu    `json:"menus,omitempty"`
+	Products []ProjectProduct `json:"products"`
+	Users    []ProjectUser    `json:"users"`
 	// CORSOrigins are the browser origins (https://shop.example) allowed to
 	// call the API; "*" allows any.
 	CORSOrigins []string `json:"corsOrigins,omitempty"`
@@ -427,6 +432,8 @@ func (p *Project) Validate(checkAccount func(ProjectPaymentAccount) error) error
 	errs = append(errs, p.validatePages()...)
 	errs = append(errs, p.validateBlocks()...)
 	errs = append(errs, p.validateTemplates()...)
+	errs = append(errs, p.validateLocales()...)
+	errs = append(errs, p.validateMenus()...)
 	return errors.Join(errs...)
 }
 

@@ -19,6 +19,8 @@ type Store interface {
 	CatalogStore
 	ProductListStore
 	PageStore
+	LocaleStore
+	MenuStore
 	OrderStore
 	PaymentStore
 	RefundStore

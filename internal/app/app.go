@@ -260,7 +260,7 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 		FormEntries: shop.NewFormEntries(db, ratelimit.NewRequests(cfg.FormEntryLimits.PerAddress, cfg.FormEntryLimits.Window, cfg.Now)),
 	},
 		auth, auth, catalogue, catalogue, a.orders, a.payments, a.refunds, shop.NewPages(db),
-		catalogue, catalogue, shop.NewProductLists(db))
+		catalogue, catalogue, shop.NewProductLists(db), shop.NewLocales(db), shop.NewMenus(db))
 	sweepCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	a.stop, a.swept = stop, make(chan struct{})
 	go a.sweep(sweepCtx, cfg.SweepEvery, logger)

@@ -352,6 +352,14 @@ func TestOpenAPITraffic(t *testing.T) {
 		pg.expect("GET", path, "", nil, 200)
 	}
 	pg.expect("GET", pages+"/url/nope", "", nil, 404)
+
+	// Locales and menus (menus_test.go).
+	mn := via(apptest.Start(t, apptest.WithProject(menusProject())))
+	mn.expect("GET", "/api/content/locales/active/all", "", nil, 200)
+	mn.expect("GET", "/api/content/menus/marker/main_web?langCode=fr_FR", "", nil, 200)
+	mn.expect("GET", "/api/content/menus/marker/empty", "", nil, 200)
+	mn.expect("GET", "/api/content/menus/marker/nope", "", nil, 404)
+	mn.expect("GET", "/api/content/menus/marker/main_web?langCode=x1", "", nil, 400)
 	pg.expect("GET", pages+"/abc", "", nil, 400)
 
 	// Attribute sets, product statuses and related products (catalog_test.go).

@@ -38,6 +38,7 @@ func NewHandler(logger *slog.Logger, cfg Config, auth openentry.AuthService, use
 	forms openentry.FormService, products openentry.ProductService, orders openentry.OrderService,
 	payments openentry.PaymentService, refunds openentry.RefundService, pages openentry.PageService,
 	sets openentry.AttributeSetService, statuses openentry.ProductStatusService, lists openentry.ProductListService,
+	locales openentry.LocaleService, menus openentry.MenuService,
 ) http.Handler {
 	mux := http.NewServeMux()
 	renders := newProductRenders()
@@ -161,6 +162,9 @@ func NewHandler(logger *slog.Logger, cfg Config, auth openentry.AuthService, use
 	content("GET /api/content/templates", handleTemplatesByType(logger, cfg.Templates))
 	content("GET /api/content/templates/marker/{marker}", handleTemplate(logger, cfg.Templates))
 	content("GET /api/content/general-types", handleGeneralTypes(logger))
+
+	content("GET /api/content/locales/active/all", handleGetLocales(logger, locales))
+	content("GET /api/content/menus/marker/{marker}", handleGetMenu(logger, menus))
 
 	const os = "/api/content/orders-storage"
 	content("GET "+os, user(handleGetStorages(logger, orders)))

@@ -102,6 +102,12 @@ func (d *DB) ApplyProject(ctx context.Context, p *openentry.Project, a openentry
 	if err := applyPages(ctx, tx, p.Pages); err != nil {
 		return err
 	}
+	if err := applyLocales(ctx, tx, p.Locales); err != nil {
+		return err
+	}
+	if err := applyMenus(ctx, tx, p.Menus); err != nil {
+		return err
+	}
 	for i, pr := range p.Products {
 		price, _ := openentry.ParseMoney(pr.Price.String(), pr.Currency) // checked by Validate
 		status := pr.Status
@@ -236,6 +242,9 @@ func checkReferences(ctx context.Context, tx *tx, p *openentry.Project) error {
 		}
 	}
 	if err := checkPageReferences(ctx, tx, p, bad); err != nil {
+		return err
+	}
+	if err := checkMenuReferences(ctx, tx, p, bad); err != nil {
 		return err
 	}
 	return errors.Join(errs...)
