@@ -1,19 +1,13 @@
 package httpapi_test
 
 import (
-	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"reflect"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/openentry/openentry"
-	"github.com/openentry/openentry/internal/app"
 	"github.com/openentry/openentry/internal/app/apptest"
-	"github.com/openentry/openentry/internal/credential"
 )
 
 func blockValue(t *testing.T, b map[string]any, marker string) any {
@@ -114,9 +108,10 @@ func jsonNumber(v any) string { b, _ := json.Marshal(v); return string(b) }
 func TestBlockReferencesChecked(t *testing.T) {
 	p := &openentry.Project{Pages: []openentry.ProjectPage{{PageURL: "landing", Blocks: []string{"ghost"}}},
 		Blocks: []openentry.ProjectBlock{{Identifier: "hero", AttributeSetIdentifier: "missing_set"}}}
-	_, err := app.Open(context.Background(), app.Config{DB: apptest.DSN(t), AppToken: apptest.AppToken,
-		TokenSecrets: [][]byte{[]byte("test-token-secret")}, Projects: []*openentry.Project{p}, Hashing: credential.TestParams(),
-		SweepEvery: time.Hour}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	a, err := apptest.Open(apptest.DSN(t), p)
+	if err == nil {
+		a.Close()
+	}
 	for _, want := range []string{`page "landing": block "ghost" is not defined`, `block "hero": attribute set "missing_set" is not defined`} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("apply: got %v, want %q", err, want)

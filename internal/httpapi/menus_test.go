@@ -1,18 +1,12 @@
 package httpapi_test
 
 import (
-	"context"
-	"io"
-	"log/slog"
 	"reflect"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/openentry/openentry"
-	"github.com/openentry/openentry/internal/app"
 	"github.com/openentry/openentry/internal/app/apptest"
-	"github.com/openentry/openentry/internal/credential"
 	"github.com/openentry/openentry/internal/demo"
 )
 
@@ -213,10 +207,7 @@ func TestMenusRejected(t *testing.T) {
 			p := menusProject()
 			p.Menus[1].Title = map[string]string{"en_US": "Changed"}
 			tc.change(p)
-			a, err := app.Open(context.Background(), app.Config{
-				DB: srv.DSN, AppToken: apptest.AppToken, TokenSecrets: [][]byte{[]byte("test-token-secret")},
-				Projects: []*openentry.Project{demoProject, p}, Hashing: credential.TestParams(), SweepEvery: time.Hour,
-			}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+			a, err := apptest.Open(srv.DSN, demoProject, p)
 			if err == nil {
 				a.Close()
 				t.Fatalf("got no error, want one containing %q", tc.want)

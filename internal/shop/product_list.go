@@ -45,10 +45,15 @@ func (l *ProductLists) inRelatedOrder(ctx context.Context, s openentry.ProductSe
 	if err != nil {
 		return nil, 0, err
 	}
+	visible := make(map[int64]bool, len(found))
+	for _, id := range found {
+		visible[id] = true
+	}
 	ids := make([]int64, 0, len(found))
 	for _, id := range s.IDs {
-		if slices.Contains(found, id) && !slices.Contains(ids, id) {
+		if visible[id] {
 			ids = append(ids, id)
+			visible[id] = false // listed twice: shown once
 		}
 	}
 	from := min(page.Offset, len(ids))

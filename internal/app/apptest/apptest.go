@@ -210,3 +210,12 @@ func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Log(string(p))
 	return len(p), nil
 }
+
+// Open opens an app over dsn with the tests' settings and these projects
+// only, without serving it: for tests of what an apply refuses. The caller
+// closes the app it gets.
+func Open(dsn string, projects ...*openentry.Project) (*app.App, error) {
+	return app.Open(context.Background(), app.Config{DB: dsn, AppToken: AppToken,
+		TokenSecrets: [][]byte{[]byte("test-token-secret")}, Projects: projects, Hashing: credential.TestParams(),
+		SweepEvery: time.Hour}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+}
