@@ -54,63 +54,52 @@ func (s *Pages) SearchPages(ctx context.Context, name, lang, underURL string) ([
 	return s.store.SearchPages(ctx, name, lang, underURL)
 }
 
-// checkPageValues validates each page's attribute values against its set,
+// valued is one thing of a project file with values of an attribute set:
+// a page, a block, a template.
+type valued struct {
+	owner  string // how errors name it: page "shop"
+	set    string
+	values openentry.AttributeValues
+}
+
+// contentValued lists the file's pages, blocks and templates that have a set.
+func contentValued(p *openentry.Project) []valued {
+	var out []valued
+	for _, pg := range p.Pages {
+		out = append(out, valued{fmt.Sprintf("page %q", pg.PageURL), pg.AttributeSetIdentifier, pg.AttributeValues})
+	}
+	for _, b := range p.Blocks {
+		out = append(out, valued{fmt.Sprintf("block %q", b.Identifier), b.AttributeSetIdentifier, b.AttributeValues})
+	}
+	for _, t := range p.Templates {
+		out = append(out, valued{fmt.Sprintf("template %q", t.Identifier), t.AttributeSetIdentifier, t.AttributeValues})
+	}
+	return out
+}
+
+// checkValued validates each item's attribute values against its set,
 // taken from sets (this file's, added to by earlier lookups) or the store.
-// It returns the pages' errors, and an error of the store on its own.
-func (s *Projects) checkPageValues(ctx context.Context, pages []openentry.ProjectPage, sets map[string]*openentry.AttributeSet) ([]error, error) {
+// It returns the items' errors, and an error of the store on its own.
+func (s *Projects) checkValued(ctx context.Context, items []valued, sets map[string]*openentry.AttributeSet) ([]error, error) {
 	var errs []error
-	for _, pg := range pages {
-		if pg.AttributeSetIdentifier == "" {
+	for _, it := range items {
+		if it.set == "" {
 			continue
 		}
-		set, ok := sets[pg.AttributeSetIdentifier]
+		set, ok := sets[it.set]
 		if !ok {
-			stored, err := s.store.AttributeSet(ctx, pg.AttributeSetIdentifier)
+			stored, err := s.store.AttributeSet(ctx, it.set)
 			if errors.Is(err, openentry.ErrNotFound) {
 				continue // the store reports the missing set with the other references
 			}
 			if err != nil {
 				return nil, err
 			}
-			set, sets[pg.AttributeSetIdentifier] = stored, stored
+			set, sets[it.set] = stored, stored
 		}
-		if err := set.CheckValues(pg.AttributeValues); err != nil {
-			errs = append(errs, fmt.Errorf("page %q: %w", pg.PageURL, err))
+		if err := set.CheckValues(it.values); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", it.owner, err))
 		}
 	}
 	return errs, nil
-}
-
-// checkBlockValues checks the file's blocks' and templates' values against
-// their sets, as checkPageValues does pages'.
-func (s *Projects) checkBlockValues(ctx context.Context, blocks []openentry.ProjectBlock, templates []openentry.ProjectTemplate,
-	sets map[string]*openentry.AttributeSet) ([]error, error) {
-	var all []error
-	for _, group := range []struct {
-		kind  string
-		pages []openentry.ProjectPage
-	}{{"block", asPages(blocks, func(b openentry.ProjectBlock) (string, string, openentry.AttributeValues) {
-		return b.Identifier, b.AttributeSetIdentifier, b.AttributeValues
-	})}, {"template", asPages(templates, func(t openentry.ProjectTemplate) (string, string, openentry.AttributeValues) {
-		return t.Identifier, t.AttributeSetIdentifier, t.AttributeValues
-	})}} {
-		errs, err := s.checkPageValues(ctx, group.pages, sets)
-		if err != nil {
-			return nil, err
-		}
-		for _, e := range errs {
-			all = append(all, errors.New(group.kind+strings.TrimPrefix(e.Error(), "page")))
-		}
-	}
-	return all, nil
-}
-
-// asPages lends checkPageValues what it reads of other valued things.
-func asPages[T any](items []T, parts func(T) (string, string, openentry.AttributeValues)) []openentry.ProjectPage {
-	out := make([]openentry.ProjectPage, 0, len(items))
-	for _, it := range items {
-		id, set, values := parts(it)
-		out = append(out, openentry.ProjectPage{PageURL: id, AttributeSetIdentifier: set, AttributeValues: values})
-	}
-	return out
 }

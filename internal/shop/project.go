@@ -113,15 +113,11 @@ func (s *Projects) checkAttributeValues(ctx context.Context, p *openentry.Projec
 			stock[pr.ID] = units
 		}
 	}
-	pageErrs, err := s.checkPageValues(ctx, p.Pages, sets)
+	contentErrs, err := s.checkValued(ctx, contentValued(p), sets)
 	if err != nil {
 		return nil, err
 	}
-	blockErrs, err := s.checkBlockValues(ctx, p.Blocks, p.Templates, sets)
-	if err != nil {
-		return nil, err
-	}
-	return stock, errors.Join(append(append(errs, pageErrs...), blockErrs...)...)
+	return stock, errors.Join(append(errs, contentErrs...)...)
 }
 
 // unitsOf reads a product's stock from its values: the default locale's,
