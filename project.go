@@ -28,7 +28,9 @@ type Project struct {
 	// none: en_US alone.
 	Locales []ProjectLocale `json:"locales,omitempty"`
 	// Menus list pages of the site under an identifier (Menus.getMenusByMarker).
-	Menus    []ProjectMenu    `json:"menus,omitempty"`
+	Menus []ProjectMenu `json:"menus,omitempty"`
+	// Events are what users subscribe to on products (Events.subscribeByMarker).
+	Events   []ProjectEvent   `json:"events,omitempty"`
 	Products []ProjectProduct `json:"products"`
 	Users    []ProjectUser    `json:"users"`
 	// CORSOrigins are the browser origins (https://shop.example) allowed to
@@ -434,6 +436,7 @@ func (p *Project) Validate(checkAccount func(ProjectPaymentAccount) error) error
 	errs = append(errs, p.validateTemplates()...)
 	errs = append(errs, p.validateLocales()...)
 	errs = append(errs, p.validateMenus()...)
+	errs = append(errs, p.validateEvents()...)
 	return errors.Join(errs...)
 }
 

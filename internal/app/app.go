@@ -52,6 +52,11 @@ type Config struct {
 	TokenSecrets [][]byte
 	// SweepEvery is how often sessions past their timeout are expired; zero: 30 s.
 	SweepEvery time.Duration
+	// OutboxEvery is how often the outbox is looked at for due work
+	// (product event mails); zero: 2 s.
+	OutboxEvery time.Duration
+	// Outbox sets the outbox's leases, retries and backoff; zero values: defaults.
+	Outbox shop.OutboxConfig
 	// CORSOrigins are browser origins allowed to call the API, besides those
 	// the projects list.
 	CORSOrigins []string
@@ -179,6 +184,9 @@ func (cfg *Config) defaults() error {
 	if cfg.SweepEvery == 0 {
 		cfg.SweepEvery = 30 * time.Second
 	}
+	if cfg.OutboxEvery == 0 {
+		cfg.OutboxEvery = 2 * time.Second
+	}
 	return nil
 }
 
@@ -189,8 +197,10 @@ type App struct {
 	payments *shop.Payments
 	orders   *shop.Orders
 	refunds  *shop.Refunds
+	outbox   *shop.Outbox
 	stop     context.CancelFunc
 	swept    chan struct{}
+	drained  chan struct{}
 }
 
 // Open opens the database, runs migrations, applies the projects and builds
@@ -252,18 +262,25 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 	if cfg.Storefront {
 		demo = storefront.Handler(cfg.AppToken)
 	}
+	events := shop.NewEvents(db)
 	a.Handler = httpapi.NewHandler(logger, httpapi.Config{
 		AppToken: cfg.AppToken, Ready: db.Ping, Metrics: metrics.New(db.SessionCounts), CORSOrigins: origins,
 		Demo: demo, Now: cfg.Now, Files: shop.NewFiles(db), PublicURL: cfg.PublicURL,
 		Blocks:      shop.NewBlocks(db),
 		Templates:   shop.NewTemplates(db),
+		Events:      events,
 		FormEntries: shop.NewFormEntries(db, ratelimit.NewRequests(cfg.FormEntryLimits.PerAddress, cfg.FormEntryLimits.Window, cfg.Now)),
 	},
 		auth, auth, catalogue, catalogue, a.orders, a.payments, a.refunds, shop.NewPages(db),
 		catalogue, catalogue, shop.NewProductLists(db), shop.NewLocales(db), shop.NewMenus(db))
+	a.outbox = shop.NewOutbox(db, map[string]shop.OutboxHandler{
+		openentry.TopicProductChanged: events.ProductChanged,
+		openentry.TopicMail:           shop.SendMail(cfg.Mailer),
+	}, cfg.Outbox, logger)
 	sweepCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
-	a.stop, a.swept = stop, make(chan struct{})
+	a.stop, a.swept, a.drained = stop, make(chan struct{}), make(chan struct{})
 	go a.sweep(sweepCtx, cfg.SweepEvery, logger)
+	go a.drain(sweepCtx, cfg.OutboxEvery, logger)
 	return a, nil
 }
 
@@ -295,6 +312,28 @@ func (a *App) sweep(ctx context.Context, every time.Duration, logger *slog.Logge
 	}
 }
 
+// drain does the outbox's due work every interval, until
+// ctx ends. Every instance runs it; the database's leases share the work.
+func (a *App) drain(ctx context.Context, every time.Duration, logger *slog.Logger) {
+	defer close(a.drained)
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if _, err := a.outbox.Dispatch(ctx); err != nil && ctx.Err() == nil {
+			logger.Error("outbox", "err", err)
+		}
+	}
+}
+
+// DispatchOutbox does the outbox's due work now and reports how many
+// messages it completed.
+func (a *App) DispatchOutbox(ctx context.Context) (int, error) { return a.outbox.Dispatch(ctx) }
+
 // CancelUnpaidOrders runs one sweep of unpaid orders now.
 func (a *App) CancelUnpaidOrders(ctx context.Context) (int64, error) {
 	return a.orders.CancelUnpaid(ctx)
@@ -320,6 +359,7 @@ func (a *App) ApproveRefund(ctx context.Context, id int64) (*openentry.Refund, e
 func (a *App) Close() error {
 	a.stop()
 	<-a.swept
+	<-a.drained
 	return a.db.Close()
 }
 

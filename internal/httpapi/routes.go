@@ -27,6 +27,8 @@ type Config struct {
 	Blocks openentry.BlockService
 	// Templates serves the Templates module.
 	Templates openentry.TemplateService
+	// Events serves the Events module: subscriptions to product events.
+	Events openentry.EventService
 	// PublicURL is the base of links to files ("https://api.shop.example");
 	// "": the request's scheme and Host.
 	PublicURL string
@@ -87,6 +89,9 @@ func NewHandler(logger *slog.Logger, cfg Config, auth openentry.AuthService, use
 	guestOrUser := func(h userHandler) http.Handler { return optionalUser(logger, auth, h) }
 	content("POST /api/content/form-data", guestOrUser(handlePostFormData(logger, cfg.FormEntries)))
 	content("POST /api/content/form-data/marker/{marker}", guestOrUser(handleFormDataByMarker(logger, cfg.FormEntries)))
+	content("GET /api/content/events/subscriptions", user(handleSubscriptions(logger, cfg.Events)))
+	content("POST /api/content/events/subscribe/marker/{marker}", user(handleSubscribe(logger, cfg.Events, true)))
+	content("DELETE /api/content/events/unsubscribe/marker/{marker}", user(handleSubscribe(logger, cfg.Events, false)))
 	content("PUT /api/content/form-data/{id}", user(handleUpdateFormData(logger, cfg.FormEntries)))
 	content("PUT /api/content/form-data/{id}/update-status", user(handleFormDataStatus(logger, cfg.FormEntries)))
 	content("DELETE /api/content/form-data/{id}", user(handleDeleteFormData(logger, cfg.FormEntries)))

@@ -131,6 +131,12 @@ func (s *SMTP) Send(ctx context.Context, m openentry.Message) error {
 	msg.ToMailAddress(to)
 	msg.Subject(m.Subject)
 	msg.SetBodyString(gomail.TypeTextPlain, m.Text)
+	if m.ID != "" {
+		if strings.ContainsAny(m.ID, "<>@ \r\n") {
+			return fmt.Errorf("mail: message id %q: %w", m.ID, openentry.ErrInvalid)
+		}
+		msg.SetMessageIDWithValue(m.ID + "@" + s.from.Address[strings.LastIndexByte(s.from.Address, '@')+1:])
+	}
 
 	// go-mail watches ctx only while dialling; closing the connection when
 	// ctx ends also aborts a server that stalls mid-conversation.

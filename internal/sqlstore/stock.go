@@ -2,6 +2,8 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 
 	"github.com/openentry/openentry"
@@ -68,7 +70,18 @@ func returnStock(ctx context.Context, tx *tx, orderID int64, quantities map[int6
 		if back[id] <= 0 {
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE products SET stock = stock + ? WHERE id = ? AND stock IS NOT NULL`, back[id], id); err != nil {
+		var after productState
+		err := tx.QueryRowContext(ctx, `UPDATE products SET stock = stock + ? WHERE id = ? AND stock IS NOT NULL RETURNING price_minor, currency, stock`,
+			back[id], id).Scan(&after.price, &after.currency, &after.stock)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue // stock not counted
+		}
+		if err != nil {
+			return err
+		}
+		before := after
+		before.stock.Int64 -= back[id]
+		if err := recordProductChange(ctx, tx, id, before, after); err != nil {
 			return err
 		}
 	}

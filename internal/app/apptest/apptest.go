@@ -180,6 +180,7 @@ func Start(t testing.TB, opts ...Option) *Server {
 		Projects:     []*openentry.Project{p},
 		Hashing:      credential.TestParams(),
 		SweepEvery:   time.Hour, // tests sweep by calling App.ExpireSessions
+		OutboxEvery:  time.Hour, // and dispatch with App.DispatchOutbox
 	}
 	o = options{cfg: &cfg}
 	for _, opt := range opts {
@@ -217,5 +218,5 @@ func (w testWriter) Write(p []byte) (int, error) {
 func Open(dsn string, projects ...*openentry.Project) (*app.App, error) {
 	return app.Open(context.Background(), app.Config{DB: dsn, AppToken: AppToken,
 		TokenSecrets: [][]byte{[]byte("test-token-secret")}, Projects: projects, Hashing: credential.TestParams(),
-		SweepEvery: time.Hour}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		SweepEvery: time.Hour, OutboxEvery: time.Hour}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 }
