@@ -185,6 +185,15 @@ func TestOpenAPITraffic(t *testing.T) {
 	forms.expect("GET", "/api/content/blocks/marker/nope", "", nil, 404)
 	forms.expect("GET", "/api/content/pages/nope/blocks", "", nil, 404)
 
+	// Events, on the same demo shop.
+	evUser := forms.loginDemo()
+	forms.expect("POST", "/api/content/events/subscribe/marker/product_price", evUser.Access, map[string]any{"productId": 100, "locale": "en_US"}, 201)
+	forms.expect("POST", "/api/content/events/subscribe/marker/nope", evUser.Access, map[string]any{"productId": 100}, 404)
+	forms.expect("POST", "/api/content/events/subscribe/marker/product_price", evUser.Access, map[string]any{}, 400)
+	forms.expect("GET", "/api/content/events/subscriptions?offset=0&limit=30", evUser.Access, nil, 200)
+	forms.expect("GET", "/api/content/events/subscriptions", "", nil, 401)
+	forms.expect("DELETE", "/api/content/events/unsubscribe/marker/product_price", evUser.Access, map[string]any{"productId": 100, "locale": "en_US"}, 200)
+
 	// Stored files, fetched as browsers do: no app token.
 	pictured := apptest.Start(t, apptest.WithProject(picturedProject(picturePNG(t))))
 	files := via(pictured)
