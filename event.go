@@ -87,6 +87,9 @@ type OutboxStore interface {
 	// ClaimOutbox leases up to n messages due now that no live lease holds,
 	// for owner until now+lease, counting an attempt on each.
 	ClaimOutbox(ctx context.Context, owner string, lease time.Duration, n int) ([]OutboxMessage, error)
+	// RenewOutbox extends owner's live lease on a message to now+lease.
+	// ErrNotFound when the lease ran out or is another's.
+	RenewOutbox(ctx context.Context, id int64, owner string, lease time.Duration) error
 	// CompleteOutbox marks owner's claimed message done. ErrNotFound when
 	// owner's lease was lost.
 	CompleteOutbox(ctx context.Context, id int64, owner string) error

@@ -44,8 +44,21 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	refreshReuse := fs.Duration("refresh-reuse-window", reuse, "how long a rotated refresh token still yields the pair its rotation made, for an SDK's parallel retries (env OPENENTRY_REFRESH_REUSE_WINDOW)")
+	every, err := durationEnv(getenv, "OPENENTRY_OUTBOX_EVERY", 2*time.Second)
+	if err != nil {
+		return err
+	}
+	outboxEvery := fs.Duration("outbox-every", every, "how often each instance looks for due outbox work: the mails of product events (env OPENENTRY_OUTBOX_EVERY)")
+	lease, err := durationEnv(getenv, "OPENENTRY_OUTBOX_LEASE", time.Minute)
+	if err != nil {
+		return err
+	}
+	outboxLease := fs.Duration("outbox-lease", lease, "how long an instance holds outbox work it took; after a crash, another takes it over then (env OPENENTRY_OUTBOX_LEASE)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *outboxEvery <= 0 || *outboxLease < time.Second {
+		return errors.New("--outbox-every: give a duration above 0; --outbox-lease: at least 1s")
 	}
 	if *refreshReuse <= 0 || *refreshReuse > time.Minute {
 		return errors.New("--refresh-reuse-window: give a duration above 0 and at most 1m")
@@ -111,7 +124,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 	a, err := app.Open(ctx, app.Config{
 		DB: *db, DBOptions: dbOpts.options(), AppToken: token, TokenSecrets: secrets, Projects: projects, Mailer: mailer,
 		Stripe: stripeConfig(getenv), CORSOrigins: origins, Storefront: *withDemo, RefreshReuseWindow: *refreshReuse,
-		PublicURL: *publicURL,
+		PublicURL: *publicURL, OutboxEvery: *outboxEvery, Outbox: app.OutboxConfig{Lease: *outboxLease},
 	}, logger)
 	if err != nil {
 		return err

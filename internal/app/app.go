@@ -56,7 +56,7 @@ type Config struct {
 	// (product event mails); zero: 2 s.
 	OutboxEvery time.Duration
 	// Outbox sets the outbox's leases, retries and backoff; zero values: defaults.
-	Outbox shop.OutboxConfig
+	Outbox OutboxConfig
 	// CORSOrigins are browser origins allowed to call the API, besides those
 	// the projects list.
 	CORSOrigins []string
@@ -68,6 +68,9 @@ type Config struct {
 	// files; "": each request's scheme and Host.
 	PublicURL string
 }
+
+// OutboxConfig sets the outbox's leases, retries and backoff.
+type OutboxConfig = shop.OutboxConfig
 
 // StripeConfig fills in stripe accounts whose project entry has no keys,
 // and points the Stripe client elsewhere (stripe-mock) when APIURL is set.
@@ -277,6 +280,7 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 		openentry.TopicProductChanged: events.ProductChanged,
 		openentry.TopicMail:           shop.SendMail(cfg.Mailer),
 	}, cfg.Outbox, logger)
+	logger.Info("outbox", "owner", a.outbox.Owner())
 	sweepCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	a.stop, a.swept, a.drained = stop, make(chan struct{}), make(chan struct{})
 	go a.sweep(sweepCtx, cfg.SweepEvery, logger)

@@ -60,6 +60,9 @@ func NewOutbox(store openentry.OutboxStore, handlers map[string]OutboxHandler, c
 	return &Outbox{store: store, handlers: handlers, cfg: cfg, owner: hex.EncodeToString(b[:]), logger: logger}
 }
 
+// Owner names this instance in the leases it takes.
+func (o *Outbox) Owner() string { return o.owner }
+
 // Dispatch claims and handles due messages until none is left, and
 // reports how many it did.
 func (o *Outbox) Dispatch(ctx context.Context) (done int, err error) {
@@ -81,6 +84,14 @@ func (o *Outbox) Dispatch(ctx context.Context) (done int, err error) {
 
 // handle runs m's handler within its lease and settles m.
 func (o *Outbox) handle(ctx context.Context, m openentry.OutboxMessage) bool {
+	// A batch is claimed at once but handled in turn: each message gets a
+	// fresh lease before its turn, or is left to whoever took it over.
+	if err := o.store.RenewOutbox(ctx, m.ID, o.owner, o.cfg.Lease); err != nil {
+		if !errors.Is(err, openentry.ErrNotFound) {
+			o.logger.Error("outbox: renew lease", "id", m.ID, "key", m.Key, "err", err)
+		}
+		return false
+	}
 	handler, ok := o.handlers[m.Topic]
 	var err error
 	if !ok {

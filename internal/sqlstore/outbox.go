@@ -80,9 +80,16 @@ func (d *DB) ClaimOutbox(ctx context.Context, owner string, lease time.Duration,
 	return msgs, tx.Commit()
 }
 
+// RenewOutbox extends the owner's lease while it is live.
+func (d *DB) RenewOutbox(ctx context.Context, id int64, owner string, lease time.Duration) error {
+	now := d.now().UnixMilli()
+	return d.settleOutbox(ctx, id, `UPDATE outbox SET lease_until_ms = ? WHERE id = ? AND lease_owner = ? AND done_ms IS NULL AND lease_until_ms >= ?`,
+		now+lease.Milliseconds(), id, owner, now)
+}
+
 // CompleteOutbox marks the owner's message done.
 func (d *DB) CompleteOutbox(ctx context.Context, id int64, owner string) error {
-	return d.settleOutbox(ctx, `UPDATE outbox SET done_ms = ?, lease_owner = NULL, lease_until_ms = NULL, last_error = ''
+	return d.settleOutbox(ctx, id, `UPDATE outbox SET done_ms = ?, lease_owner = NULL, lease_until_ms = NULL, last_error = ''
 		WHERE id = ? AND lease_owner = ? AND done_ms IS NULL`, d.now().UnixMilli(), id, owner)
 }
 
@@ -91,11 +98,13 @@ func (d *DB) RetryOutbox(ctx context.Context, id int64, owner string, delay time
 	if len(cause) > 1000 {
 		cause = strings.ToValidUTF8(cause[:1000], "")
 	}
-	return d.settleOutbox(ctx, `UPDATE outbox SET due_ms = ?, dead = ?, lease_owner = NULL, lease_until_ms = NULL, last_error = ?
+	return d.settleOutbox(ctx, id, `UPDATE outbox SET due_ms = ?, dead = ?, lease_owner = NULL, lease_until_ms = NULL, last_error = ?
 		WHERE id = ? AND lease_owner = ? AND done_ms IS NULL`, d.now().Add(delay).UnixMilli(), dead, cause, id, owner)
 }
 
-func (d *DB) settleOutbox(ctx context.Context, query string, args ...any) error {
+// settleOutbox runs a conditional update of message id: no row changed
+// means the lease was lost.
+func (d *DB) settleOutbox(ctx context.Context, id int64, query string, args ...any) error {
 	tx, err := d.begin(ctx)
 	if err != nil {
 		return err
@@ -108,7 +117,7 @@ func (d *DB) settleOutbox(ctx context.Context, query string, args ...any) error 
 	if n, err := res.RowsAffected(); err != nil {
 		return err
 	} else if n == 0 {
-		return fmt.Errorf("outbox message %v: lease lost: %w", args[len(args)-2], openentry.ErrNotFound)
+		return fmt.Errorf("outbox message %v: lease lost: %w", id, openentry.ErrNotFound)
 	}
 	return tx.Commit()
 }

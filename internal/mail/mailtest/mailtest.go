@@ -53,6 +53,7 @@ type Server struct {
 	delivered []Delivered
 	arrived   chan struct{} // closed and replaced on each delivery, so waiters need no polling
 	fail      bool
+	delay     time.Duration
 }
 
 // Start runs a plain-text server (no TLS) that offers AUTH PLAIN, accepts any
@@ -130,6 +131,14 @@ func (s *Server) RootCAs() *x509.CertPool { return s.roots }
 func (s *Server) Fail(on bool) {
 	s.mu.Lock()
 	s.fail = on
+	s.mu.Unlock()
+}
+
+// Delay makes the server wait d before it answers DATA, as a slow relay
+// does, so tests can stop a sender in the middle of its work.
+func (s *Server) Delay(d time.Duration) {
+	s.mu.Lock()
+	s.delay = d
 	s.mu.Unlock()
 }
 
@@ -237,6 +246,10 @@ func (ss *session) Data(r io.Reader) error {
 	if err != nil {
 		return err
 	}
+	ss.server.mu.Lock()
+	delay := ss.server.delay
+	ss.server.mu.Unlock()
+	time.Sleep(delay)
 	d := Delivered{
 		From:     ss.from,
 		To:       append([]string(nil), ss.to...),
