@@ -29,6 +29,8 @@ type Store interface {
 	FormEntryStore
 	BlockStore
 	TemplateStore
+	TemplatePreviewStore
+	SitemapStore
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 }
