@@ -24,6 +24,8 @@ type Project struct {
 	Pages           []ProjectPage           `json:"pages,omitempty"`
 	Blocks          []ProjectBlock          `json:"blocks,omitempty"`
 	Templates       []ProjectTemplate       `json:"templates,omitempty"`
+	// TemplatePreviews are the preview templates (TemplatePreviews module).
+	TemplatePreviews []ProjectTemplatePreview `json:"templatePreviews,omitempty"`
 	// Locales are the project's content languages (Locales.getLocales);
 	// none: en_US alone.
 	Locales []ProjectLocale `json:"locales,omitempty"`
@@ -434,6 +436,7 @@ func (p *Project) Validate(checkAccount func(ProjectPaymentAccount) error) error
 	errs = append(errs, p.validatePages()...)
 	errs = append(errs, p.validateBlocks()...)
 	errs = append(errs, p.validateTemplates()...)
+	errs = append(errs, p.validateTemplatePreviews()...)
 	errs = append(errs, p.validateLocales()...)
 	errs = append(errs, p.validateMenus()...)
 	errs = append(errs, p.validateEvents()...)

@@ -31,6 +31,8 @@ type Store interface {
 	TemplateStore
 	EventStore
 	OutboxStore
+	TemplatePreviewStore
+	SitemapStore
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 }

@@ -269,10 +269,12 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 	a.Handler = httpapi.NewHandler(logger, httpapi.Config{
 		AppToken: cfg.AppToken, Ready: db.Ping, Metrics: metrics.New(db.SessionCounts), CORSOrigins: origins,
 		Demo: demo, Now: cfg.Now, Files: shop.NewFiles(db), PublicURL: cfg.PublicURL,
-		Blocks:      shop.NewBlocks(db),
-		Templates:   shop.NewTemplates(db),
-		Events:      events,
-		FormEntries: shop.NewFormEntries(db, ratelimit.NewRequests(cfg.FormEntryLimits.PerAddress, cfg.FormEntryLimits.Window, cfg.Now)),
+		Events:           events,
+		Blocks:           shop.NewBlocks(db),
+		Templates:        shop.NewTemplates(db),
+		TemplatePreviews: shop.NewTemplatePreviews(db),
+		Sitemaps:         shop.NewSitemaps(db, origins),
+		FormEntries:      shop.NewFormEntries(db, ratelimit.NewRequests(cfg.FormEntryLimits.PerAddress, cfg.FormEntryLimits.Window, cfg.Now)),
 	},
 		auth, auth, catalogue, catalogue, a.orders, a.payments, a.refunds, shop.NewPages(db),
 		catalogue, catalogue, shop.NewProductLists(db), shop.NewLocales(db), shop.NewMenus(db))

@@ -150,7 +150,8 @@ func TestOpenAPITraffic(t *testing.T) {
 	ops.expect("GET", "/api/content/forms", "", nil, 403)
 
 	// FormData: the template's reviews, from a guest and a user.
-	forms := via(apptest.Start(t, apptest.WithDemoShop()))
+	demoShop := apptest.Start(t, apptest.WithDemoShop())
+	forms := via(demoShop)
 	fdUser := forms.loginDemo()
 	forms.expect("POST", formDataPath, "", review(100, 5, "Sturdy."), 201)
 	entry := id(t, forms.expect("POST", formDataPath+"?langCode=en_US", fdUser.Access, review("100", 4, "Fine."), 201).json(t)["formData"].(map[string]any))
@@ -193,6 +194,21 @@ func TestOpenAPITraffic(t *testing.T) {
 	forms.expect("GET", "/api/content/events/subscriptions?offset=0&limit=30", evUser.Access, nil, 200)
 	forms.expect("GET", "/api/content/events/subscriptions", "", nil, 401)
 	forms.expect("DELETE", "/api/content/events/unsubscribe/marker/product_price", evUser.Access, map[string]any{"productId": 100, "locale": "en_US"}, 200)
+
+	// TemplatePreviews and Sitemap, on the same demo shop; crawlers fetch sitemaps with no app token.
+	forms.expect("GET", "/api/content/template-previews?langCode=fr_FR", "", nil, 200)
+	forms.expect("GET", "/api/content/template-previews/marker/product_card?langCode=en_US", "", nil, 200)
+	forms.expect("GET", "/api/content/template-previews/marker/nope", "", nil, 404)
+	forms.expect("GET", "/api/content/sitemap/", "", nil, 200)
+	crawler := via(demoShop)
+	crawler.token = ""
+	crawler.expect("GET", "/sitemap.xml", "", nil, 404)
+	forms.expect("POST", "/api/content/sitemap/", "", map[string]any{"baseUrls": map[string]string{"en_US": "https://shop.example/en/"}}, 201)
+	forms.expect("POST", "/api/content/sitemap/", "", map[string]any{"baseUrls": map[string]string{"en_US": "shop"}}, 400)
+	forms.expect("GET", "/api/content/sitemap/", "", nil, 200)
+	crawler.expect("GET", "/cloud-static/files/project/sitemap/sitemap-000.xml", "", nil, 200)
+	crawler.expect("GET", "/cloud-static/files/project/sitemap/sitemap-001.xml", "", nil, 404)
+	crawler.expect("GET", "/sitemap.xml", "", nil, 200)
 
 	// Stored files, fetched as browsers do: no app token.
 	pictured := apptest.Start(t, apptest.WithProject(picturedProject(picturePNG(t))))

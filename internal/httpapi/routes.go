@@ -29,6 +29,10 @@ type Config struct {
 	Templates openentry.TemplateService
 	// Events serves the Events module: subscriptions to product events.
 	Events openentry.EventService
+	// TemplatePreviews serves the TemplatePreviews module.
+	TemplatePreviews openentry.TemplatePreviewService
+	// Sitemaps serves the Sitemap module, the sitemaps and /sitemap.xml.
+	Sitemaps openentry.SitemapService
 	// PublicURL is the base of links to files ("https://api.shop.example");
 	// "": the request's scheme and Host.
 	PublicURL string
@@ -61,6 +65,9 @@ func NewHandler(logger *slog.Logger, cfg Config, auth openentry.AuthService, use
 		mux.Handle("GET /demo/", cfg.Demo) // a page, not the API: no app token
 	}
 	mux.Handle("GET /cloud-static/files/{id}/{name}", handleGetFile(logger, cfg.Files)) // browsers fetch it: no app token
+	// Crawlers fetch sitemaps: no app token.
+	mux.Handle("GET /cloud-static/files/project/sitemap/{name}", handleSitemapFile(logger, cfg.Sitemaps))
+	mux.Handle("GET /sitemap.xml", handleSitemapXML(logger, cfg.Sitemaps))
 
 	const ap = "/api/content/users-auth-providers"
 	content("GET "+ap, handleGetAuthProviders(logger, auth))
@@ -167,6 +174,12 @@ func NewHandler(logger *slog.Logger, cfg Config, auth openentry.AuthService, use
 	content("GET /api/content/templates", handleTemplatesByType(logger, cfg.Templates))
 	content("GET /api/content/templates/marker/{marker}", handleTemplate(logger, cfg.Templates))
 	content("GET /api/content/general-types", handleGeneralTypes(logger))
+	content("GET /api/content/template-previews", handleTemplatePreviews(logger, cfg.TemplatePreviews))
+	content("GET /api/content/template-previews/marker/{marker}", handleTemplatePreview(logger, cfg.TemplatePreviews))
+
+	// The SDK asks for "/sitemap/", with the slash.
+	content("GET /api/content/sitemap/{$}", handleGetSitemap(logger, cfg.Sitemaps))
+	content("POST /api/content/sitemap/{$}", handleUpdateSitemap(logger, cfg.Sitemaps))
 
 	content("GET /api/content/locales/active/all", handleGetLocales(logger, locales))
 	content("GET /api/content/menus/marker/{marker}", handleGetMenu(logger, menus))

@@ -62,7 +62,8 @@ type valued struct {
 	values openentry.AttributeValues
 }
 
-// contentValued lists the file's pages, blocks and templates that have a set.
+// contentValued lists the file's pages, blocks, templates and preview
+// templates that have a set.
 func contentValued(p *openentry.Project) []valued {
 	var out []valued
 	for _, pg := range p.Pages {
@@ -73,6 +74,9 @@ func contentValued(p *openentry.Project) []valued {
 	}
 	for _, t := range p.Templates {
 		out = append(out, valued{fmt.Sprintf("template %q", t.Identifier), t.AttributeSetIdentifier, t.AttributeValues})
+	}
+	for _, t := range p.TemplatePreviews {
+		out = append(out, valued{fmt.Sprintf("template preview %q", t.Identifier), t.AttributeSetIdentifier, t.AttributeValues})
 	}
 	return out
 }

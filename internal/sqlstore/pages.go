@@ -329,6 +329,14 @@ func checkPageReferences(ctx context.Context, tx *tx, p *openentry.Project, bad 
 			}
 		}
 	}
+	for _, t := range p.TemplatePreviews {
+		if t.AttributeSetIdentifier != "" {
+			if err := check(`SELECT EXISTS (SELECT 1 FROM attribute_sets WHERE identifier = ?)`, t.AttributeSetIdentifier,
+				"template preview %q: attribute set %q is not defined", t.Identifier, t.AttributeSetIdentifier); err != nil {
+				return err
+			}
+		}
+	}
 	for _, b := range p.Blocks {
 		if b.AttributeSetIdentifier != "" {
 			if err := check(`SELECT EXISTS (SELECT 1 FROM attribute_sets WHERE identifier = ?)`, b.AttributeSetIdentifier,

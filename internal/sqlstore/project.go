@@ -99,6 +99,9 @@ func (d *DB) ApplyProject(ctx context.Context, p *openentry.Project, a openentry
 	if err := applyTemplates(ctx, tx, p.Templates); err != nil {
 		return err
 	}
+	if err := applyTemplatePreviews(ctx, tx, p.TemplatePreviews); err != nil {
+		return err
+	}
 	if err := applyPages(ctx, tx, p.Pages); err != nil {
 		return err
 	}
