@@ -279,3 +279,34 @@ func TestProductEventMails(t *testing.T) {
 	}
 	_ = carol
 }
+
+// TestBackInStockAfterCancel: units a canceled order gives back to a sold
+// out product tell its subscribers, as the project file's stock does.
+func TestBackInStockAfterCancel(t *testing.T) {
+	t.Parallel()
+	smtp := mailtest.Start(t)
+	mailer, err := mail.NewSMTP(smtp.URL(), "Shop <shop@example.com>")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := stockProject()
+	p.Events = []openentry.ProjectEvent{{Marker: "back", Trigger: openentry.TriggerBackInStock}}
+	srv := apptest.Start(t, apptest.WithProject(p), apptest.WithMailer(mailer))
+	a := newAPI(t, srv)
+	tk := a.loginDemo()
+	order := id(t, a.createOrder(tk.Access, [2]int64{500, 10}))
+	if r := subscribe(a, tk.Access, "back", 500, "en_US"); r.status != 201 {
+		t.Fatalf("subscribe: %d %s", r.status, r.raw)
+	}
+	if n, err := srv.App.DispatchOutbox(context.Background()); n != 0 || err != nil {
+		t.Fatalf("before the cancel: dispatched %d (%v)", n, err)
+	}
+	a.expect("PUT", orderPath(order), tk.Access, map[string]any{"statusIdentifier": "canceled"}, 200)
+	if n, err := srv.App.DispatchOutbox(context.Background()); n != 2 || err != nil {
+		t.Errorf("after the cancel: dispatched %d (%v), want the change and its mail", n, err)
+	}
+	m := smtp.WaitFor(t, "your-user@email.com", 5*time.Second)
+	if m.Subject != "News about Last ones" || !strings.Contains(m.Text, "Last ones is back in stock.") {
+		t.Errorf("mail: %q %q", m.Subject, m.Text)
+	}
+}
