@@ -61,6 +61,8 @@ type Client struct {
 	Products *ProductsService
 	// Users mirrors the JS module Users.
 	Users *UsersService
+	// Events mirrors the JS module Events (product event subscriptions).
+	Events *EventsService
 
 	baseURL    string // without the trailing slash
 	appToken   string
@@ -212,6 +214,7 @@ func New(baseURL string, opts ...Option) (*Client, error) {
 	c.Forms = (*FormsService)(&c.common)
 	c.Products = (*ProductsService)(&c.common)
 	c.Users = (*UsersService)(&c.common)
+	c.Events = (*EventsService)(&c.common)
 	return c, nil
 }
 

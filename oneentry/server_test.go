@@ -23,6 +23,7 @@ import (
 	"github.com/openentry/openentry"
 	"github.com/openentry/openentry/internal/app"
 	"github.com/openentry/openentry/internal/app/apptest"
+	"github.com/openentry/openentry/internal/demo"
 	"github.com/openentry/openentry/internal/mail"
 	"github.com/openentry/openentry/internal/mail/mailtest"
 	"github.com/openentry/openentry/internal/payment/stripepay/stripemock"
@@ -31,6 +32,7 @@ import (
 
 type liveServer struct {
 	url    string
+	dsn    string
 	app    *app.App // for what only the shop does (settling, approving refunds)
 	smtp   *mailtest.Server
 	offset atomic.Int64 // how far the server's clock is ahead
@@ -51,7 +53,7 @@ func startLive(t *testing.T, opts ...apptest.Option) *liveServer {
 			Identifier: "email_short", Type: "email", FormIdentifier: "reg", Title: map[string]string{"en_US": "Short"},
 			Config: map[string]string{"accessTokenTtlSec": "60"},
 		}}})}, opts...)...)
-	s.url, s.app = srv.BaseURL, srv.App
+	s.url, s.dsn, s.app = srv.BaseURL, srv.DSN, srv.App
 	return s
 }
 
@@ -420,4 +422,67 @@ func TestLiveStripe(t *testing.T) {
 	if got := must(c.Orders.GetRefunds(ctx, order.ID))(t); got[0].Status != "approved" {
 		t.Errorf("after approval: got %s, want approved (until Stripe reports charge.refunded)", got[0].Status)
 	}
+}
+
+// TestLiveEvents subscribes through the SDK and reads the mail the server
+// sends when the price drops.
+func TestLiveEvents(t *testing.T) {
+	t.Parallel()
+	events := &openentry.Project{Events: []openentry.ProjectEvent{{Marker: "product_price", Trigger: openentry.TriggerPriceDrop,
+		Subject: map[string]string{"en_US": "{title}: {price}"}}}}
+	s := startLive(t, apptest.WithProject(events))
+	c := s.client(t)
+	ctx := context.Background()
+	if _, err := c.Events.GetAllSubscriptions(ctx, 0, 0); !errors.Is(err, oneentry.ErrUnauthorized) {
+		t.Errorf("as a guest: %v, want ErrUnauthorized", err)
+	}
+	must(c.AuthProvider.Auth(ctx, "email", creds("your-user@email.com", "123456")))(t)
+	if ok := must(c.Events.SubscribeByMarker(ctx, "product_price", 14, ""))(t); !ok {
+		t.Error("SubscribeByMarker: false")
+	}
+	if _, err := c.Events.SubscribeByMarker(ctx, "nope", 14, ""); !errors.Is(err, oneentry.ErrNotFound) {
+		t.Errorf("unknown event: %v, want ErrNotFound", err)
+	}
+	got := must(c.Events.GetAllSubscriptions(ctx, 0, 10))(t)
+	if got.Total != 1 || len(got.Items) != 1 || got.Items[0] != (oneentry.Subscription{EventMarker: "product_price", ProductID: 14}) {
+		t.Errorf("subscriptions: %+v", got)
+	}
+
+	cheaper, err := demoProjectWith(func(p *openentry.Project) {
+		for i := range p.Products {
+			if p.Products[i].ID == 14 {
+				p.Products[i].Price = "299.00"
+			}
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := apptest.Open(s.dsn, cheaper, events)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Close()
+	s.offset.Add(int64(time.Minute)) // the server's clock stood still while the other instance wrote the change
+	if _, err := s.app.DispatchOutbox(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if m := s.smtp.WaitFor(t, "your-user@email.com", 5*time.Second); m.Subject != "Cosmo: 299.00 USD" {
+		t.Errorf("mail subject %q", m.Subject)
+	}
+
+	if ok := must(c.Events.UnsubscribeByMarker(ctx, "product_price", 14, ""))(t); !ok {
+		t.Error("UnsubscribeByMarker: false")
+	}
+	if got := must(c.Events.GetAllSubscriptions(ctx, 0, 10))(t); got.Total != 0 {
+		t.Errorf("after unsubscribing: %+v", got)
+	}
+}
+
+func demoProjectWith(change func(*openentry.Project)) (*openentry.Project, error) {
+	p, err := demo.Project()
+	if err == nil {
+		change(p)
+	}
+	return p, err
 }
