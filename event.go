@@ -96,6 +96,8 @@ type OutboxStore interface {
 	// RetryOutbox gives owner's claimed message back, due again after
 	// delay, or, with dead, never again; cause is kept for the operator.
 	RetryOutbox(ctx context.Context, id int64, owner string, delay time.Duration, dead bool, cause string) error
+	// PruneOutbox deletes the messages done before before, and reports how many.
+	PruneOutbox(ctx context.Context, before time.Time) (int64, error)
 	// OutboxCounts counts messages by state: pending, done, dead.
 	OutboxCounts(ctx context.Context) (pending, done, dead int64, err error)
 }

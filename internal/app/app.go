@@ -201,6 +201,7 @@ type App struct {
 	orders   *shop.Orders
 	refunds  *shop.Refunds
 	outbox   *shop.Outbox
+	now      func() time.Time
 	stop     context.CancelFunc
 	swept    chan struct{}
 	drained  chan struct{}
@@ -256,7 +257,7 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 		Random:             cfg.Random,
 	})
 	catalogue := shop.NewCatalogue(db)
-	a := &App{db: db, payments: shop.NewPayments(db, payers, cfg.Now), orders: shop.NewOrders(db, payers), refunds: shop.NewRefunds(db, payers)}
+	a := &App{db: db, now: cfg.Now, payments: shop.NewPayments(db, payers, cfg.Now), orders: shop.NewOrders(db, payers), refunds: shop.NewRefunds(db, payers)}
 	origins := cfg.CORSOrigins
 	for _, p := range cfg.Projects {
 		origins = append(origins, p.CORSOrigins...)
@@ -290,8 +291,9 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 	return a, nil
 }
 
-// sweep expires sessions past their timeout, then cancels the unpaid
-// orders left past their storage's limit, until ctx ends. Every instance
+// sweep expires sessions past their timeout, cancels the unpaid orders
+// left past their storage's limit and prunes done outbox work, until ctx
+// ends. Every instance
 // may run it: each order and session is decided by one conditional update.
 func (a *App) sweep(ctx context.Context, every time.Duration, logger *slog.Logger) {
 	defer close(a.swept)
@@ -314,6 +316,10 @@ func (a *App) sweep(ctx context.Context, every time.Duration, logger *slog.Logge
 			logger.Error("cancel unpaid orders", "err", err)
 		} else if n > 0 {
 			logger.Info("canceled unpaid orders", "count", n)
+		}
+		n, err = a.outbox.Prune(ctx, a.now())
+		if err != nil && ctx.Err() == nil {
+			logger.Error("prune the outbox", "err", err)
 		}
 	}
 }
@@ -339,6 +345,9 @@ func (a *App) drain(ctx context.Context, every time.Duration, logger *slog.Logge
 // DispatchOutbox does the outbox's due work now and reports how many
 // messages it completed.
 func (a *App) DispatchOutbox(ctx context.Context) (int, error) { return a.outbox.Dispatch(ctx) }
+
+// PruneOutbox deletes the outbox work done longer ago than it is kept.
+func (a *App) PruneOutbox(ctx context.Context) (int64, error) { return a.outbox.Prune(ctx, a.now()) }
 
 // CancelUnpaidOrders runs one sweep of unpaid orders now.
 func (a *App) CancelUnpaidOrders(ctx context.Context) (int64, error) {

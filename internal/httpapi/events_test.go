@@ -277,6 +277,20 @@ func TestProductEventMails(t *testing.T) {
 	if n := count(t, s.Server, fmt.Sprintf("outbox WHERE user_id = %d", aliceID)); n != 4 {
 		t.Errorf("alice's outbox rows: %d, want 4", n)
 	}
+
+	// Done work is kept a week, dead work until the operator deletes it.
+	if n, err := s.App.PruneOutbox(context.Background()); n != 0 || err != nil {
+		t.Errorf("pruned %d (%v) of this week's work", n, err)
+	}
+	s.offset.Add(int64(8 * 24 * time.Hour))
+	// Five changes (102 fell back to 29.99 in the third file, unwatched) and the four mails left: alice's three, carol's one.
+	if n, err := s.App.PruneOutbox(context.Background()); n != 5+4 || err != nil {
+		t.Errorf("pruned %d (%v) a week on, want 5 changes and 4 mails", n, err)
+	}
+	if n := count(t, s.Server, "outbox"); n != 1 {
+		t.Errorf("outbox rows left: %d, want alice's dead mail", n)
+	}
+
 	_ = carol
 }
 

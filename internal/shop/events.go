@@ -64,6 +64,9 @@ func (s *Events) ProductChanged(ctx context.Context, m openentry.OutboxMessage) 
 		return err
 	}
 	p, err := s.store.Product(ctx, c.ProductID)
+	if errors.Is(err, openentry.ErrNotFound) {
+		return nil // hidden since: nothing to tell
+	}
 	if err != nil {
 		return err
 	}

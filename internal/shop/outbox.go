@@ -26,6 +26,7 @@ type OutboxConfig struct {
 	MaxBackoff  time.Duration // 0: 1 h
 	MaxAttempts int           // then the message is dead; 0: 10
 	Batch       int           // messages claimed at once; 0: 20
+	KeepDone    time.Duration // how long done messages are kept; 0: 7 days
 }
 
 // Outbox does the work transactions left in the outbox. Every instance
@@ -55,6 +56,9 @@ func NewOutbox(store openentry.OutboxStore, handlers map[string]OutboxHandler, c
 	if cfg.Batch <= 0 {
 		cfg.Batch = 20
 	}
+	if cfg.KeepDone <= 0 {
+		cfg.KeepDone = 7 * 24 * time.Hour
+	}
 	var b [8]byte
 	_, _ = rand.Read(b[:])
 	return &Outbox{store: store, handlers: handlers, cfg: cfg, owner: hex.EncodeToString(b[:]), logger: logger}
@@ -80,6 +84,12 @@ func (o *Outbox) Dispatch(ctx context.Context) (done int, err error) {
 			}
 		}
 	}
+}
+
+// Prune deletes the messages done longer ago than KeepDone: mails hold
+// addresses, and done work needs no keeping.
+func (o *Outbox) Prune(ctx context.Context, now time.Time) (int64, error) {
+	return o.store.PruneOutbox(ctx, now.Add(-o.cfg.KeepDone))
 }
 
 // handle runs m's handler within its lease and settles m.

@@ -53,12 +53,13 @@ func (d *DB) ClaimOutbox(ctx context.Context, owner string, lease time.Duration,
 	if d.dialect.dollar {
 		skip = " FOR UPDATE SKIP LOCKED"
 	}
-	const free = `done_ms IS NULL AND dead = ? AND due_ms <= ? AND (lease_until_ms IS NULL OR lease_until_ms < ?)`
+	// NOT dead is written out, not bound, so the partial index outbox_due serves the pick.
+	const free = `done_ms IS NULL AND NOT dead AND due_ms <= ? AND (lease_until_ms IS NULL OR lease_until_ms < ?)`
 	rows, err := tx.QueryContext(ctx, `
 		UPDATE outbox SET lease_owner = ?, lease_until_ms = ?, attempts = attempts + 1
 		WHERE id IN (SELECT id FROM outbox WHERE `+free+` ORDER BY due_ms, id LIMIT ?`+skip+`) AND `+free+`
 		RETURNING id, topic, msg_key, payload, COALESCE(user_id, 0), attempts`,
-		owner, now+lease.Milliseconds(), false, now, now, n, false, now, now)
+		owner, now+lease.Milliseconds(), now, now, n, now, now)
 	if err != nil {
 		return nil, err
 	}
@@ -120,6 +121,15 @@ func (d *DB) settleOutbox(ctx context.Context, id int64, query string, args ...a
 		return fmt.Errorf("outbox message %v: lease lost: %w", id, openentry.ErrNotFound)
 	}
 	return tx.Commit()
+}
+
+// PruneOutbox deletes messages done before before.
+func (d *DB) PruneOutbox(ctx context.Context, before time.Time) (int64, error) {
+	res, err := d.ExecContext(ctx, `DELETE FROM outbox WHERE done_ms < ?`, before.UnixMilli())
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
 }
 
 // OutboxCounts counts messages by state.
