@@ -1,15 +1,12 @@
 package main
 
 import (
-	"bufio"
-	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/openentry/openentry/internal/app/apptest"
 )
@@ -32,44 +29,10 @@ func process(t *testing.T, env []string, args ...string) *exec.Cmd {
 	return cmd
 }
 
-// startInstance starts `openentry serve` in its own process and returns its base URL.
+// startInstance starts `openentry serve --demo` in its own process and returns its base URL.
 func startInstance(t *testing.T, env []string) string {
 	t.Helper()
-	cmd := process(t, env, "serve", "--addr", "127.0.0.1:0", "--demo")
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(os.Interrupt)
-		done := make(chan struct{})
-		go func() { _ = cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(10 * time.Second):
-			_ = cmd.Process.Kill()
-		}
-	})
-	addr := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			var entry struct{ Msg, Addr string }
-			if json.Unmarshal(sc.Bytes(), &entry) == nil && entry.Msg == "listening" {
-				addr <- entry.Addr
-			}
-		}
-	}()
-	select {
-	case a := <-addr:
-		return "http://" + a
-	case <-time.After(30 * time.Second):
-		t.Fatal("instance did not start")
-		return ""
-	}
+	return startProcess(t, env, "--demo").base
 }
 
 type client struct {

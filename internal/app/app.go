@@ -286,48 +286,44 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 	logger.Info("outbox", "owner", a.outbox.Owner())
 	sweepCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	a.stop, a.swept, a.drained = stop, make(chan struct{}), make(chan struct{})
-	go a.sweep(sweepCtx, cfg.SweepEvery, logger)
-	go a.drain(sweepCtx, cfg.OutboxEvery, logger)
+	go repeat(sweepCtx, cfg.SweepEvery, a.swept, func(ctx context.Context) { a.sweep(ctx, logger) })
+	go repeat(sweepCtx, cfg.OutboxEvery, a.drained, func(ctx context.Context) { a.drain(ctx, logger) })
 	return a, nil
 }
 
 // sweep expires sessions past their timeout, cancels the unpaid orders
-// left past their storage's limit and prunes done outbox work, until ctx
-// ends. Every instance
-// may run it: each order and session is decided by one conditional update.
-func (a *App) sweep(ctx context.Context, every time.Duration, logger *slog.Logger) {
-	defer close(a.swept)
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		n, err := a.payments.ExpireSessions(ctx)
-		if err != nil && ctx.Err() == nil {
-			logger.Error("expire payment sessions", "err", err)
-		} else if n > 0 {
-			logger.Info("expired payment sessions", "count", n)
-		}
-		n, err = a.orders.CancelUnpaid(ctx)
-		if err != nil && ctx.Err() == nil {
-			logger.Error("cancel unpaid orders", "err", err)
-		} else if n > 0 {
-			logger.Info("canceled unpaid orders", "count", n)
-		}
-		n, err = a.outbox.Prune(ctx, a.now())
-		if err != nil && ctx.Err() == nil {
-			logger.Error("prune the outbox", "err", err)
-		}
+// left past their storage's limit and prunes done outbox work. Every
+// instance may run it: each order and session is decided by one
+// conditional update.
+func (a *App) sweep(ctx context.Context, logger *slog.Logger) {
+	n, err := a.payments.ExpireSessions(ctx)
+	if err != nil && ctx.Err() == nil {
+		logger.Error("expire payment sessions", "err", err)
+	} else if n > 0 {
+		logger.Info("expired payment sessions", "count", n)
+	}
+	n, err = a.orders.CancelUnpaid(ctx)
+	if err != nil && ctx.Err() == nil {
+		logger.Error("cancel unpaid orders", "err", err)
+	} else if n > 0 {
+		logger.Info("canceled unpaid orders", "count", n)
+	}
+	if _, err = a.outbox.Prune(ctx, a.now()); err != nil && ctx.Err() == nil {
+		logger.Error("prune the outbox", "err", err)
 	}
 }
 
-// drain does the outbox's due work every interval, until
-// ctx ends. Every instance runs it; the database's leases share the work.
-func (a *App) drain(ctx context.Context, every time.Duration, logger *slog.Logger) {
-	defer close(a.drained)
+// drain does the outbox's due work. Every instance runs it; the
+// database's leases share the work.
+func (a *App) drain(ctx context.Context, logger *slog.Logger) {
+	if _, err := a.outbox.Dispatch(ctx); err != nil && ctx.Err() == nil {
+		logger.Error("outbox", "err", err)
+	}
+}
+
+// repeat runs work every interval until ctx ends, then closes done.
+func repeat(ctx context.Context, every time.Duration, done chan<- struct{}, work func(context.Context)) {
+	defer close(done)
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
@@ -336,9 +332,7 @@ func (a *App) drain(ctx context.Context, every time.Duration, logger *slog.Logge
 			return
 		case <-t.C:
 		}
-		if _, err := a.outbox.Dispatch(ctx); err != nil && ctx.Err() == nil {
-			logger.Error("outbox", "err", err)
-		}
+		work(ctx)
 	}
 }
 
