@@ -87,6 +87,9 @@ type BlockService interface {
 	SearchBlocks(ctx context.Context, lang, name string) ([]Block, error)
 	// PageBlocks returns the visible blocks a visible page lists, in its order.
 	PageBlocks(ctx context.Context, pageURL string) ([]Block, error)
+	// ProductBlocks returns the visible blocks a visible product lists, in
+	// its order. ErrNotFound for an unknown or hidden product.
+	ProductBlocks(ctx context.Context, productID int64) ([]Block, error)
 }
 
 // maxBlockProducts bounds the products a block lists: it is one query.

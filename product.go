@@ -20,6 +20,8 @@ type Product struct {
 	NotForSale      bool
 	AttributeValues AttributeValues
 	RelatedIDs      []int64
+	// Blocks are the markers of the blocks the product shows.
+	Blocks []string
 	// Revision is the catalogue's revision the product was read at: every
 	// change of the catalogue moves it. With Stock, read live, it names
 	// what the product looks like.

@@ -152,6 +152,8 @@ type ProjectProduct struct {
 	RelatedIDs []int64 `json:"relatedIds,omitempty"`
 	// Pages are the urls of the pages (categories) the product is listed on.
 	Pages []string `json:"pages,omitempty"`
+	// Blocks are the markers of the blocks the product shows, in order.
+	Blocks []string `json:"blocks,omitempty"`
 }
 
 // ProjectPage configures a page: a catalogue category or a common page.

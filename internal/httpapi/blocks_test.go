@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -107,14 +108,39 @@ func jsonNumber(v any) string { b, _ := json.Marshal(v); return string(b) }
 // refused with the others, nothing applied.
 func TestBlockReferencesChecked(t *testing.T) {
 	p := &openentry.Project{Pages: []openentry.ProjectPage{{PageURL: "landing", Blocks: []string{"ghost"}}},
-		Blocks: []openentry.ProjectBlock{{Identifier: "hero", AttributeSetIdentifier: "missing_set"}}}
+		Blocks: []openentry.ProjectBlock{{Identifier: "hero", AttributeSetIdentifier: "missing_set"}},
+		Products: []openentry.ProjectProduct{{ID: 900, Title: map[string]string{"en_US": "Lamp"}, Price: "1.00", Currency: "USD", Blocks: []string{"phantom"}}}}
 	a, err := apptest.Open(apptest.DSN(t), p)
 	if err == nil {
 		a.Close()
 	}
-	for _, want := range []string{`page "landing": block "ghost" is not defined`, `block "hero": attribute set "missing_set" is not defined`} {
+	for _, want := range []string{`page "landing": block "ghost" is not defined`, `block "hero": attribute set "missing_set" is not defined`,
+		`product 900: block "phantom" is not defined`} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("apply: got %v, want %q", err, want)
 		}
+	}
+}
+
+// TestProductBlocks: a product lists the blocks its project entry names, in
+// that order, as getProductBlockById's IProductBlock.
+func TestProductBlocks(t *testing.T) {
+	t.Parallel()
+	a := newAPI(t, apptest.Start(t, apptest.WithDemoShop()))
+	product := a.expect("GET", "/api/content/products/100?langCode=en_US", "", nil, 200).json(t)
+	if got := fmt.Sprint(product["blocks"]); got != "[similar multiply_items_offer]" {
+		t.Errorf("product 100 blocks: %s", got)
+	}
+	blocks := a.expect("GET", "/api/content/products/100/blocks?langCode=en_US", "", nil, 200).list(t)
+	if len(blocks) != 2 {
+		t.Fatalf("blocks of 100: %v", blocks)
+	}
+	first, second := blocks[0].(map[string]any), blocks[1].(map[string]any)
+	if first["identifier"] != "similar" || first["type"] != "similar_products_block" || second["identifier"] != "multiply_items_offer" ||
+		first["isSync"] != false || first["customSettings"].(map[string]any)["productConfig"] == nil {
+		t.Errorf("blocks of 100: %v", blocks)
+	}
+	if got := strings.TrimSpace(string(a.expect("GET", "/api/content/products/101/blocks", "", nil, 200).raw)); got != "[]" {
+		t.Errorf("blocks of 101: %s, want []", got)
 	}
 }

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"encoding/json"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -58,22 +57,19 @@ func handleGetProduct(logger *slog.Logger, products openentry.ProductService, re
 }
 
 // handleGetProductBlocks serves GET /products/{id}/blocks (JS:
-// Products.getProductBlockById): the blocks a product lists. Products
-// list none until the project carries blocks, so a visible product has an
-// empty list and an unknown one is a 404.
-func handleGetProductBlocks(logger *slog.Logger, products openentry.ProductService) http.Handler {
-	return handle(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request) ([]json.RawMessage, error) {
-		if _, err := parseQuery(r); err != nil {
-			return nil, err
-		}
-		id, err := pathID(r, "id")
+// Products.getProductBlockById): the visible blocks a visible product
+// lists (its project entry's blocks); an unknown product is a 404.
+func handleGetProductBlocks(logger *slog.Logger, blocks openentry.BlockService) http.Handler {
+	return handle(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request) ([]wireProductBlock, error) {
+		q, id, err := queryAndID(r)
 		if err != nil {
 			return nil, err
 		}
-		if _, err := products.Product(r.Context(), id); err != nil {
+		found, err := blocks.ProductBlocks(r.Context(), id)
+		if err != nil {
 			return nil, err
 		}
-		return []json.RawMessage{}, nil
+		return wireAll(found, q.Lang, toWireProductBlock(linkBase(r))), nil
 	})
 }
 

@@ -171,7 +171,7 @@ func TestOpenAPITraffic(t *testing.T) {
 	for _, path := range []string{"/api/content/blocks/marker/system_content?langCode=en_US", "/api/content/blocks/marker/home_banner?langCode=fr_FR",
 		"/api/content/pages/home_web/blocks?langCode=en_US", "/api/content/blocks/quick/search?name=offer&langCode=en_US",
 		"/api/content/blocks/similar/products?langCode=en_US&offset=0&limit=2", "/api/content/blocks/similar/similar-products",
-		"/api/content/blocks/multiply_items_offer/products/100/frequently-ordered?langCode=en_US"} {
+		"/api/content/blocks/multiply_items_offer/products/100/frequently-ordered?langCode=en_US", "/api/content/products/100/blocks?langCode=fr_FR"} {
 		forms.expect("GET", path, "", nil, 200)
 	}
 	for _, path := range []string{"/api/content/templates/all?langCode=en_US", "/api/content/templates?type=common_page&langCode=fr_FR",

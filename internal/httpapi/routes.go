@@ -106,7 +106,7 @@ func NewHandler(logger *slog.Logger, cfg Config, auth openentry.AuthService, use
 	content("GET /api/content/products/ids", handleGetProductsByIDs(logger, products, renders))
 	content("GET /api/content/products/{id}", handleGetProduct(logger, products, renders))
 	content("GET /api/content/products/{id}/related", handleGetRelatedProducts(logger, lists, renders))
-	content("GET /api/content/products/{id}/blocks", handleGetProductBlocks(logger, products))
+	content("GET /api/content/products/{id}/blocks", handleGetProductBlocks(logger, cfg.Blocks))
 	const pr = "/api/content/products"
 	content("POST "+pr+"/all", handleProductList(logger, lists, renders, false))
 	content("POST "+pr+"/all/counts", handleProductCounts(logger, lists, false))

@@ -42,6 +42,37 @@ func toWireBlock(base string) func(b *openentry.Block, lang string) wireBlock {
 	}
 }
 
+// wireProductBlock is a block as getProductBlockById answers it
+// (IProductBlock): the block with its set, its product settings and isSync.
+type wireProductBlock struct {
+	wireBlock
+	AttributeSetIdentifier *string                `json:"attributeSetIdentifier"`
+	CustomSettings         wireProductBlockConfig `json:"customSettings"`
+	IsSync                 bool                   `json:"isSync"`
+}
+
+type wireProductBlockConfig struct {
+	SliderDelay         *int64            `json:"sliderDelay"`
+	SliderDelayType     *string           `json:"sliderDelayType"`
+	ProductConfig       map[string]int64  `json:"productConfig"`
+	SimilarProductRules []json.RawMessage `json:"similarProductRules"`
+	Condition           map[string]any    `json:"condition"`
+}
+
+func toWireProductBlock(base string) func(b *openentry.Block, lang string) wireProductBlock {
+	block := toWireBlock(base)
+	return func(b *openentry.Block, lang string) wireProductBlock {
+		w := wireProductBlock{wireBlock: block(b, lang), CustomSettings: wireProductBlockConfig{
+			ProductConfig:       map[string]int64{"quantity": b.Quantity, "countElementsPerRow": b.PerRow},
+			SimilarProductRules: []json.RawMessage{}, Condition: map[string]any{}}}
+		w.CountElementsPerRow, w.Quantity = nil, nil // in customSettings here
+		if b.AttributeSetIdentifier != "" {
+			w.AttributeSetIdentifier = &b.AttributeSetIdentifier
+		}
+		return w
+	}
+}
+
 // wireBlockHit is one answer of searchBlock.
 type wireBlockHit struct {
 	ID         int64  `json:"id"`

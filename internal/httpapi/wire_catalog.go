@@ -75,11 +75,14 @@ func wireProductAt(p *openentry.Product, lang, base string) wireProduct {
 	if related == nil {
 		related = []int64{}
 	}
+	if p.Blocks == nil {
+		p.Blocks = []string{}
+	}
 	w := wireProduct{
 		ID: p.ID, LocalizeInfos: p.LocalizeInfos.Resolve(lang), StatusLocalizeInfos: p.StatusLocalizeInfos.Resolve(lang),
 		Position: p.Position, Price: price, Additional: map[string]wirePrices{"prices": {Min: price, Max: price}},
 		AttributeValues: productValues(p, lang, price, base), Categories: p.Categories(), IsVisible: p.IsVisible,
-		ProductPages: pages, Blocks: []string{}, RelatedIDs: related,
+		ProductPages: pages, Blocks: p.Blocks, RelatedIDs: related,
 	}
 	if p.StatusIdentifier != "" {
 		w.StatusIdentifier = &p.StatusIdentifier

@@ -97,6 +97,15 @@ func (b *Blocks) SearchBlocks(ctx context.Context, lang, name string) ([]openent
 	return b.store.SearchBlocks(ctx, lang, name, blockSearchLimit)
 }
 
+// ProductBlocks returns the visible blocks a visible product lists, in its order.
+func (b *Blocks) ProductBlocks(ctx context.Context, productID int64) ([]openentry.Block, error) {
+	p, err := b.store.Product(ctx, productID)
+	if err != nil {
+		return nil, err
+	}
+	return b.store.BlocksByMarkers(ctx, p.Blocks)
+}
+
 // PageBlocks returns the visible blocks a visible page lists, in its order.
 func (b *Blocks) PageBlocks(ctx context.Context, pageURL string) ([]openentry.Block, error) {
 	markers, err := b.store.PageBlocks(ctx, pageURL)

@@ -71,17 +71,17 @@ func (d *DB) Form(ctx context.Context, marker string) (*openentry.Form, error) {
 // product_statuses ps … LEFT JOIN attribute_sets s ….
 const productColumns = `p.id, p.localize_infos, p.price_minor, p.currency, p.sku, p.status_identifier, p.position, p.is_visible,
 	p.attribute_set, p.attribute_values, p.related_ids, p.stock, COALESCE(ps.localize_infos, '{}'), COALESCE(ps.not_for_sale, ?),
-	COALESCE(s.stock_attribute, ''), COALESCE(s.attributes, '[]'), (SELECT value FROM catalog_revision WHERE id = 1)`
+	COALESCE(s.stock_attribute, ''), COALESCE(s.attributes, '[]'), (SELECT value FROM catalog_revision WHERE id = 1), p.blocks`
 
 const productFrom = ` FROM products p LEFT JOIN product_statuses ps ON ps.identifier = p.status_identifier
 	LEFT JOIN attribute_sets s ON s.identifier = p.attribute_set`
 
 func scanProduct(row interface{ Scan(...any) error }) (*openentry.Product, error) {
 	var p openentry.Product
-	var infos, values, related, statusInfos, setAttrs string
+	var infos, values, related, statusInfos, setAttrs, blocks string
 	var stock sql.NullInt64
 	if err := row.Scan(&p.ID, &infos, &p.Price.Minor, &p.Price.Currency, &p.Sku, &p.StatusIdentifier, &p.Position, &p.IsVisible,
-		&p.AttributeSetIdentifier, &values, &related, &stock, &statusInfos, &p.NotForSale, &p.StockAttribute, &setAttrs, &p.Revision); err != nil {
+		&p.AttributeSetIdentifier, &values, &related, &stock, &statusInfos, &p.NotForSale, &p.StockAttribute, &setAttrs, &p.Revision, &blocks); err != nil {
 		return nil, err
 	}
 	if stock.Valid {
@@ -91,7 +91,7 @@ func scanProduct(row interface{ Scan(...any) error }) (*openentry.Product, error
 		raw string
 		v   any
 	}{{infos, &p.LocalizeInfos}, {values, &p.AttributeValues}, {related, &p.RelatedIDs}, {statusInfos, &p.StatusLocalizeInfos},
-		{setAttrs, &p.SetAttributes}} {
+		{setAttrs, &p.SetAttributes}, {blocks, &p.Blocks}} {
 		if err := fromJSON(j.raw, j.v); err != nil {
 			return nil, err
 		}

@@ -351,6 +351,12 @@ func checkPageReferences(ctx context.Context, tx *tx, p *openentry.Project, bad 
 				return err
 			}
 		}
+		for _, m := range pr.Blocks {
+			if err := check(`SELECT EXISTS (SELECT 1 FROM blocks WHERE identifier = ?)`, m,
+				"product %d: block %q is not defined", pr.ID, m); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }

@@ -141,17 +141,17 @@ func (d *DB) ApplyProject(ctx context.Context, p *openentry.Project, a openentry
 		// stock changes only when the file's figure did (see ProjectApply.Stock).
 		err = tx.QueryRowContext(ctx, `
 			INSERT INTO products (id, localize_infos, price_minor, currency, sku, status_identifier, position, is_visible, updated_ms,
-				attribute_set, attribute_values, related_ids, stock, stock_applied)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+				attribute_set, attribute_values, related_ids, stock, stock_applied, blocks)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET localize_infos = excluded.localize_infos, price_minor = excluded.price_minor,
 				currency = excluded.currency, sku = excluded.sku, status_identifier = excluded.status_identifier,
 				position = excluded.position, is_visible = excluded.is_visible, updated_ms = excluded.updated_ms,
 				attribute_set = excluded.attribute_set, attribute_values = excluded.attribute_values, related_ids = excluded.related_ids,
 				stock = CASE WHEN products.stock_applied IS NOT DISTINCT FROM excluded.stock_applied THEN products.stock ELSE excluded.stock END,
-				stock_applied = excluded.stock_applied
+				stock_applied = excluded.stock_applied, blocks = excluded.blocks
 			RETURNING stock`,
 			pr.ID, mustJSON(openentry.Titles(pr.Title)), price.Minor, price.Currency, pr.Sku, status, i+1, !pr.Hidden, tx.nowMS,
-			pr.AttributeSetIdentifier, mustJSON(values), mustJSON(related), stock, stock).Scan(&after.stock)
+			pr.AttributeSetIdentifier, mustJSON(values), mustJSON(related), stock, stock, mustJSON(pageBlocks(pr.Blocks))).Scan(&after.stock)
 		if err != nil {
 			return fmt.Errorf("product %d: %w", pr.ID, err)
 		}

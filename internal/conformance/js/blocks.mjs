@@ -49,6 +49,16 @@ test('product rows: similar products, and products ordered together', async () =
   assert.deepEqual(often, { items: [], total: 0 }, 'no orders yet');
 });
 
+test('a product lists its blocks: getProductById and getProductBlockById', async () => {
+  const client = sdk();
+  const product = ok(await client.Products.getProductById(100, 'en_US'), 'getProductById(100)');
+  assert.deepEqual(product.blocks, ['similar', 'multiply_items_offer']);
+  const blocks = ok(await client.Products.getProductBlockById(100), 'getProductBlockById(100)');
+  assert.deepEqual(blocks.map((b) => [b.identifier, b.type]), [['similar', 'similar_products_block'], ['multiply_items_offer', 'frequently_ordered_block']]);
+  assert.equal(blocks[0].isSync, false);
+  assert.deepEqual(ok(await client.Products.getProductBlockById(101), 'getProductBlockById(101)'), []);
+});
+
 test('templates the pages name, and the general types', async () => {
   const client = sdk();
   const side = ok(await client.Templates.getTemplateByMarker('withSidebar', 'en_US'), 'getTemplateByMarker(withSidebar)');

@@ -38,3 +38,6 @@ CREATE TABLE outbox (
     last_error     TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX outbox_due ON outbox (due_ms, id) WHERE done_ms IS NULL AND NOT dead;
+
+-- The blocks a product shows (Products.getProductBlockById), by marker.
+ALTER TABLE products ADD COLUMN blocks TEXT NOT NULL DEFAULT '[]';
