@@ -108,7 +108,7 @@ func jsonNumber(v any) string { b, _ := json.Marshal(v); return string(b) }
 // refused with the others, nothing applied.
 func TestBlockReferencesChecked(t *testing.T) {
 	p := &openentry.Project{Pages: []openentry.ProjectPage{{PageURL: "landing", Blocks: []string{"ghost"}}},
-		Blocks: []openentry.ProjectBlock{{Identifier: "hero", AttributeSetIdentifier: "missing_set"}},
+		Blocks:   []openentry.ProjectBlock{{Identifier: "hero", AttributeSetIdentifier: "missing_set"}},
 		Products: []openentry.ProjectProduct{{ID: 900, Title: map[string]string{"en_US": "Lamp"}, Price: "1.00", Currency: "USD", Blocks: []string{"phantom"}}}}
 	a, err := apptest.Open(apptest.DSN(t), p)
 	if err == nil {
