@@ -98,7 +98,9 @@ func (a *api) getUploaded(id any, typ, entity, filename string) (*http.Response,
 
 const editorFolder = "?type=page&entity=editor&id=3787"
 
-func deleteQuery(name string) string { return filesPath + "?filename=" + name + "&type=page&entity=editor&id=3787" }
+func deleteQuery(name string) string {
+	return filesPath + "?filename=" + name + "&type=page&entity=editor&id=3787"
+}
 
 func TestUploadGetDelete(t *testing.T) {
 	srv := apptest.Start(t, apptest.WithDemoShop())
