@@ -24,6 +24,8 @@ var (
 	// ErrUpstream means a service we depend on (mail server, payment
 	// provider) failed or could not be reached.
 	ErrUpstream = errors.New("upstream service failed")
+	// ErrTooLarge means a request or a file in it is over a size limit.
+	ErrTooLarge = errors.New("too large")
 	// ErrProviderRefused means a payment provider answered and refused the
 	// request (a wrong key, a setting it does not take): the shop's
 	// configuration, not the network, needs attention. It wraps ErrUpstream.

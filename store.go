@@ -26,6 +26,7 @@ type Store interface {
 	RefundStore
 	ProjectStore
 	FileStore
+	UploadStore
 	FormEntryStore
 	BlockStore
 	TemplateStore

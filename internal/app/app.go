@@ -42,6 +42,12 @@ type Config struct {
 	// FormEntryLimits bounds form entries (postFormsData) per address;
 	// zero: DefaultFormEntryLimits().
 	FormEntryLimits FormEntryLimits
+	// UploadLimits bounds uploads (FileUploading.upload) per address;
+	// zero: DefaultUploadLimits().
+	UploadLimits UploadLimits
+	// MaxUploadSize bounds the files of one upload together, in bytes;
+	// a larger upload is a 413. Zero: openentry.MaxFileSize (10 MiB).
+	MaxUploadSize int64
 	// RefreshReuseWindow: how long a rotated refresh token still yields the
 	// pair its rotation made; zero: 10 s.
 	RefreshReuseWindow time.Duration
@@ -113,6 +119,18 @@ func DefaultFormEntryLimits() FormEntryLimits {
 	return FormEntryLimits{PerAddress: 30, Window: 10 * time.Minute}
 }
 
+// UploadLimits bounds upload requests within Window per client address.
+type UploadLimits struct {
+	PerAddress int
+	Window     time.Duration
+}
+
+// DefaultUploadLimits: sixty uploads an address in ten minutes, room for
+// a shop's forms with attachments and avatars, not for filling the disk.
+func DefaultUploadLimits() UploadLimits {
+	return UploadLimits{PerAddress: 60, Window: 10 * time.Minute}
+}
+
 // DefaultLoginLimits: ten failures lock an account for the rest of 15
 // minutes; an address gets more room, since many users may share one NAT.
 func DefaultLoginLimits() LoginLimits {
@@ -180,6 +198,15 @@ func (cfg *Config) defaults() error {
 	}
 	if cfg.FormEntryLimits == (FormEntryLimits{}) {
 		cfg.FormEntryLimits = DefaultFormEntryLimits()
+	}
+	if cfg.UploadLimits == (UploadLimits{}) {
+		cfg.UploadLimits = DefaultUploadLimits()
+	}
+	if cfg.MaxUploadSize < 0 {
+		return fmt.Errorf("app: a negative upload size limit")
+	}
+	if cfg.MaxUploadSize == 0 {
+		cfg.MaxUploadSize = openentry.MaxFileSize
 	}
 	if cfg.SignUpLimits == (SignUpLimits{}) {
 		cfg.SignUpLimits = DefaultSignUpLimits()
@@ -276,6 +303,9 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 		TemplatePreviews: shop.NewTemplatePreviews(db),
 		Sitemaps:         shop.NewSitemaps(db, origins),
 		FormEntries:      shop.NewFormEntries(db, ratelimit.NewRequests(cfg.FormEntryLimits.PerAddress, cfg.FormEntryLimits.Window, cfg.Now)),
+		Uploads: shop.NewUploads(db, ratelimit.NewRequests(cfg.UploadLimits.PerAddress, cfg.UploadLimits.Window, cfg.Now),
+			cfg.MaxUploadSize),
+		MaxUploadSize: cfg.MaxUploadSize,
 	},
 		auth, auth, catalogue, catalogue, a.orders, a.payments, a.refunds, shop.NewPages(db),
 		catalogue, catalogue, shop.NewProductLists(db), shop.NewLocales(db), shop.NewMenus(db))

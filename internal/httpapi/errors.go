@@ -77,6 +77,8 @@ func sentinelStatus(err error) int {
 		return http.StatusConflict
 	case errors.Is(err, openentry.ErrTooManyRequests):
 		return http.StatusTooManyRequests
+	case errors.Is(err, openentry.ErrTooLarge):
+		return http.StatusRequestEntityTooLarge
 	case errors.Is(err, openentry.ErrUpstream):
 		return http.StatusBadGateway
 	}

@@ -30,19 +30,25 @@ func handleGetFile(logger *slog.Logger, files openentry.FileService) http.Handle
 			writeError(w, r, logger, err)
 			return
 		}
-		h := w.Header()
-		h.Set("Content-Type", f.ContentType)
-		h.Set("ETag", `"`+hex.EncodeToString(f.Digest)+`"`)
-		h.Set("Cache-Control", "public, max-age=31536000, immutable")
-		// An SVG or a text file opened from this origin must not run
-		// scripts or be read as something else.
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Content-Security-Policy", "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; sandbox")
-		disposition := "inline"
-		if d := mime.FormatMediaType("inline", map[string]string{"filename": r.PathValue("name")}); d != "" {
-			disposition = d
-		}
-		h.Set("Content-Disposition", disposition)
-		http.ServeContent(w, r, "", f.CreatedAt, bytes.NewReader(f.Bytes))
+		serveFile(w, r, f, r.PathValue("name"))
 	})
+}
+
+// serveFile sends a stored file under name (for the browser: a download's
+// name, next/image's extension).
+func serveFile(w http.ResponseWriter, r *http.Request, f *openentry.File, name string) {
+	h := w.Header()
+	h.Set("Content-Type", f.ContentType)
+	h.Set("ETag", `"`+hex.EncodeToString(f.Digest)+`"`)
+	h.Set("Cache-Control", "public, max-age=31536000, immutable")
+	// An SVG or a text file opened from this origin must not run
+	// scripts or be read as something else.
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Content-Security-Policy", "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; sandbox")
+	disposition := "inline"
+	if d := mime.FormatMediaType("inline", map[string]string{"filename": name}); d != "" {
+		disposition = d
+	}
+	h.Set("Content-Disposition", disposition)
+	http.ServeContent(w, r, "", f.CreatedAt, bytes.NewReader(f.Bytes))
 }

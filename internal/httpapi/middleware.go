@@ -70,6 +70,14 @@ func withClock(now func() time.Time) func(http.Handler) http.Handler {
 	}
 }
 
+// requestNow is the time by the server's clock (withClock), else time.Now.
+func requestNow(r *http.Request) time.Time {
+	if clock, ok := r.Context().Value(clockKey{}).(func() time.Time); ok {
+		return clock()
+	}
+	return time.Now()
+}
+
 type statusRecorder struct {
 	http.ResponseWriter
 	status int
@@ -113,6 +121,9 @@ func accessLog(logger *slog.Logger, m *metrics.Metrics) func(http.Handler) http.
 				status = http.StatusOK // what net/http sends for a handler that wrote nothing
 			}
 			m.ObserveRequest(route, r.Method, status, elapsed)
+			if strings.HasPrefix(r.URL.Path, "/api/content/") {
+				m.CountAPIRequest(requestNow(r)) // System.getApiStat's figures
+			}
 			logger.LogAttrs(r.Context(), slog.LevelInfo, "request",
 				slog.String("method", logMethod(r)),
 				slog.String("route", route),

@@ -33,6 +33,10 @@ type Config struct {
 	TemplatePreviews openentry.TemplatePreviewService
 	// Sitemaps serves the Sitemap module, the sitemaps and /sitemap.xml.
 	Sitemaps openentry.SitemapService
+	// Uploads serves the FileUploading module (/files).
+	Uploads openentry.UploadService
+	// MaxUploadSize bounds the files of one upload together; 0: openentry.MaxFileSize.
+	MaxUploadSize int64
 	// PublicURL is the base of links to files ("https://api.shop.example");
 	// "": the request's scheme and Host.
 	PublicURL string
@@ -54,6 +58,9 @@ func NewHandler(logger *slog.Logger, cfg Config, auth openentry.AuthService, use
 	user := func(h userHandler) http.Handler { return requireUser(logger, auth, h) }
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.MaxUploadSize <= 0 {
+		cfg.MaxUploadSize = openentry.MaxFileSize
 	}
 
 	mux.Handle("GET /healthz", handleHealthz(logger, cfg.Ready))
@@ -102,6 +109,14 @@ func NewHandler(logger *slog.Logger, cfg Config, auth openentry.AuthService, use
 	content("PUT /api/content/form-data/{id}", user(handleUpdateFormData(logger, cfg.FormEntries)))
 	content("PUT /api/content/form-data/{id}/update-status", user(handleFormDataStatus(logger, cfg.FormEntries)))
 	content("DELETE /api/content/form-data/{id}", user(handleDeleteFormData(logger, cfg.FormEntries)))
+
+	content("POST /api/content/files", guestOrUser(handleUpload(logger, cfg.Uploads, cfg.MaxUploadSize)))
+	content("GET /api/content/files", handleGetUploadedFile(logger, cfg.Uploads))
+	content("DELETE /api/content/files", user(handleDeleteUpload(logger, cfg.Uploads)))
+
+	content("GET /api/content/system/test404", handleSystemError(http.StatusNotFound))
+	content("GET /api/content/system/test500", handleSystemError(http.StatusInternalServerError))
+	content("GET /api/content/system/api-stat", handleAPIStat(cfg.Metrics))
 
 	content("GET /api/content/products/ids", handleGetProductsByIDs(logger, products, renders))
 	content("GET /api/content/products/{id}", handleGetProduct(logger, products, renders))

@@ -4,8 +4,11 @@ package metrics
 
 import (
 	"context"
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -23,6 +26,17 @@ type Metrics struct {
 	webhookEvents *prometheus.CounterVec
 	loginFailures prometheus.Counter
 	rateLimited   *prometheus.CounterVec
+	days          dailyCounts
+}
+
+// apiStatDays is how many UTC days of API request counts are kept.
+const apiStatDays = 31
+
+// dailyCounts counts Content API requests per UTC day ("2025-07-04"), for
+// System.getApiStat; only the last apiStatDays days are kept.
+type dailyCounts struct {
+	mu     sync.Mutex
+	counts map[string]int64
 }
 
 // SessionCounter reports how many payment sessions are in each status; it is
@@ -82,6 +96,43 @@ func (m *Metrics) ObserveRequest(route, method string, code int, d time.Duration
 	if code == http.StatusTooManyRequests {
 		m.rateLimited.WithLabelValues(route).Inc()
 	}
+}
+
+// CountAPIRequest counts one Content API request on the UTC day of at.
+func (m *Metrics) CountAPIRequest(at time.Time) {
+	if m == nil {
+		return
+	}
+	day := at.UTC().Format(time.DateOnly)
+	d := &m.days
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.counts == nil {
+		d.counts = map[string]int64{}
+	}
+	d.counts[day]++
+	if len(d.counts) > apiStatDays {
+		// Dates in this layout sort as strings; drop the oldest.
+		days := slices.Sorted(maps.Keys(d.counts))
+		for _, old := range days[:len(days)-apiStatDays] {
+			delete(d.counts, old)
+		}
+	}
+}
+
+// APIRequestsByDay returns the Content API requests this process counted,
+// by UTC day, for the last days it kept.
+func (m *Metrics) APIRequestsByDay() map[string]int64 {
+	out := map[string]int64{}
+	if m == nil {
+		return out
+	}
+	m.days.mu.Lock()
+	defer m.days.mu.Unlock()
+	for k, v := range m.days.counts {
+		out[k] = v
+	}
+	return out
 }
 
 // OrderCreated counts a placed order.

@@ -71,3 +71,33 @@ func TestNilMetricsRecordNothing(t *testing.T) {
 	var m *Metrics
 	m.ObserveRequest("unmatched", "JUNK", 404, time.Millisecond) // must not panic
 }
+
+func TestAPIRequestsByDay(t *testing.T) {
+	m := New(nil)
+	start := time.Date(2025, 7, 1, 23, 59, 0, 0, time.UTC)
+	m.CountAPIRequest(start)
+	m.CountAPIRequest(start.Add(2 * time.Minute)) // the next UTC day
+	m.CountAPIRequest(start.Add(3 * time.Minute))
+	got := m.APIRequestsByDay()
+	if len(got) != 2 || got["2025-07-01"] != 1 || got["2025-07-02"] != 2 {
+		t.Fatalf("got %v, want 2025-07-01: 1, 2025-07-02: 2", got)
+	}
+	for i := range 40 {
+		m.CountAPIRequest(start.AddDate(0, 0, i+1))
+	}
+	got = m.APIRequestsByDay()
+	if len(got) != apiStatDays {
+		t.Errorf("kept %d days, want %d", len(got), apiStatDays)
+	}
+	if _, ok := got["2025-07-01"]; ok {
+		t.Error("the oldest day was kept")
+	}
+	if got["2025-08-10"] != 1 {
+		t.Errorf("the newest day: got %d, want 1", got["2025-08-10"])
+	}
+	var none *Metrics
+	none.CountAPIRequest(start)
+	if got := none.APIRequestsByDay(); len(got) != 0 {
+		t.Errorf("nil metrics: got %v", got)
+	}
+}

@@ -224,6 +224,22 @@ func (c *Checker) Operations() []string {
 	return ops
 }
 
+// DocumentsSuccess reports whether operation ("METHOD /path") documents
+// a 2xx answer; some (System.test404) answer only errors, on purpose.
+func (c *Checker) DocumentsSuccess(operation string) bool {
+	method, path, _ := strings.Cut(operation, " ")
+	item := c.doc.Paths.Find(path)
+	if item == nil || item.GetOperation(method) == nil {
+		return false
+	}
+	for status := range item.GetOperation(method).Responses.Map() {
+		if len(status) == 3 && status[0] == '2' {
+			return true
+		}
+	}
+	return false
+}
+
 // Statuses returns the statuses operation ("METHOD /path") answered so far,
 // sorted.
 func (c *Checker) Statuses(operation string) []int {
