@@ -303,3 +303,27 @@ func TestSystem(t *testing.T) {
 	a.token = ""
 	checkError(t, a.do("GET", "/api/content/system/api-stat", "", nil), 403, "")
 }
+
+// TestUploadsGoWithTheAccount: deleting an account deletes its uploads and
+// their bytes, unless another upload shares them.
+func TestUploadsGoWithTheAccount(t *testing.T) {
+	t.Parallel()
+	srv := apptest.Start(t)
+	a := newAPI(t, srv)
+	leaving := a.signUpAndLogin("leaving@example.com")
+	staying := a.signUpAndLogin("staying@example.com")
+	shared := picturePNG(t)
+	own := a.uploadOne(editorFolder, leaving.Access, uploadPart{"files", "notes.txt", []byte("my own notes")})
+	a.uploadOne(editorFolder, leaving.Access, uploadPart{"files", "a.png", shared})
+	kept := a.uploadOne(editorFolder, staying.Access, uploadPart{"files", "b.png", shared})
+	a.expect("DELETE", "/api/content/users/me/account", leaving.Access, nil, 200)
+	if n := count(t, srv, "uploads"); n != 1 {
+		t.Errorf("uploads left: %d, want the other user's", n)
+	}
+	if resp, _ := get(t, "GET", own.DownloadLink, nil); resp.StatusCode != 404 {
+		t.Errorf("the deleted user's own file: %d, want 404", resp.StatusCode)
+	}
+	if resp, body := get(t, "GET", kept.DownloadLink, nil); resp.StatusCode != 200 || !bytes.Equal(body, shared) {
+		t.Errorf("the shared bytes: %d", resp.StatusCode)
+	}
+}

@@ -83,6 +83,32 @@ func (d *DB) Upload(ctx context.Context, folder openentry.UploadFolder, name str
 	return &u, nil
 }
 
+// deleteUserUploads deletes a user's uploads (pictures of them, their
+// documents) and the bytes no project or other upload uses. The files are
+// locked in id order, as DeleteUpload and uploads lock them.
+func deleteUserUploads(ctx context.Context, tx *tx, userID int64) error {
+	fileIDs, err := queryIDs(ctx, tx, `SELECT DISTINCT file_id FROM uploads WHERE owner_id = ? ORDER BY file_id`, userID)
+	if err != nil {
+		return err
+	}
+	for _, fileID := range fileIDs {
+		var one int
+		if err := tx.QueryRowContext(ctx, `SELECT 1 FROM files WHERE id = ?`+tx.dialect.forUpdate(), fileID).Scan(&one); err != nil {
+			return fmt.Errorf("lock file %d: %w", fileID, err)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM uploads WHERE owner_id = ?`, userID); err != nil {
+		return err
+	}
+	for _, fileID := range fileIDs {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM files WHERE id = ? AND NOT in_project
+			AND NOT EXISTS (SELECT 1 FROM uploads WHERE file_id = ?)`, fileID, fileID); err != nil {
+			return fmt.Errorf("delete file %d: %w", fileID, err)
+		}
+	}
+	return nil
+}
+
 // DeleteUpload deletes one of ownerID's uploads and, when nothing else
 // uses them, its file's bytes. The file row is locked first (PostgreSQL;
 // SQLite has one writer), so an upload or an apply of the same bytes

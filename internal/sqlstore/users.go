@@ -98,6 +98,9 @@ func (d *DB) DeleteUser(ctx context.Context, id int64) error {
 			return err
 		}
 	}
+	if err := deleteUserUploads(ctx, tx, id); err != nil {
+		return err
+	}
 	return tx.Commit()
 }
 
