@@ -29,6 +29,7 @@ type Store interface {
 	FormEntryStore
 	BlockStore
 	TemplateStore
+	CollectionStore
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 }

@@ -257,6 +257,7 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 		Demo: demo, Now: cfg.Now, Files: shop.NewFiles(db), PublicURL: cfg.PublicURL,
 		Blocks:      shop.NewBlocks(db),
 		Templates:   shop.NewTemplates(db),
+		Collections: shop.NewCollections(db),
 		FormEntries: shop.NewFormEntries(db, ratelimit.NewRequests(cfg.FormEntryLimits.PerAddress, cfg.FormEntryLimits.Window, cfg.Now)),
 	},
 		auth, auth, catalogue, catalogue, a.orders, a.payments, a.refunds, shop.NewPages(db),

@@ -108,6 +108,9 @@ func (d *DB) ApplyProject(ctx context.Context, p *openentry.Project, a openentry
 	if err := applyMenus(ctx, tx, p.Menus); err != nil {
 		return err
 	}
+	if err := applyCollections(ctx, tx, p.IntegrationCollections); err != nil {
+		return err
+	}
 	for i, pr := range p.Products {
 		price, _ := openentry.ParseMoney(pr.Price.String(), pr.Currency) // checked by Validate
 		status := pr.Status
@@ -245,6 +248,9 @@ func checkReferences(ctx context.Context, tx *tx, p *openentry.Project) error {
 		return err
 	}
 	if err := checkMenuReferences(ctx, tx, p, bad); err != nil {
+		return err
+	}
+	if err := checkCollectionReferences(ctx, tx, p, bad); err != nil {
 		return err
 	}
 	return errors.Join(errs...)

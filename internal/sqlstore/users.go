@@ -90,6 +90,7 @@ func (d *DB) DeleteUser(ctx context.Context, id int64) error {
 		{`DELETE FROM user_push_tokens WHERE user_id = ?`, []any{id}},
 		{`UPDATE orders SET form_data = '{}', updated_ms = ? WHERE user_id = ?`, []any{tx.nowMS, id}},
 		{`DELETE FROM form_entries WHERE user_id = ?`, []any{id}}, // reviews and requests hold personal data
+		{`DELETE FROM collection_rows WHERE user_id = ?`, []any{id}},
 	}
 	for _, st := range steps {
 		if _, err := tx.ExecContext(ctx, st.query, st.args...); err != nil {
