@@ -32,9 +32,12 @@ type Project struct {
 	// Menus list pages of the site under an identifier (Menus.getMenusByMarker).
 	Menus []ProjectMenu `json:"menus,omitempty"`
 	// Events are what users subscribe to on products (Events.subscribeByMarker).
-	Events   []ProjectEvent   `json:"events,omitempty"`
-	Products []ProjectProduct `json:"products"`
-	Users    []ProjectUser    `json:"users"`
+	Events []ProjectEvent `json:"events,omitempty"`
+	// IntegrationCollections are tables of user rows whose columns are a
+	// form's attributes (IntegrationCollections).
+	IntegrationCollections []ProjectCollection `json:"integrationCollections,omitempty"`
+	Products               []ProjectProduct    `json:"products"`
+	Users                  []ProjectUser       `json:"users"`
 	// CORSOrigins are the browser origins (https://shop.example) allowed to
 	// call the API; "*" allows any.
 	CORSOrigins []string `json:"corsOrigins,omitempty"`
@@ -84,6 +87,19 @@ type ProjectAttribute struct {
 	IsPassword          bool              `json:"isPassword,omitempty"`
 	IsNotificationEmail bool              `json:"isNotificationEmail,omitempty"`
 	Title               map[string]string `json:"title"`
+}
+
+// ProjectCollection configures an integration collection. Its form, one of
+// this file's or of an earlier one, gives its columns.
+type ProjectCollection struct {
+	Identifier     string            `json:"identifier"`
+	FormIdentifier string            `json:"formIdentifier"`
+	Title          map[string]string `json:"title"`
+	// SelectedAttributeMarkers are the form's attributes a table of rows shows.
+	SelectedAttributeMarkers []string `json:"selectedAttributeMarkers,omitempty"`
+	// RowsPublic lets anyone read every row (an FAQ); otherwise a user
+	// reads only their own rows (a wishlist).
+	RowsPublic bool `json:"rowsPublic,omitempty"`
 }
 
 // ProjectPaymentAccount configures a payment account. A stripe account is
@@ -442,6 +458,7 @@ func (p *Project) Validate(checkAccount func(ProjectPaymentAccount) error) error
 	errs = append(errs, p.validateLocales()...)
 	errs = append(errs, p.validateMenus()...)
 	errs = append(errs, p.validateEvents()...)
+	errs = append(errs, p.validateCollections()...)
 	return errors.Join(errs...)
 }
 
@@ -465,4 +482,26 @@ func CheckPassword(pw string) error {
 		return Invalid(fmt.Sprintf("password must have %d to %d characters", MinPasswordLength, MaxPasswordLength))
 	}
 	return nil
+}
+
+// validateCollections checks what collections can check alone; their forms
+// are checked on apply, as they may be an earlier file's.
+func (p *Project) validateCollections() []error {
+	var errs []error
+	seen := map[string]bool{}
+	for _, c := range p.IntegrationCollections {
+		if !ValidMarker(c.Identifier) || seen[c.Identifier] {
+			errs = append(errs, fmt.Errorf("integration collection %q: identifier malformed or repeated", c.Identifier))
+		}
+		seen[c.Identifier] = true
+		if !ValidMarker(c.FormIdentifier) {
+			errs = append(errs, fmt.Errorf("integration collection %q: formIdentifier must name a form", c.Identifier))
+		}
+		for _, m := range c.SelectedAttributeMarkers {
+			if !ValidMarker(m) {
+				errs = append(errs, fmt.Errorf("integration collection %q: selectedAttributeMarkers: %q is malformed", c.Identifier, m))
+			}
+		}
+	}
+	return errs
 }

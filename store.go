@@ -34,6 +34,7 @@ type Store interface {
 	OutboxStore
 	TemplatePreviewStore
 	SitemapStore
+	CollectionStore
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 }

@@ -306,6 +306,7 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 		Uploads: shop.NewUploads(db, ratelimit.NewRequests(cfg.UploadLimits.PerAddress, cfg.UploadLimits.Window, cfg.Now),
 			cfg.MaxUploadSize),
 		MaxUploadSize: cfg.MaxUploadSize,
+		Collections:   shop.NewCollections(db),
 	},
 		auth, auth, catalogue, catalogue, a.orders, a.payments, a.refunds, shop.NewPages(db),
 		catalogue, catalogue, shop.NewProductLists(db), shop.NewLocales(db), shop.NewMenus(db))

@@ -168,6 +168,28 @@ func TestOpenAPITraffic(t *testing.T) {
 	forms.expect("DELETE", fmt.Sprintf("%s/%d", formDataPath, entry), fdUser.Access, nil, 200)
 	forms.expect("DELETE", fmt.Sprintf("%s/%d", formDataPath, entry), "", nil, 401)
 
+	// IntegrationCollections: a user's wishlist rows and a public faq.
+	cs := via(apptest.Start(t, apptest.WithProject(parsedCollectionsProject(t))))
+	csUser := cs.loginDemo()
+	cs.expect("GET", collectionsPath+"?langCode=en_US&offset=0&limit=30", "", nil, 200)
+	wlID := id(t, cs.expect("GET", collectionsPath, "", nil, 200).list(t)[0].(map[string]any))
+	cs.expect("GET", fmt.Sprintf("%s/%d?langCode=en_US", collectionsPath, wlID), "", nil, 200)
+	cs.expect("GET", collectionsPath+"/999", "", nil, 404)
+	cs.expect("GET", collectionsPath+"/marker-validation/wishlist", "", nil, 200)
+	wlRows := collectionsPath + "/marker/wishlist/rows"
+	wishBody := wish(14, "soon")
+	wishBody["entityType"], wishBody["entityId"] = "products", 14
+	wlRow := id(t, cs.expect("POST", wlRows+"?langCode=en_US", csUser.Access, wishBody, 201).json(t))
+	cs.expect("POST", wlRows, csUser.Access, wish("x", ""), 400)
+	cs.expect("POST", wlRows, "", wish(1, ""), 401)
+	cs.expect("GET", fmt.Sprintf("%s/%d/rows?langCode=en_US&offset=0&limit=30&entityType=products&entityId=14", collectionsPath, wlID), csUser.Access, nil, 200)
+	cs.expect("GET", wlRows+"?langCode=en_US", "", nil, 200)
+	cs.expect("GET", fmt.Sprintf("%s/%d?langCode=en_US", wlRows, wlRow), csUser.Access, nil, 200)
+	cs.expect("GET", fmt.Sprintf("%s/%d", wlRows, wlRow), "", nil, 404)
+	cs.expect("PUT", fmt.Sprintf("%s/%d?langCode=en_US", wlRows, wlRow), csUser.Access, wish(15, "later"), 200)
+	cs.expect("DELETE", fmt.Sprintf("%s/%d", wlRows, wlRow), csUser.Access, nil, 200)
+	cs.expect("DELETE", fmt.Sprintf("%s/%d", wlRows, wlRow), csUser.Access, nil, 404)
+
 	// Blocks, on the same demo shop.
 	for _, path := range []string{"/api/content/blocks/marker/system_content?langCode=en_US", "/api/content/blocks/marker/home_banner?langCode=fr_FR",
 		"/api/content/pages/home_web/blocks?langCode=en_US", "/api/content/blocks/quick/search?name=offer&langCode=en_US",

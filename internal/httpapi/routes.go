@@ -37,6 +37,8 @@ type Config struct {
 	Uploads openentry.UploadService
 	// MaxUploadSize bounds the files of one upload together; 0: openentry.MaxFileSize.
 	MaxUploadSize int64
+	// Collections serves the IntegrationCollections module.
+	Collections openentry.CollectionService
 	// PublicURL is the base of links to files ("https://api.shop.example");
 	// "": the request's scheme and Host.
 	PublicURL string
@@ -155,6 +157,21 @@ func NewHandler(logger *slog.Logger, cfg Config, auth openentry.AuthService, use
 	content("GET "+ps, handleGetProductStatuses(logger, statuses))
 	content("GET "+ps+"/marker/{marker}", handleGetProductStatus(logger, statuses))
 	content("GET "+ps+"/marker-validation/{marker}", handleValidateStatusMarker(logger, statuses))
+
+	const ic = "/api/content/integration-collections"
+	content("GET "+ic, handleGetCollections(logger, cfg.Collections))
+	content("GET "+ic+"/{id}", handleGetCollection(logger, cfg.Collections))
+	content("GET "+ic+"/marker-validation/{marker}", handleValidateCollectionMarker(logger, cfg.Collections))
+	content("GET "+ic+"/marker/{marker}/rows", guestOrUser(handleCollectionRows(logger, cfg.Collections, true)))
+	content("GET "+ic+"/marker/{marker}/rows/{id}", guestOrUser(handleGetCollectionRow(logger, cfg.Collections)))
+	content("POST "+ic+"/marker/{marker}/rows", user(handleCreateCollectionRow(logger, cfg.Collections)))
+	content("PUT "+ic+"/marker/{marker}/rows/{id}", user(handleUpdateCollectionRow(logger, cfg.Collections)))
+	content("DELETE "+ic+"/marker/{marker}/rows/{id}", user(handleDeleteCollectionRow(logger, cfg.Collections)))
+	// As under pages: /{id}/rows beside /marker-validation/{marker}.
+	underCollection := http.NewServeMux()
+	underCollection.Handle("GET "+ic+"/{id}/rows", requireAppToken(cfg.AppToken, guestOrUser(handleCollectionRows(logger, cfg.Collections, false))))
+	underCollection.Handle("/", http.HandlerFunc(noRoute))
+	mux.Handle(ic+"/{id}/{sub}", underCollection)
 
 	const pg = "/api/content/pages"
 	content("GET "+pg, handleGetPageList(logger, pages.Pages))

@@ -114,6 +114,9 @@ func (d *DB) ApplyProject(ctx context.Context, p *openentry.Project, a openentry
 	if err := applyEvents(ctx, tx, p.Events); err != nil {
 		return err
 	}
+	if err := applyCollections(ctx, tx, p.IntegrationCollections); err != nil {
+		return err
+	}
 	for i, pr := range p.Products {
 		price, _ := openentry.ParseMoney(pr.Price.String(), pr.Currency) // checked by Validate
 		status := pr.Status
@@ -264,6 +267,9 @@ func checkReferences(ctx context.Context, tx *tx, p *openentry.Project) error {
 		return err
 	}
 	if err := checkMenuReferences(ctx, tx, p, bad); err != nil {
+		return err
+	}
+	if err := checkCollectionReferences(ctx, tx, p, bad); err != nil {
 		return err
 	}
 	return errors.Join(errs...)

@@ -92,6 +92,7 @@ func (d *DB) DeleteUser(ctx context.Context, id int64) error {
 		{`DELETE FROM form_entries WHERE user_id = ?`, []any{id}}, // reviews and requests hold personal data
 		{`DELETE FROM event_subscriptions WHERE user_id = ?`, []any{id}},
 		{`DELETE FROM outbox WHERE user_id = ?`, []any{id}}, // mail to the address, sent or not
+		{`DELETE FROM collection_rows WHERE user_id = ?`, []any{id}},
 	}
 	for _, st := range steps {
 		if _, err := tx.ExecContext(ctx, st.query, st.args...); err != nil {
