@@ -45,6 +45,9 @@ test('product rows: similar products, and products ordered together', async () =
   assert.deepEqual(similar.similarProducts.items.map((p) => p.id), [100, 101, 102, 103], 'the SDK fetches them itself');
   const listed = ok(await client.Blocks.getProductsByBlockMarker('similar', 'en_US', 0, 2), 'getProductsByBlockMarker(similar)');
   assert.deepEqual(listed.map((p) => p.id), [100, 101]);
+  const similar2 = ok(await client.Blocks.getSimilarProducts('similar', 'en_US', 1, 2), 'getSimilarProducts(similar)');
+  assert.deepEqual(similar2.items.map((p) => p.id), [101, 102]);
+  assert.equal(similar2.total, 4);
   const often = ok(await client.Blocks.getFrequentlyOrderedProducts(100, 'multiply_items_offer', 'en_US'), 'getFrequentlyOrderedProducts');
   assert.deepEqual(often, { items: [], total: 0 }, 'no orders yet');
 });
