@@ -247,7 +247,8 @@ func NewHandler(logger *slog.Logger, cfg Config, auth openentry.AuthService, use
 	}))
 	// withClock and withLinkBase are outermost: they copy the request, and
 	// the mux must set the route pattern on the copy the log and metrics read.
-	return withClock(cfg.Now)(withLinkBase(cfg.PublicURL)(recoverer(logger)(accessLog(logger, cfg.Metrics)(cors(cfg.CORSOrigins)(checkText(mux))))))
+	langs := withProjectLocales(&projectLocales{locales: locales, now: cfg.Now, ttl: 5 * time.Second})
+	return withClock(cfg.Now)(withLinkBase(cfg.PublicURL)(recoverer(logger)(accessLog(logger, cfg.Metrics)(cors(cfg.CORSOrigins)(checkText(langs(mux)))))))
 }
 
 func handleHealthz(logger *slog.Logger, ready func(context.Context) error) http.Handler {
