@@ -52,7 +52,7 @@ func TestDemoShopBlocks(t *testing.T) {
 	if err := json.Unmarshal(a.expect("GET", "/api/content/pages/home_web/blocks", "", nil, 200).raw, &onHome); err != nil || len(onHome) != 4 {
 		t.Fatalf("getBlocksByPageUrl(home_web): %v", onHome)
 	}
-	if onHome[1]["identifier"] != "offer_best_seller" || blockValue(t, onHome[1], "link") != "/shop/hit" {
+	if onHome[1]["identifier"] != "offer_best_seller" || blockValue(t, onHome[1], "link") != "hit" {
 		t.Errorf("second home block: %v", onHome[1])
 	}
 	pic := blockValue(t, onHome[0], "bg_web").(map[string]any)

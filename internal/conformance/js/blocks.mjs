@@ -30,7 +30,7 @@ test('home: the page lists its blocks; getBlocks and searchBlock find them', asy
   assert.deepEqual(home.blocks, ['home_banner', 'offer_best_seller', 'offer_promotion', 'offer_new_arrivals']);
   const blocks = ok(await client.Pages.getBlocksByPageUrl('home_web', 'en_US'), 'getBlocksByPageUrl(home_web)');
   assert.deepEqual(blocks.map((b) => b.identifier), home.blocks);
-  assert.equal(blocks[1].attributeValues.link.value, '/shop/hit');
+  assert.equal(blocks[1].attributeValues.link.value, 'hit', 'the template links to /{lang}/shop/{link}');
   assert.match(blocks[0].attributeValues.bg_web.value.downloadLink, /\/cloud-static\/files\//);
   const common = ok(await client.Blocks.getBlocks('common_block', 'en_US', 0, 30), 'getBlocks(common_block)');
   assert.equal(common.total, 7);
