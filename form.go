@@ -167,6 +167,29 @@ func isEmptyValue(v json.RawMessage) bool {
 	return s == "" || s == "null" || s == `""` || s == "[]" || s == "{}"
 }
 
+// textParts reads a text value as OneEntry's editors and the shop template
+// send it, [{"plainValue": "…", "htmlValue": "…", "mdValue": "…"}], and
+// returns its strings; ok is false for any other shape.
+func textParts(v json.RawMessage) (parts []string, ok bool) {
+	var blocks []map[string]json.RawMessage
+	if json.Unmarshal(v, &blocks) != nil || len(blocks) == 0 {
+		return nil, false
+	}
+	for _, b := range blocks {
+		if len(b) == 0 {
+			return nil, false
+		}
+		for key, raw := range b {
+			var s string
+			if (key != "plainValue" && key != "htmlValue" && key != "mdValue") || json.Unmarshal(raw, &s) != nil {
+				return nil, false
+			}
+			parts = append(parts, s)
+		}
+	}
+	return parts, true
+}
+
 func checkValue(a FormAttribute, v json.RawMessage) error {
 	if isEmptyValue(v) {
 		return nil
@@ -175,7 +198,14 @@ func checkValue(a FormAttribute, v json.RawMessage) error {
 	case "string", "text", "textarea":
 		var s string
 		if json.Unmarshal(v, &s) != nil {
-			return Invalid(fmt.Sprintf("formData: %q must be a string", a.Marker))
+			if a.Type == "string" {
+				return Invalid(fmt.Sprintf("formData: %q must be a string", a.Marker))
+			}
+			parts, ok := textParts(v)
+			if !ok {
+				return Invalid(fmt.Sprintf(`formData: %q must be a string or a text ([{"plainValue": "…"}])`, a.Marker))
+			}
+			s = strings.Join(parts, "")
 		}
 		if len(s) > 10000 {
 			return Invalid(fmt.Sprintf("formData: %q is longer than 10000 bytes", a.Marker))

@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/openentry/openentry/internal/app"
@@ -150,4 +151,21 @@ func TestFormDataRateLimited(t *testing.T) {
 	if n := count(t, srv, "form_entries"); n != 3 {
 		t.Errorf("entries stored: %d, want 3", n)
 	}
+}
+
+// TestFormDataTemplateReview: the body OneEntry's template (on SDK 1.0.137)
+// sends for a review, its text as [{plainValue}], is taken and listed as sent.
+func TestFormDataTemplateReview(t *testing.T) {
+	t.Parallel()
+	a := newAPI(t, apptest.Start(t, apptest.WithDemoShop()))
+	body := `{"formIdentifier":"comment_to_product","formData":{"en_US":[{"marker":"rating","type":"integer","value":"5"},` +
+		`{"marker":"review_images","type":"groupOfImages","value":[]},{"marker":"comment_description","type":"text","value":[{"plainValue":"Quiet."}]}]},` +
+		`"formModuleConfigId":5,"moduleEntityIdentifier":100,"status":"approved"}`
+	a.expect("POST", formDataPath, a.loginDemo().Access, body, 201)
+	listed := reviewsOf(t, a, "", 100)
+	if len(listed) != 1 || fmt.Sprint(listed[0]["formData"]) != "[map[marker:rating type:integer value:5] map[marker:review_images type:groupOfImages value:[]] map[marker:comment_description type:text value:[map[plainValue:Quiet.]]]]" {
+		t.Errorf("listed: %v", listed)
+	}
+	bad := strings.Replace(body, `[{"plainValue":"Quiet."}]`, `[{"script":"x"}]`, 1)
+	checkError(t, a.do("POST", formDataPath, "", bad), 400, `"comment_description" must be a string or a text`)
 }

@@ -65,6 +65,25 @@ test('a user changes, re-statuses and deletes their own review', async () => {
   failsWith(await client.FormData.deleteFormsDataByid(id), 404, 'deleted twice');
 });
 
+test('a review exactly as the template sends it: values as strings, text as [{plainValue}]', async () => {
+  const client = sdk();
+  ok(await client.AuthProvider.auth('email', credentials('your-user@email.com', '123456')), 'auth seed user');
+  const sent = ok(await client.FormData.postFormsData({
+    formIdentifier: 'comment_to_product',
+    formData: [
+      { marker: 'rating', type: 'integer', value: '5' },
+      { marker: 'review_images', type: 'groupOfImages', value: [] },
+      { marker: 'comment_description', type: 'text', value: [{ plainValue: 'Solid and quiet.' }] },
+    ],
+    formModuleConfigId: 5,
+    moduleEntityIdentifier: 112,
+    status: 'approved',
+  }), 'postFormsData as the template sends it');
+  assert.equal(sent.actionMessage, 'Thank you for your review.');
+  const listed = (await reviews(client, 112)).items.find((e) => e.id === sent.formData.id);
+  assert.deepEqual(listed.formData.find((f) => f.marker === 'comment_description').value, [{ plainValue: 'Solid and quiet.' }]);
+});
+
 test('bad entries are 4xx errors that say what is wrong', async () => {
   const client = sdk();
   const unknown = review(110, 5, 'x');

@@ -206,7 +206,7 @@ test('Forms.getAllForms lists reg and order', async () => {
   assert.equal(got.total, 2);
   const reg = got.items.find((f) => f.identifier === 'reg');
   assert.equal(reg.type, 'sing_in_up');
-  assert.deepEqual(reg.attributes.map((a) => a.marker), ['email_reg', 'password_reg', 'name_reg']);
+  assert.deepEqual(reg.attributes.map((a) => a.marker), ['email_reg', 'password_reg', 'name_reg', 'email_notifications']);
   assert.equal(reg.attributes[0].isLogin, true);
 });
 

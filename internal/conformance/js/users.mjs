@@ -97,6 +97,17 @@ function wrongCode(code) {
 
 // ------------------------------------------------------- Activation by code
 
+test('AuthProvider.signUp with the shop template\'s form data (its email_notifications field) makes an active user', async () => {
+  const email = uniqueEmail('template');
+  const password = newPassword();
+  const body = signUpBody(email, password, 'Template user');
+  body.formData.push({ marker: 'email_notifications', type: 'string', value: email });
+  const user = ok(await sdk().AuthProvider.signUp('email', body), 'signUp as the template sends it');
+  assert.equal(user.isActive, true);
+  assert.equal(user.identifier, email);
+  await signIn('email', email, password);
+});
+
 test('AuthProvider.signUp on email_confirm: inactive and refused until activateUser with the mailed code', async () => {
   const email = uniqueEmail('confirm');
   const password = newPassword();
