@@ -6,6 +6,7 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
+	_ "embed"
 	"encoding/hex"
 	"io"
 	"log/slog"
@@ -39,6 +40,13 @@ type Server struct {
 // PostgresEnv names the variable that points the tests at a PostgreSQL
 // server, e.g. postgres://postgres@127.0.0.1:55432/openentry_test. Without
 // it, tests run on SQLite files.
+// CollectionsProject is the project file of the integration-collection
+// tests (Go and official SDK): a private wishlist over form wish and a
+// public faq over form faq_form.
+//
+//go:embed testdata/collections.json
+var CollectionsProject string
+
 const PostgresEnv = "OPENENTRY_TEST_POSTGRES_URL"
 
 // DSN returns a fresh, empty database for the test: a SQLite file in a temp
