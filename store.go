@@ -35,6 +35,7 @@ type Store interface {
 	TemplatePreviewStore
 	SitemapStore
 	CollectionStore
+	StaffStore
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 }

@@ -17,12 +17,13 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args, os.Getenv, os.Stdout, os.Stderr)
+	err := runIO(ctx, os.Args, os.Getenv, os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	if err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
@@ -39,11 +40,18 @@ const usage = `usage:
   openentry migrate [--db DB]                      apply pending database migrations
   openentry payments complete|cancel --session N   settle a cash (custom) payment session
   openentry refunds approve --refund N             pay a refund request back
+  openentry admin create --email E --role R [--password-stdin]   add a staff account (the first owner)
   openentry seed [--db DB] [--users N] [--orders N] fill a database with bench users and orders, for measuring
 `
 
-// run is the whole program, with its environment injected so tests can call it.
+// run is the whole program, with its environment injected so tests can
+// call it, and nothing on stdin.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	return runIO(ctx, args, getenv, strings.NewReader(""), stdout, stderr)
+}
+
+// runIO is run with stdin, which `admin create --password-stdin` reads.
+func runIO(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) < 2 {
 		fmt.Fprint(stderr, usage)
 		return errors.New("no command given")
@@ -61,6 +69,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runPayments(ctx, args[2:], getenv, stdout, stderr)
 	case "refunds":
 		return runRefunds(ctx, args[2:], getenv, stdout, stderr)
+	case "admin":
+		return runAdmin(ctx, args[2:], getenv, stdin, stdout, stderr)
 	case "seed":
 		return runSeed(ctx, args[2:], getenv, stdout, stderr)
 	case "-h", "-help", "--help", "help":

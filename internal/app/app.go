@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/openentry/openentry"
+	"github.com/openentry/openentry/internal/adminapi"
 	"github.com/openentry/openentry/internal/credential"
 	"github.com/openentry/openentry/internal/httpapi"
 	"github.com/openentry/openentry/internal/metrics"
@@ -228,6 +229,7 @@ type App struct {
 	orders   *shop.Orders
 	refunds  *shop.Refunds
 	outbox   *shop.Outbox
+	staff    *shop.Staff
 	now      func() time.Time
 	stop     context.CancelFunc
 	swept    chan struct{}
@@ -283,8 +285,16 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 		CodeKey:            codeKey.Sum(nil),
 		Random:             cfg.Random,
 	})
+	// The CSRF key is derived like the code key: one key, one purpose.
+	csrfKey := hmac.New(sha256.New, secrets[0])
+	csrfKey.Write([]byte("openentry admin csrf"))
+	staff := shop.NewStaff(db, shop.StaffDeps{
+		Hasher:  hasher,
+		Limiter: ratelimit.NewLogins(cfg.LoginLimits.PerAccount, cfg.LoginLimits.PerAddress, cfg.LoginLimits.Window, cfg.Now),
+		Random:  cfg.Random, Now: cfg.Now, CSRFKey: csrfKey.Sum(nil),
+	})
 	catalogue := shop.NewCatalogue(db)
-	a := &App{db: db, now: cfg.Now, payments: shop.NewPayments(db, payers, cfg.Now), orders: shop.NewOrders(db, payers), refunds: shop.NewRefunds(db, payers)}
+	a := &App{db: db, now: cfg.Now, staff: staff, payments: shop.NewPayments(db, payers, cfg.Now), orders: shop.NewOrders(db, payers), refunds: shop.NewRefunds(db, payers)}
 	origins := cfg.CORSOrigins
 	for _, p := range cfg.Projects {
 		origins = append(origins, p.CORSOrigins...)
@@ -307,6 +317,8 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 			cfg.MaxUploadSize),
 		MaxUploadSize: cfg.MaxUploadSize,
 		Collections:   shop.NewCollections(db),
+		Admin:         adminapi.NewHandler(logger, adminapi.Config{Staff: staff}),
+		Staff:         staff,
 	},
 		auth, auth, catalogue, catalogue, a.orders, a.payments, a.refunds, shop.NewPages(db),
 		catalogue, catalogue, shop.NewProductLists(db), shop.NewLocales(db), shop.NewMenus(db))
@@ -394,6 +406,11 @@ func (a *App) ApproveRefund(ctx context.Context, id int64) (*openentry.Refund, e
 	return a.refunds.ApproveRefund(ctx, id)
 }
 
+// CreateStaff creates a staff account as `openentry admin create` does.
+func (a *App) CreateStaff(ctx context.Context, email, name, role, password string) (*openentry.Staff, error) {
+	return a.staff.Bootstrap(ctx, shop.NewAccount{Email: email, Name: name, Role: openentry.Role(role), Password: password})
+}
+
 // Close stops the sweeper and closes the database. Call it after the HTTP
 // server has shut down.
 func (a *App) Close() error {
@@ -410,12 +427,16 @@ type Operator struct {
 	db       *sqlstore.DB
 	payments *shop.Payments
 	refunds  *shop.Refunds
+	staff    *shop.Staff
 }
 
 // OpenOperator opens the database named by cfg for one operator action.
 func OpenOperator(ctx context.Context, cfg Config, logger *slog.Logger) (*Operator, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.Random == nil {
+		cfg.Random = rand.Reader
 	}
 	if cfg.DB == "" {
 		cfg.DB = "sqlite:openentry.db"
@@ -425,7 +446,11 @@ func OpenOperator(ctx context.Context, cfg Config, logger *slog.Logger) (*Operat
 		return nil, err
 	}
 	payers := providers(cfg, logger)
-	return &Operator{db: db, payments: shop.NewPayments(db, payers, cfg.Now), refunds: shop.NewRefunds(db, payers)}, nil
+	if cfg.Hashing == (credential.Params{}) {
+		cfg.Hashing = credential.DefaultParams()
+	}
+	staff := shop.NewStaff(db, shop.StaffDeps{Hasher: credential.NewHasher(cfg.Hashing, 1), Random: cfg.Random, Now: cfg.Now})
+	return &Operator{db: db, payments: shop.NewPayments(db, payers, cfg.Now), refunds: shop.NewRefunds(db, payers), staff: staff}, nil
 }
 
 // SettleSession marks a waiting cash (custom) session completed or canceled.
@@ -436,6 +461,11 @@ func (o *Operator) SettleSession(ctx context.Context, id int64, status string) e
 // ApproveRefund pays a waiting refund request back, through its provider.
 func (o *Operator) ApproveRefund(ctx context.Context, id int64) (*openentry.Refund, error) {
 	return o.refunds.ApproveRefund(ctx, id)
+}
+
+// CreateStaff creates a staff account from the server's command line.
+func (o *Operator) CreateStaff(ctx context.Context, email, name, role, password string) (*openentry.Staff, error) {
+	return o.staff.Bootstrap(ctx, shop.NewAccount{Email: email, Name: name, Role: openentry.Role(role), Password: password})
 }
 
 // Close closes the database.

@@ -51,7 +51,7 @@ func adapterOf(path string) string {
 	}
 	parts := strings.Split(rel, "/")
 	switch parts[0] {
-	case "httpapi", "sqlstore", "mail", "credential":
+	case "httpapi", "adminapi", "sqlstore", "mail", "credential":
 		return parts[0]
 	case "payment":
 		if len(parts) > 1 {

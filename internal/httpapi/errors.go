@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -9,6 +8,7 @@ import (
 	"time"
 
 	"github.com/openentry/openentry"
+	"github.com/openentry/openentry/internal/apierror"
 )
 
 // errorBody is OneEntry's error shape; the JS SDK requires a numeric statusCode.
@@ -28,61 +28,19 @@ func badRequest(message string) error { return openentry.Invalid(message) }
 // says nothing of its cause, which goes to the log with the route pattern
 // (never the path: it can carry device tokens).
 func writeError(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err error) {
-	status, message := http.StatusInternalServerError, "Internal server error"
-	cause := err
-	var (
-		verr *openentry.ValidationError
-		oerr *openentry.Error
-		rerr *openentry.RateLimitError
-	)
-	switch {
-	case errors.Is(err, errBodyTooLarge):
-		status, message = http.StatusRequestEntityTooLarge, errBodyTooLarge.Error()
-	case errors.As(err, &verr):
-		status, message = http.StatusBadRequest, verr.Error()
-	case errors.As(err, &rerr):
-		status, message = http.StatusTooManyRequests, rerr.Message
+	if errors.Is(err, errBodyTooLarge) {
+		writeErrorStatus(w, r, http.StatusRequestEntityTooLarge, errBodyTooLarge.Error())
+		return
+	}
+	c := apierror.Classify(err)
+	if c.RateLimit != nil {
 		// Retry-After is in whole seconds, rounded up so a client never retries too early.
-		w.Header().Set("Retry-After", strconv.FormatInt(int64((rerr.RetryAfter+time.Second-1)/time.Second), 10))
-	case errors.As(err, &oerr) && sentinelStatus(oerr.Code) != 0:
-		status, message, cause = sentinelStatus(oerr.Code), oerr.Message, oerr.Cause
-	case errors.Is(err, context.Canceled):
-		status, message = 499, "Client closed request" // nginx's code; the client is gone anyway
-	case sentinelStatus(err) != 0:
-		// A bare sentinel wrapped with context: the context is ours, not a
-		// secret, but a 5xx still says nothing of its cause.
-		status, message = sentinelStatus(err), err.Error()
-		if status >= 500 {
-			message = http.StatusText(status)
-		}
+		w.Header().Set("Retry-After", strconv.FormatInt(int64((c.RateLimit.RetryAfter+time.Second-1)/time.Second), 10))
 	}
-	if status >= 500 {
-		logger.ErrorContext(r.Context(), "request failed", "method", r.Method, "route", route(r), "status", status, "err", cause)
+	if c.ServerSide {
+		logger.ErrorContext(r.Context(), "request failed", "method", r.Method, "route", route(r), "status", c.Status, "err", c.Cause)
 	}
-	writeErrorStatus(w, r, status, message)
-}
-
-// sentinelStatus is the status of the root sentinel err is or wraps; 0 for none.
-func sentinelStatus(err error) int {
-	switch {
-	case errors.Is(err, openentry.ErrInvalid):
-		return http.StatusBadRequest
-	case errors.Is(err, openentry.ErrUnauthorized):
-		return http.StatusUnauthorized
-	case errors.Is(err, openentry.ErrForbidden):
-		return http.StatusForbidden
-	case errors.Is(err, openentry.ErrNotFound):
-		return http.StatusNotFound
-	case errors.Is(err, openentry.ErrConflict):
-		return http.StatusConflict
-	case errors.Is(err, openentry.ErrTooManyRequests):
-		return http.StatusTooManyRequests
-	case errors.Is(err, openentry.ErrTooLarge):
-		return http.StatusRequestEntityTooLarge
-	case errors.Is(err, openentry.ErrUpstream):
-		return http.StatusBadGateway
-	}
-	return 0
+	writeErrorStatus(w, r, c.Status, c.Message)
 }
 
 func writeErrorStatus(w http.ResponseWriter, r *http.Request, status int, message string) {

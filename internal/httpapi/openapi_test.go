@@ -451,7 +451,8 @@ func TestOpenAPITraffic(t *testing.T) {
 	pl.expect("GET", pr+"/quick/search?name=", "", nil, 400)
 
 	// Uploads and System (upload_test.go).
-	up := via(apptest.Start(t, apptest.WithConfig(func(cfg *app.Config) { cfg.MaxUploadSize = 4096 })))
+	upSrv := apptest.Start(t, apptest.WithConfig(func(cfg *app.Config) { cfg.MaxUploadSize = 4096 }))
+	up := via(upSrv)
 	upUser := up.signUpAndLogin("openapi-uploader@example.com")
 	pic := picturePNG(t)
 	guestUpload := up.uploadOne(editorFolder+"&width=0&height=0&compress=true&template=1", "", uploadPart{"files", "photo.png", pic})
@@ -468,6 +469,12 @@ func TestOpenAPITraffic(t *testing.T) {
 	up.expect("GET", "/api/content/system/test404", "", nil, 404)
 	up.expect("GET", "/api/content/system/test500", "", nil, 500)
 	up.expect("GET", "/api/content/system/api-stat", "", nil, 200)
+	if _, err := upSrv.App.CreateStaff(ctx, "owner@shop.test", "Olga", "owner", "staff-password-1"); err != nil {
+		t.Fatal(err)
+	}
+	up.expect("POST", "/api/content/admins?langCode=en_US&offset=0&limit=30", "", []map[string]any{
+		{"attributeMarker": "role", "conditionMarker": "eq", "conditionValue": "owner"}}, 201)
+	up.expect("POST", "/api/content/admins", "", []map[string]any{{"attributeMarker": "email", "conditionMarker": "eq", "conditionValue": "x"}}, 400)
 
 	// Stripe: checkout and intent sessions, and the webhook.
 	stripeSrv, _ := startStripe(t, stripemock.Start(t).URL())

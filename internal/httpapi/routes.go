@@ -39,6 +39,10 @@ type Config struct {
 	MaxUploadSize int64
 	// Collections serves the IntegrationCollections module.
 	Collections openentry.CollectionService
+	// Admin serves /api/admin/ and /admin/: no app token, no CORS.
+	Admin http.Handler
+	// Staff lists the staff for Admins.getAdminsInfo.
+	Staff openentry.StaffDirectory
 	// PublicURL is the base of links to files ("https://api.shop.example");
 	// "": the request's scheme and Host.
 	PublicURL string
@@ -72,6 +76,13 @@ func NewHandler(logger *slog.Logger, cfg Config, auth openentry.AuthService, use
 	}
 	if cfg.Demo != nil {
 		mux.Handle("GET /demo/", cfg.Demo) // a page, not the API: no app token
+	}
+	if cfg.Admin != nil {
+		mux.Handle("/api/admin/", cfg.Admin)
+		mux.Handle("/admin/", cfg.Admin)
+	}
+	if cfg.Staff != nil {
+		content("POST /api/content/admins", handleAdminsInfo(logger, cfg.Staff))
 	}
 	mux.Handle("GET /cloud-static/files/{id}/{name}", handleGetFile(logger, cfg.Files)) // browsers fetch it: no app token
 	// Crawlers fetch sitemaps: no app token.

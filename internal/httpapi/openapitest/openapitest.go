@@ -42,8 +42,11 @@ type Checker struct {
 }
 
 // Load parses and validates the document served at /api-docs/openapi.json.
-func Load(ctx context.Context) (*openapi3.T, error) {
-	doc, err := openapi3.NewLoader().LoadFromData(httpapi.OpenAPI())
+func Load(ctx context.Context) (*openapi3.T, error) { return LoadData(ctx, httpapi.OpenAPI()) }
+
+// LoadData parses and validates an OpenAPI document.
+func LoadData(ctx context.Context, data []byte) (*openapi3.T, error) {
+	doc, err := openapi3.NewLoader().LoadFromData(data)
 	if err != nil {
 		return nil, fmt.Errorf("load openapi.json: %w", err)
 	}
@@ -57,7 +60,13 @@ func Load(ctx context.Context) (*openapi3.T, error) {
 // test at once if the document does not load or validate.
 func New(t testing.TB) *Checker {
 	t.Helper()
-	doc, err := Load(context.Background())
+	return NewFor(t, httpapi.OpenAPI())
+}
+
+// NewFor is New for another document (the admin API's).
+func NewFor(t testing.TB, data []byte) *Checker {
+	t.Helper()
+	doc, err := LoadData(context.Background(), data)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,6 +93,10 @@ func authenticate(_ context.Context, in *openapi3filter.AuthenticationInput) err
 	case s.Type == "apiKey" && s.In == "header":
 		if h.Get(s.Name) == "" {
 			return in.NewError(fmt.Errorf("no %s header", s.Name))
+		}
+	case s.Type == "apiKey" && s.In == "cookie":
+		if c, err := in.RequestValidationInput.Request.Cookie(s.Name); err != nil || c.Value == "" {
+			return in.NewError(fmt.Errorf("no %s cookie", s.Name))
 		}
 	case s.Type == "http" && s.Scheme == "bearer":
 		if token, ok := strings.CutPrefix(h.Get("Authorization"), "Bearer "); !ok || token == "" {

@@ -1,0 +1,77 @@
+package adminapi_test
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"regexp"
+	"slices"
+	"strconv"
+	"testing"
+
+	"github.com/openentry/openentry/internal/adminapi"
+	"github.com/openentry/openentry/internal/app/apptest"
+	"github.com/openentry/openentry/internal/httpapi/openapitest"
+)
+
+// start runs a demo-shop server and an owner signed in through a proxy
+// that checks every admin exchange against the admin OpenAPI document.
+func start(t *testing.T, opts ...apptest.Option) (*apptest.Server, *apptest.Admin, *openapitest.Checker) {
+	t.Helper()
+	srv := apptest.Start(t, opts...)
+	c := openapitest.NewFor(t, adminapi.OpenAPI())
+	owner := srv.Staff(t, "owner@shop.test", "owner").Via(c.Proxy(srv.BaseURL))
+	return srv, owner, c
+}
+
+// as signs a new staff member of role in, through the same checker.
+func as(t *testing.T, srv *apptest.Server, c *openapitest.Checker, email, role string) *apptest.Admin {
+	t.Helper()
+	return srv.Staff(t, email, role).Via(c.Proxy(srv.BaseURL))
+}
+
+var routePattern = regexp.MustCompile(`^(GET|HEAD|POST|PUT|PATCH|DELETE) (/\S*)$`)
+
+// registeredRoutes reads routes.go and returns every "METHOD /path" in it.
+func registeredRoutes(t *testing.T) []string {
+	t.Helper()
+	f, err := parser.ParseFile(token.NewFileSet(), "routes.go", nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	ast.Inspect(f, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok || len(call.Args) == 0 {
+			return true
+		}
+		lit, ok := call.Args[0].(*ast.BasicLit)
+		if !ok || lit.Kind != token.STRING {
+			return true
+		}
+		s, err := strconv.Unquote(lit.Value)
+		if err == nil && routePattern.MatchString(s) {
+			out = append(out, s)
+		}
+		return true
+	})
+	return out
+}
+
+func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
+	routes := registeredRoutes(t)
+	if len(routes) < 10 {
+		t.Fatalf("found only %d routes in routes.go: %v", len(routes), routes)
+	}
+	ops := openapitest.NewFor(t, adminapi.OpenAPI()).Operations()
+	for _, r := range routes {
+		if !slices.Contains(ops, r) {
+			t.Errorf("routes.go serves %s, the admin OpenAPI document does not", r)
+		}
+	}
+	for _, op := range ops {
+		if !slices.Contains(routes, op) {
+			t.Errorf("the admin OpenAPI document has %s, routes.go does not serve it", op)
+		}
+	}
+}
