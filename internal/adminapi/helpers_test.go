@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/openentry/openentry/internal/adminapi"
@@ -50,7 +51,7 @@ func registeredRoutes(t *testing.T) []string {
 			return true
 		}
 		s, err := strconv.Unquote(lit.Value)
-		if err == nil && routePattern.MatchString(s) {
+		if m := routePattern.FindStringSubmatch(s); err == nil && m != nil && strings.HasPrefix(m[2], "/api/") {
 			out = append(out, s)
 		}
 		return true

@@ -39,6 +39,29 @@ func NewHandler(logger *slog.Logger, cfg Config) http.Handler {
 	mux.Handle("DELETE /api/admin/api-keys/{id}", as(openentry.PermStaff, handleRevokeKey(logger, staff)))
 	mux.Handle("GET /api/admin/journal", as(openentry.PermRead, handleJournal(logger, staff)))
 
+	// The dashboard: pages and form actions, signed in with the session cookie only.
+	ui, err := loadPages()
+	if err != nil {
+		panic(err) // the embedded templates are checked by every test
+	}
+	d := &dashboard{logger: logger, staff: staff, pages: ui}
+	mux.Handle("GET /admin/{$}", http.RedirectHandler("/admin/overview", http.StatusSeeOther))
+	mux.Handle("GET /admin", http.RedirectHandler("/admin/overview", http.StatusSeeOther))
+	mux.Handle("GET /admin/admin.css", d.css())
+	mux.HandleFunc("GET /admin/sign-in", d.signInForm)
+	mux.HandleFunc("POST /admin/sign-in", d.signIn)
+	mux.Handle("POST /admin/sign-out", d.page(openentry.PermRead, d.signOut))
+	mux.Handle("GET /admin/overview", d.page(openentry.PermRead, d.overview))
+	mux.Handle("GET /admin/journal", d.page(openentry.PermRead, d.journal))
+	mux.Handle("GET /admin/staff", d.page(openentry.PermStaff, d.staffPage))
+	mux.Handle("POST /admin/staff", d.page(openentry.PermStaff, d.invite))
+	mux.Handle("POST /admin/staff/{id}", d.page(openentry.PermStaff, d.changeStaff))
+	mux.Handle("POST /admin/api-keys", d.page(openentry.PermStaff, d.createKey))
+	mux.Handle("POST /admin/api-keys/{id}/revoke", d.page(openentry.PermStaff, d.revokeKey))
+	mux.Handle("/admin/", d.page(openentry.PermRead, func(w http.ResponseWriter, r *http.Request, a openentry.Actor) {
+		d.fail(w, r, &a, openentry.NotFound("No such page"))
+	}))
+
 	mux.Handle("/api/admin/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeStatus(w, http.StatusNotFound, "Cannot "+r.Method+" "+r.URL.Path)
 	}))
