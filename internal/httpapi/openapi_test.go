@@ -472,9 +472,9 @@ func TestOpenAPITraffic(t *testing.T) {
 	if _, err := upSrv.App.CreateStaff(ctx, "owner@shop.test", "Olga", "owner", "staff-password-1"); err != nil {
 		t.Fatal(err)
 	}
-	up.expect("POST", "/api/content/admins?langCode=en_US&offset=0&limit=30", "", []map[string]any{
+	up.expect("POST", "/api/content/admins/all?langCode=en_US&offset=0&limit=30", "", []map[string]any{
 		{"attributeMarker": "role", "conditionMarker": "eq", "conditionValue": "owner"}}, 201)
-	up.expect("POST", "/api/content/admins", "", []map[string]any{{"attributeMarker": "email", "conditionMarker": "eq", "conditionValue": "x"}}, 400)
+	up.expect("POST", "/api/content/admins/all", "", []map[string]any{{"attributeMarker": "email", "conditionMarker": "eq", "conditionValue": "x"}}, 400)
 
 	// Stripe: checkout and intent sessions, and the webhook.
 	stripeSrv, _ := startStripe(t, stripemock.Start(t).URL())

@@ -82,7 +82,7 @@ func NewHandler(logger *slog.Logger, cfg Config, auth openentry.AuthService, use
 		mux.Handle("/admin/", cfg.Admin)
 	}
 	if cfg.Staff != nil {
-		content("POST /api/content/admins", handleAdminsInfo(logger, cfg.Staff))
+		content("POST /api/content/admins/all", handleAdminsInfo(logger, cfg.Staff))
 	}
 	mux.Handle("GET /cloud-static/files/{id}/{name}", handleGetFile(logger, cfg.Files)) // browsers fetch it: no app token
 	// Crawlers fetch sitemaps: no app token.

@@ -1,0 +1,165 @@
+package adminapi_test
+
+import (
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/openentry/openentry/internal/app/apptest"
+)
+
+// browser is a dashboard client: a cookie, no redirects followed.
+type browser struct {
+	t      *testing.T
+	base   string
+	cookie string
+}
+
+func (b *browser) do(method, path string, form url.Values, origin string) (int, string, http.Header) {
+	b.t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, err := http.NewRequest(method, b.base+path, body)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	if origin != "" {
+		req.Header.Set("Origin", origin)
+	}
+	if b.cookie != "" {
+		req.AddCookie(&http.Cookie{Name: "oe_admin", Value: b.cookie})
+	}
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Do(req)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	for _, c := range resp.Cookies() {
+		if c.Name == "oe_admin" {
+			b.cookie = c.Value
+		}
+	}
+	return resp.StatusCode, string(data), resp.Header
+}
+
+var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+func (b *browser) csrf(page string) string {
+	b.t.Helper()
+	m := csrfField.FindStringSubmatch(page)
+	if m == nil {
+		b.t.Fatalf("no CSRF field in the page: %.300s", page)
+	}
+	return m[1]
+}
+
+func signInBrowser(t *testing.T, srv *apptest.Server, email string) *browser {
+	t.Helper()
+	b := &browser{t: t, base: srv.BaseURL}
+	status, _, h := b.do("POST", "/admin/sign-in", url.Values{"email": {email}, "password": {apptest.StaffPassword}, "next": {"/admin/journal"}}, srv.BaseURL)
+	if status != http.StatusSeeOther || h.Get("Location") != "/admin/journal" || b.cookie == "" {
+		t.Fatalf("sign in: %d to %q", status, h.Get("Location"))
+	}
+	return b
+}
+
+func TestDashboardSignInAndGuests(t *testing.T) {
+	srv := apptest.Start(t)
+	guest := &browser{t: t, base: srv.BaseURL}
+	status, _, h := guest.do("GET", "/admin/orders?status=paid", nil, "")
+	if status != http.StatusSeeOther || h.Get("Location") != "/admin/sign-in?next="+url.QueryEscape("/admin/orders?status=paid") {
+		t.Fatalf("guest: %d to %q", status, h.Get("Location"))
+	}
+	if status, page, _ := guest.do("GET", "/admin/sign-in", nil, ""); status != 200 || !strings.Contains(page, `name="password"`) {
+		t.Fatalf("sign-in page: %d", status)
+	}
+	srv.Staff(t, "owner@shop.test", "owner")
+	status, page, _ := guest.do("POST", "/admin/sign-in", url.Values{"email": {"owner@shop.test"}, "password": {"wrong-password"}}, srv.BaseURL)
+	if status != http.StatusUnauthorized || !strings.Contains(page, "Invalid email or password") {
+		t.Errorf("wrong password: %d", status)
+	}
+	// A form posted from another site is refused before any check.
+	if status, _, _ := guest.do("POST", "/admin/sign-in", url.Values{"email": {"owner@shop.test"}, "password": {apptest.StaffPassword}}, "https://evil.example"); status != http.StatusForbidden {
+		t.Errorf("cross-site sign-in: %d", status)
+	}
+	// The return address stays on this site.
+	status, _, h = guest.do("POST", "/admin/sign-in", url.Values{"email": {"owner@shop.test"}, "password": {apptest.StaffPassword}, "next": {"//evil.example/admin/"}}, srv.BaseURL)
+	if status != http.StatusSeeOther || h.Get("Location") != "/admin/" {
+		t.Errorf("next=//evil.example: %d to %q", status, h.Get("Location"))
+	}
+	b := signInBrowser(t, srv, "owner@shop.test")
+	if status, page, _ := b.do("GET", "/admin/journal", nil, ""); status != 200 || !strings.Contains(page, "staff.create") {
+		t.Errorf("journal page: %d %.300s", status, page)
+	}
+	page = func() string { _, p, _ := b.do("GET", "/admin/overview", nil, ""); return p }()
+	status, _, _ = b.do("POST", "/admin/sign-out", url.Values{"csrf": {b.csrf(page)}}, srv.BaseURL)
+	if status != http.StatusSeeOther {
+		t.Fatalf("sign out: %d", status)
+	}
+	if status, _, _ := (&browser{t: t, base: srv.BaseURL, cookie: b.cookie}).do("GET", "/admin/overview", nil, ""); status != http.StatusSeeOther {
+		t.Errorf("after sign-out the old cookie still works: %d", status)
+	}
+}
+
+func TestDashboardFormsNeedTheCSRFField(t *testing.T) {
+	srv := apptest.Start(t)
+	srv.Staff(t, "owner@shop.test", "owner")
+	b := signInBrowser(t, srv, "owner@shop.test")
+	_, page, _ := b.do("GET", "/admin/staff", nil, "")
+	form := url.Values{"name": {"books"}, "role": {"viewer"}}
+	if status, _, _ := b.do("POST", "/admin/api-keys", form, ""); status != http.StatusForbidden {
+		t.Errorf("no CSRF field: %d", status)
+	}
+	form.Set("csrf", b.csrf(page))
+	if status, _, _ := b.do("POST", "/admin/api-keys", form, "https://evil.example"); status != http.StatusForbidden {
+		t.Errorf("right field, other site: %d", status)
+	}
+	status, created, _ := b.do("POST", "/admin/api-keys", form, srv.BaseURL)
+	key := regexp.MustCompile(`oek_[A-Za-z0-9_-]{20,}`).FindString(created)
+	if status != http.StatusCreated || key == "" {
+		t.Fatalf("create key: %d %.400s", status, created)
+	}
+	if _, page, _ := b.do("GET", "/admin/staff", nil, ""); strings.Contains(page, key) {
+		t.Error("the staff page shows the key again")
+	}
+	// API keys are for the JSON API, not the dashboard's pages.
+	req, _ := http.NewRequest("GET", srv.BaseURL+"/admin/overview", nil)
+	req.Header.Set("Authorization", "Bearer "+key)
+	resp, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Errorf("a key on a page: %d, want the sign-in redirect", resp.StatusCode)
+	}
+}
+
+func TestDashboardReflectsRoles(t *testing.T) {
+	srv := apptest.Start(t)
+	srv.Staff(t, "viewer@shop.test", "viewer")
+	b := signInBrowser(t, srv, "viewer@shop.test")
+	_, page, _ := b.do("GET", "/admin/overview", nil, "")
+	if strings.Contains(page, `href="/admin/staff"`) {
+		t.Error("a viewer's navigation links to staff")
+	}
+	if status, page, _ := b.do("GET", "/admin/staff", nil, ""); status != http.StatusForbidden || !strings.Contains(page, "Role viewer may not") {
+		t.Errorf("viewer on /admin/staff: %d", status)
+	}
+	if status, _, _ := b.do("POST", "/admin/api-keys", url.Values{"csrf": {b.csrf(page)}, "name": {"x"}, "role": {"owner"}}, srv.BaseURL); status != http.StatusForbidden {
+		t.Errorf("viewer creating a key: %d", status)
+	}
+	if status, _, _ := b.do("GET", "/admin/nowhere", nil, ""); status != http.StatusNotFound {
+		t.Errorf("unknown page: %d", status)
+	}
+}
