@@ -23,7 +23,7 @@ import (
 // language for the team, nothing to build or bundle, forms that work
 // without JavaScript, and the same use cases as the JSON routes.
 //
-//go:embed dashboard/*.html dashboard/admin.css
+//go:embed dashboard/*.html dashboard/admin.css dashboard/icon.svg
 var dashboardFiles embed.FS
 
 // pages are the dashboard's templates, each page parsed with the layout.
@@ -354,15 +354,16 @@ func (d *dashboard) revokeKey(w http.ResponseWriter, r *http.Request, a openentr
 	done(w, r, "/admin/staff", fmt.Sprintf("API key %d revoked", id))
 }
 
-func (d *dashboard) css() http.Handler {
-	css, err := dashboardFiles.ReadFile("dashboard/admin.css")
+// asset serves one embedded file of the dashboard.
+func asset(name, contentType string) http.Handler {
+	body, err := dashboardFiles.ReadFile("dashboard/" + name)
 	if err != nil {
 		panic(err)
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/css; charset=utf-8")
+		w.Header().Set("Content-Type", contentType)
 		w.Header().Set("Cache-Control", "public, max-age=300")
-		_, _ = w.Write(css)
+		_, _ = w.Write(body)
 	})
 }
 

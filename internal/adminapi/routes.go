@@ -47,7 +47,8 @@ func NewHandler(logger *slog.Logger, cfg Config) http.Handler {
 	d := &dashboard{logger: logger, staff: staff, pages: ui}
 	mux.Handle("GET /admin/{$}", http.RedirectHandler("/admin/overview", http.StatusSeeOther))
 	mux.Handle("GET /admin", http.RedirectHandler("/admin/overview", http.StatusSeeOther))
-	mux.Handle("GET /admin/admin.css", d.css())
+	mux.Handle("GET /admin/admin.css", asset("admin.css", "text/css; charset=utf-8"))
+	mux.Handle("GET /admin/icon.svg", asset("icon.svg", "image/svg+xml"))
 	mux.HandleFunc("GET /admin/sign-in", d.signInForm)
 	mux.HandleFunc("POST /admin/sign-in", d.signIn)
 	mux.Handle("POST /admin/sign-out", d.page(openentry.PermRead, d.signOut))
