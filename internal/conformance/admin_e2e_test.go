@@ -19,7 +19,7 @@ func TestAdminDashboardInChromium(t *testing.T) {
 	if _, err := os.Stat(chromiumPath); err != nil {
 		t.Fatalf("%v: install Debian's chromium package (apt-get install -y chromium)", err)
 	}
-	srv := apptest.Start(t, apptest.WithDemoShop())
+	srv := apptest.Start(t, secretFreeLogs(t), apptest.WithDemoShop())
 	srv.Staff(t, "olga@shop.test", "owner")
 	shots := os.Getenv("OPENENTRY_SCREENSHOTS")
 	if shots != "" {

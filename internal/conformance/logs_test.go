@@ -23,6 +23,8 @@ var secretShapes = map[string]*regexp.Regexp{
 	"a password field in a body":  regexp.MustCompile(`"password[12]?"\s*:`),
 	"an authorization header":     regexp.MustCompile(`(?i)bearer `),
 	"a device fingerprint header": regexp.MustCompile(`x-device-metadata`),
+	"a staff session or API key":  regexp.MustCompile(`oe[sk]_[A-Za-z0-9_-]{20,}`),
+	"a staff password":            regexp.MustCompile(regexp.QuoteMeta(apptest.StaffPassword)),
 }
 
 // secretFreeLogs captures the server's whole log, every level, and fails the
