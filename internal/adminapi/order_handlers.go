@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/openentry/openentry"
 	"github.com/openentry/openentry/internal/shop"
@@ -263,6 +264,11 @@ type csvStream struct {
 // csvFlushEvery is how many rows go out per flush.
 const csvFlushEvery = 200
 
+// csvWriteWindow is how long each flush may take to reach the client: an
+// export of any size runs as long as it keeps moving, past the server's
+// write timeout.
+const csvWriteWindow = time.Minute
+
 func (s *csvStream) start() error {
 	if s.out != nil {
 		return nil
@@ -272,6 +278,7 @@ func (s *csvStream) start() error {
 	h.Set("Content-Disposition", `attachment; filename="`+s.name+`"`)
 	s.w.WriteHeader(http.StatusOK)
 	s.out, s.flusher = csv.NewWriter(s.w), http.NewResponseController(s.w)
+	_ = s.flusher.SetWriteDeadline(time.Now().Add(csvWriteWindow)) // behind a writer that cannot, the server's timeout holds
 	return s.out.Write(s.header)
 }
 
@@ -291,6 +298,7 @@ func (s *csvStream) row(cells ...string) error {
 			return err
 		}
 		_ = s.flusher.Flush() // not every writer flushes; the rows still go out
+		_ = s.flusher.SetWriteDeadline(time.Now().Add(csvWriteWindow))
 	}
 	return nil
 }

@@ -181,6 +181,7 @@ func listOrders(t *testing.T, a *apptest.Admin, query string) ([]int64, int64) {
 // for staff sessions and API keys alike: reads for all, writes for owner,
 // manager and support (an unknown id gets them to 404).
 func TestAdminOrderRoles(t *testing.T) {
+	t.Parallel()
 	srv, owner, c := start(t, apptest.WithDemoShop())
 	staff := map[string]*apptest.Admin{"owner": owner}
 	for _, role := range []string{"manager", "support", "viewer"} {
@@ -223,6 +224,7 @@ func TestAdminOrderRoles(t *testing.T) {
 }
 
 func TestAdminOrderList(t *testing.T) {
+	t.Parallel()
 	srv, owner, c := start(t, apptest.WithDemoShop())
 	viewer := as(t, srv, c, "viewer@shop.test", "viewer")
 	s := demoShopper(t, srv)
@@ -300,6 +302,7 @@ func TestAdminOrderList(t *testing.T) {
 }
 
 func TestAdminOrderStatus(t *testing.T) {
+	t.Parallel()
 	srv, owner, c := start(t, apptest.WithDemoShop())
 	support := as(t, srv, c, "support@shop.test", "support")
 	s := demoShopper(t, srv)
@@ -342,6 +345,7 @@ func TestAdminOrderStatus(t *testing.T) {
 }
 
 func TestAdminOrderCancel(t *testing.T) {
+	t.Parallel()
 	srv, owner, c := start(t, apptest.WithDemoShop())
 	manager := as(t, srv, c, "manager@shop.test", "manager")
 	s := demoShopper(t, srv)
@@ -397,6 +401,7 @@ func TestAdminOrderCancel(t *testing.T) {
 }
 
 func TestAdminSettle(t *testing.T) {
+	t.Parallel()
 	srv, owner, c := start(t, apptest.WithDemoShop())
 	support := as(t, srv, c, "support@shop.test", "support")
 	viewer := as(t, srv, c, "viewer@shop.test", "viewer")
@@ -431,6 +436,7 @@ func TestAdminSettle(t *testing.T) {
 }
 
 func TestAdminRefunds(t *testing.T) {
+	t.Parallel()
 	srv, owner, c := start(t, apptest.WithDemoShop())
 	support := as(t, srv, c, "support@shop.test", "support")
 	viewer := as(t, srv, c, "viewer@shop.test", "viewer")
@@ -507,6 +513,7 @@ func TestAdminRefunds(t *testing.T) {
 }
 
 func TestAdminOverview(t *testing.T) {
+	t.Parallel()
 	srv, owner, c := start(t, apptest.WithDemoShop())
 	viewer := as(t, srv, c, "viewer@shop.test", "viewer")
 	s := demoShopper(t, srv)
@@ -556,6 +563,7 @@ func TestAdminOverview(t *testing.T) {
 // TestAdminCSV: both exports stream every row a filter selects over more
 // batches than one, with a header row and decimal amounts.
 func TestAdminCSV(t *testing.T) {
+	t.Parallel()
 	const batch = 3
 	srv, owner, c := start(t, apptest.WithDemoShop(), apptest.WithConfig(func(cfg *app.Config) { cfg.ExportBatch = batch }))
 	viewer := as(t, srv, c, "viewer@shop.test", "viewer")
