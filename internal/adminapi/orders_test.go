@@ -76,13 +76,19 @@ func (s *shopper) expect(method, path string, body any, want int, out any) {
 // (product id, quantity) with the customer's name.
 func (s *shopper) order(name string, lines ...[2]int64) int64 {
 	s.t.Helper()
+	return s.orderWith("cash", name, lines...)
+}
+
+// orderWith places an order paid through account.
+func (s *shopper) orderWith(account, name string, lines ...[2]int64) int64 {
+	s.t.Helper()
 	products := []map[string]any{}
 	for _, l := range lines {
 		products = append(products, map[string]any{"productId": l[0], "quantity": l[1]})
 	}
 	var out struct{ ID int64 }
 	s.expect("POST", "/api/content/orders-storage/marker/orders/orders", map[string]any{
-		"formIdentifier": "order", "paymentAccountIdentifier": "cash", "products": products,
+		"formIdentifier": "order", "paymentAccountIdentifier": account, "products": products,
 		"formData": map[string]any{"en_US": []map[string]any{{"marker": "name", "type": "string", "value": name}}},
 	}, http.StatusCreated, &out)
 	return out.ID
