@@ -70,6 +70,7 @@ type Refund struct {
 	Amount        Money
 	Note          string
 	Products      map[int64]int64 // product id → quantity
+	Reason        string          // why the shop rejected it
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
 }
@@ -84,8 +85,10 @@ type RefundService interface {
 	// CancelRefund withdraws the order's waiting requests.
 	CancelRefund(ctx context.Context, userID, orderID int64) error
 	// ApproveRefund is the shop's: it pays the money back, through the
-	// provider for orders paid through one.
-	ApproveRefund(ctx context.Context, refundID int64) (*Refund, error)
+	// provider for orders paid through one. ErrForbidden, ErrConflict.
+	ApproveRefund(ctx context.Context, by Actor, refundID int64) (*Refund, error)
+	// RejectRefund is the shop's: it turns a waiting request down.
+	RejectRefund(ctx context.Context, by Actor, refundID int64, reason string) (*Refund, error)
 }
 
 // PaymentService opens and reads payment sessions. Sessions are visible only
@@ -113,7 +116,7 @@ type PaymentService interface {
 	HandleWebhook(ctx context.Context, provider string, payload []byte, header http.Header) (eventType, outcome string, err error)
 	// SettleSession is the shop's: it marks a waiting session of a custom
 	// account completed or canceled, by the same rules as provider events.
-	SettleSession(ctx context.Context, sessionID int64, status string) error
+	SettleSession(ctx context.Context, by Actor, sessionID int64, status string) error
 	// ExpireSessions expires the sessions that waited past their account's
 	// timeout and returns how many.
 	ExpireSessions(ctx context.Context) (int64, error)

@@ -36,6 +36,7 @@ type Store interface {
 	SitemapStore
 	CollectionStore
 	StaffStore
+	AdminOrderStore
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 }
@@ -321,9 +322,9 @@ type PaymentStore interface {
 	// SessionAccountType returns the type of a session's account and its status. ErrNotFound.
 	SessionAccountType(ctx context.Context, sessionID int64) (typ, status string, err error)
 	// SettleSession moves a waiting session to to (SessionCompleted or
-	// SessionCanceled) and returns OutcomeApplied, or OutcomeStale if it had
-	// left waiting.
-	SettleSession(ctx context.Context, sessionID int64, to string) (string, error)
+	// SessionCanceled), journaled with a, and returns OutcomeApplied, or
+	// OutcomeStale if it had left waiting.
+	SettleSession(ctx context.Context, sessionID int64, to string, a Audit) (string, error)
 	// ApplyPaymentEvent applies a verified event once, in the transaction
 	// that records its id, and returns its Outcome*.
 	ApplyPaymentEvent(ctx context.Context, ev *PaymentEvent) (string, error)
@@ -369,9 +370,9 @@ type RefundStore interface {
 	// RefundPayment returns the account and the provider's payment of the
 	// order's completed session. ErrNotFound if it has none.
 	RefundPayment(ctx context.Context, orderID int64) (acct *ProviderAccount, paymentRef string, err error)
-	// MoveRefund moves a waiting request to status, with the provider's
-	// refund id if any. ErrConflict if it is no longer waiting.
-	MoveRefund(ctx context.Context, id int64, status, providerRef string) (time.Time, error)
+	// MoveRefund moves a waiting request to m.Status, with the provider's
+	// refund id if any, journaled with a. ErrConflict if it is no longer waiting.
+	MoveRefund(ctx context.Context, m RefundMove, a Audit) (time.Time, error)
 }
 
 // ProjectStore applies project files.

@@ -2,11 +2,13 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -290,6 +292,28 @@ func TestOperatorCommands(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), "340.00 USD") || !strings.Contains(out.String(), "refunded") {
 		t.Errorf("refunds approve output: %q", out.String())
+	}
+	// Both go through the use cases the admin API calls, journaled as the system.
+	conn, err := sql.Open("sqlite", strings.TrimPrefix(db, "sqlite:"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	rows, err := conn.Query(`SELECT actor_kind || ' ' || actor_name || ': ' || action FROM audit_journal WHERE object_kind = 'order' ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var journal []string
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			t.Fatal(err)
+		}
+		journal = append(journal, line)
+	}
+	rows.Close()
+	if want := []string{"system openentry payments: payment.settle", "system openentry refunds approve: refund.approve"}; !slices.Equal(journal, want) {
+		t.Errorf("journal of the operator commands: got %q, want %q", journal, want)
 	}
 	for _, args := range [][]string{{"payments"}, {"payments", "complete"}, {"refunds", "approve"}, {"refunds", "deny", "--refund", "1"}} {
 		if err := run(context.Background(), append([]string{"openentry"}, args...), getenv, &apptest.Buffer{}, &apptest.Buffer{}); err == nil {

@@ -15,6 +15,10 @@ import (
 // Config is what the admin handler serves.
 type Config struct {
 	Staff *shop.Staff
+	// orders, payments and refunds
+	Orders   *shop.AdminOrders
+	Payments *shop.Payments
+	Refunds  *shop.Refunds
 }
 
 // NewHandler returns the admin API; routes.go is its whole surface. Each
@@ -38,6 +42,19 @@ func NewHandler(logger *slog.Logger, cfg Config) http.Handler {
 	mux.Handle("POST /api/admin/api-keys", as(openentry.PermStaff, handleCreateKey(logger, staff)))
 	mux.Handle("DELETE /api/admin/api-keys/{id}", as(openentry.PermStaff, handleRevokeKey(logger, staff)))
 	mux.Handle("GET /api/admin/journal", as(openentry.PermRead, handleJournal(logger, staff)))
+
+	// orders, payments and refunds
+	mux.Handle("GET /api/admin/overview", as(openentry.PermRead, handleOverview(logger, cfg.Orders)))
+	mux.Handle("GET /api/admin/orders", as(openentry.PermRead, handleListOrders(logger, cfg.Orders)))
+	mux.Handle("GET /api/admin/orders.csv", as(openentry.PermRead, handleOrdersCSV(logger, cfg.Orders)))
+	mux.Handle("GET /api/admin/payments.csv", as(openentry.PermRead, handlePaymentsCSV(logger, cfg.Orders)))
+	mux.Handle("GET /api/admin/orders/{id}", as(openentry.PermRead, handleGetOrder(logger, cfg.Orders)))
+	mux.Handle("PATCH /api/admin/orders/{id}/status", as(openentry.PermOrders, handleOrderStatus(logger, cfg.Orders)))
+	mux.Handle("POST /api/admin/orders/{id}/cancel", as(openentry.PermOrders, handleCancelOrder(logger, cfg.Orders)))
+	mux.Handle("POST /api/admin/payments/sessions/{id}/settle", as(openentry.PermOrders, handleSettleSession(logger, cfg.Payments)))
+	mux.Handle("GET /api/admin/refunds", as(openentry.PermRead, handleListRefunds(logger, cfg.Refunds)))
+	mux.Handle("POST /api/admin/refunds/{id}/approve", as(openentry.PermOrders, handleApproveRefund(logger, cfg.Refunds)))
+	mux.Handle("POST /api/admin/refunds/{id}/reject", as(openentry.PermOrders, handleRejectRefund(logger, cfg.Refunds)))
 
 	// The dashboard: pages and form actions, signed in with the session cookie only.
 	ui, err := loadPages()

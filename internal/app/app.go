@@ -74,6 +74,9 @@ type Config struct {
 	// server at ("https://api.shop.example"), the base of links to stored
 	// files; "": each request's scheme and Host.
 	PublicURL string
+	// ExportBatch is how many rows the admin CSV exports read per query;
+	// zero: shop.DefaultExportBatch.
+	ExportBatch int
 }
 
 // OutboxConfig sets the outbox's leases, retries and backoff.
@@ -317,8 +320,11 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 			cfg.MaxUploadSize),
 		MaxUploadSize: cfg.MaxUploadSize,
 		Collections:   shop.NewCollections(db),
-		Admin:         adminapi.NewHandler(logger, adminapi.Config{Staff: staff}),
-		Staff:         staff,
+		Admin: adminapi.NewHandler(logger, adminapi.Config{Staff: staff,
+			// orders, payments and refunds
+			Orders: shop.NewAdminOrders(db, a.orders, cfg.Now, cfg.ExportBatch), Payments: a.payments, Refunds: a.refunds,
+		}),
+		Staff: staff,
 	},
 		auth, auth, catalogue, catalogue, a.orders, a.payments, a.refunds, shop.NewPages(db),
 		catalogue, catalogue, shop.NewProductLists(db), shop.NewLocales(db), shop.NewMenus(db))
@@ -396,15 +402,22 @@ func (a *App) ExpireSessions(ctx context.Context) (int64, error) {
 	return a.payments.ExpireSessions(ctx)
 }
 
-// SettleSession marks a waiting cash (custom) session completed or canceled.
+// SettleSession marks a waiting cash (custom) session completed or
+// canceled, as `openentry payments` does.
 func (a *App) SettleSession(ctx context.Context, id int64, status string) error {
-	return a.payments.SettleSession(ctx, id, status)
+	return a.payments.SettleSession(ctx, openentry.SystemActor(settleCommand), id, status)
 }
 
-// ApproveRefund pays a waiting refund request back.
+// ApproveRefund pays a waiting refund request back, as `openentry refunds approve` does.
 func (a *App) ApproveRefund(ctx context.Context, id int64) (*openentry.Refund, error) {
-	return a.refunds.ApproveRefund(ctx, id)
+	return a.refunds.ApproveRefund(ctx, openentry.SystemActor(approveCommand), id)
 }
+
+// The operator commands as the journal names them.
+const (
+	settleCommand  = "openentry payments"
+	approveCommand = "openentry refunds approve"
+)
 
 // CreateStaff creates a staff account as `openentry admin create` does.
 func (a *App) CreateStaff(ctx context.Context, email, name, role, password string) (*openentry.Staff, error) {
@@ -455,12 +468,12 @@ func OpenOperator(ctx context.Context, cfg Config, logger *slog.Logger) (*Operat
 
 // SettleSession marks a waiting cash (custom) session completed or canceled.
 func (o *Operator) SettleSession(ctx context.Context, id int64, status string) error {
-	return o.payments.SettleSession(ctx, id, status)
+	return o.payments.SettleSession(ctx, openentry.SystemActor(settleCommand), id, status)
 }
 
 // ApproveRefund pays a waiting refund request back, through its provider.
 func (o *Operator) ApproveRefund(ctx context.Context, id int64) (*openentry.Refund, error) {
-	return o.refunds.ApproveRefund(ctx, id)
+	return o.refunds.ApproveRefund(ctx, openentry.SystemActor(approveCommand), id)
 }
 
 // CreateStaff creates a staff account from the server's command line.

@@ -187,29 +187,10 @@ func (o *Orders) UpdateOrder(ctx context.Context, userID int64, in openentry.Ord
 	// What is paid changes with a cancel, another account or other lines;
 	// form data alone leaves an open payment as it is.
 	change.TermsChange = change.Cancel || change.PaymentAccountID != order.PaymentAccountID || change.Lines != nil
-	open, err := o.store.OpenSessionOf(ctx, order.ID)
-	switch {
-	case errors.Is(err, openentry.ErrNotFound) || !change.TermsChange:
-	case err != nil:
-		return nil, err
-	case open.Session.Status == openentry.SessionWaiting:
-		// The open payment was for the old terms: close it first, outside
-		// the transaction; at a provider, so that it can no longer be paid.
-		provider, err := o.providers.get(open.Account.Type)
-		if err != nil {
+	if change.TermsChange {
+		if change.CancelSessions, err = o.closeOpenPayment(ctx, order.ID); err != nil {
 			return nil, err
 		}
-		if !provider.ShopSettles() {
-			err := provider.Cancel(ctx, open.Account, openentry.CancelRequest{Type: open.Session.Type, Ref: open.ProviderRef})
-			if errors.Is(err, openentry.ErrConflict) {
-				return nil, &openentry.Error{Code: openentry.ErrConflict,
-					Message: fmt.Sprintf("The payment of order %d could not be closed: it may have been paid", order.ID), Cause: err}
-			}
-			if err != nil {
-				return nil, providerError(err, "The payment provider could not be reached to close the order's payment: try again")
-			}
-		}
-		change.CancelSessions = append(change.CancelSessions, open.Session.ID)
 	}
 	// A creating session (a provider call under way) is left open, and the
 	// store refuses the change.
@@ -217,6 +198,38 @@ func (o *Orders) UpdateOrder(ctx context.Context, userID int64, in openentry.Ord
 		return nil, err
 	}
 	return o.store.Order(ctx, userID, storage.Identifier, order.ID)
+}
+
+// closeOpenPayment closes the order's waiting payment, which was for terms
+// that are about to change, outside any transaction: at its provider, so
+// that it can no longer be paid. It returns the sessions the change must
+// cancel; a creating session (a provider call under way) is left open, for
+// the store to refuse the change.
+func (o *Orders) closeOpenPayment(ctx context.Context, orderID int64) ([]int64, error) {
+	open, err := o.store.OpenSessionOf(ctx, orderID)
+	switch {
+	case errors.Is(err, openentry.ErrNotFound):
+		return nil, nil
+	case err != nil:
+		return nil, err
+	case open.Session.Status != openentry.SessionWaiting:
+		return nil, nil
+	}
+	provider, err := o.providers.get(open.Account.Type)
+	if err != nil {
+		return nil, err
+	}
+	if !provider.ShopSettles() {
+		err := provider.Cancel(ctx, open.Account, openentry.CancelRequest{Type: open.Session.Type, Ref: open.ProviderRef})
+		if errors.Is(err, openentry.ErrConflict) {
+			return nil, &openentry.Error{Code: openentry.ErrConflict,
+				Message: fmt.Sprintf("The payment of order %d could not be closed: it may have been paid", orderID), Cause: err}
+		}
+		if err != nil {
+			return nil, providerError(err, "The payment provider could not be reached to close the order's payment: try again")
+		}
+	}
+	return []int64{open.Session.ID}, nil
 }
 
 // applyTerms checks the new form data, account and lines of an update and

@@ -187,8 +187,12 @@ func (p *Payments) ExpireSessions(ctx context.Context) (int64, error) {
 
 // SettleSession marks a waiting session of a shop-settled account (cash)
 // completed or canceled: the shop's word, by the same rules as provider
-// events.
-func (p *Payments) SettleSession(ctx context.Context, sessionID int64, status string) error {
+// events, journaled as by's "payment.settle". The admin API and the
+// operator CLI both call it.
+func (p *Payments) SettleSession(ctx context.Context, by openentry.Actor, sessionID int64, status string) error {
+	if err := by.Can(openentry.PermOrders); err != nil {
+		return err
+	}
 	if status != openentry.SessionCompleted && status != openentry.SessionCanceled {
 		return openentry.Invalid("a session can be settled as completed or canceled")
 	}
@@ -203,7 +207,7 @@ func (p *Payments) SettleSession(ctx context.Context, sessionID int64, status st
 	if !provider.ShopSettles() {
 		return openentry.Invalid(fmt.Sprintf("session %d belongs to a %s account: its provider settles it", sessionID, typ))
 	}
-	outcome, err := p.store.SettleSession(ctx, sessionID, status)
+	outcome, err := p.store.SettleSession(ctx, sessionID, status, openentry.Audit{Actor: by, Action: "payment.settle"})
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/openentry/openentry"
 )
@@ -57,14 +60,12 @@ func (r *Refunds) CancelRefund(ctx context.Context, userID, orderID int64) error
 // ApproveRefund pays a waiting request back. An order paid through a
 // provider is refunded there (idempotent on the refund id) and the request
 // becomes approved until the provider reports the refund; otherwise the shop
-// has paid it back itself and it is refunded at once.
-func (r *Refunds) ApproveRefund(ctx context.Context, refundID int64) (*openentry.Refund, error) {
-	ref, err := r.store.Refund(ctx, refundID)
+// has paid it back itself and it is refunded at once. The admin API and
+// the operator CLI both call it; it is journaled as by's "refund.approve".
+func (r *Refunds) ApproveRefund(ctx context.Context, by openentry.Actor, refundID int64) (*openentry.Refund, error) {
+	ref, err := r.waiting(ctx, by, refundID)
 	if err != nil {
 		return nil, err
-	}
-	if ref.Status != openentry.RefundWaiting {
-		return nil, &openentry.Error{Code: openentry.ErrConflict, Message: fmt.Sprintf("refund %d is %s, not waiting", refundID, ref.Status)}
 	}
 	status, providerRef := openentry.RefundRefunded, ""
 	acct, payment, err := r.store.RefundPayment(ctx, ref.OrderID)
@@ -89,9 +90,61 @@ func (r *Refunds) ApproveRefund(ctx context.Context, refundID int64) (*openentry
 			status = openentry.RefundApproved
 		}
 	}
-	if ref.UpdatedAt, err = r.store.MoveRefund(ctx, ref.ID, status, providerRef); err != nil {
+	move := openentry.RefundMove{ID: ref.ID, Status: status, ProviderRef: providerRef}
+	if ref.UpdatedAt, err = r.store.MoveRefund(ctx, move, openentry.Audit{Actor: by, Action: "refund.approve"}); err != nil {
 		return nil, err
 	}
 	ref.Status = status
 	return ref, nil
+}
+
+// waiting returns a refund request by may decide on, if it is still waiting.
+func (r *Refunds) waiting(ctx context.Context, by openentry.Actor, refundID int64) (*openentry.Refund, error) {
+	if err := by.Can(openentry.PermOrders); err != nil {
+		return nil, err
+	}
+	ref, err := r.store.Refund(ctx, refundID)
+	if err != nil {
+		return nil, err
+	}
+	if ref.Status != openentry.RefundWaiting {
+		return nil, &openentry.Error{Code: openentry.ErrConflict, Message: fmt.Sprintf("refund %d is %s, not waiting", refundID, ref.Status)}
+	}
+	return ref, nil
+}
+
+// MaxRejectReason bounds the reason given for rejecting a refund.
+const MaxRejectReason = 1000
+
+// RejectRefund turns a waiting request down with a reason the customer
+// may be told; nothing is paid and no stock moves.
+func (r *Refunds) RejectRefund(ctx context.Context, by openentry.Actor, refundID int64, reason string) (*openentry.Refund, error) {
+	reason = strings.TrimSpace(reason)
+	if reason == "" || !utf8.ValidString(reason) || utf8.RuneCountInString(reason) > MaxRejectReason {
+		return nil, openentry.Invalid(fmt.Sprintf("reason: say why, in valid UTF-8 of at most %d characters", MaxRejectReason))
+	}
+	ref, err := r.waiting(ctx, by, refundID)
+	if err != nil {
+		return nil, err
+	}
+	move := openentry.RefundMove{ID: ref.ID, Status: openentry.RefundRejected, Reason: reason}
+	if ref.UpdatedAt, err = r.store.MoveRefund(ctx, move, openentry.Audit{Actor: by, Action: "refund.reject"}); err != nil {
+		return nil, err
+	}
+	ref.Status, ref.Reason = openentry.RefundRejected, reason
+	return ref, nil
+}
+
+// refundStatuses are the statuses a refund list may filter by.
+var refundStatuses = []string{openentry.RefundWaiting, openentry.RefundCanceled, openentry.RefundApproved, openentry.RefundRefunded, openentry.RefundRejected}
+
+// List lists refund requests of all orders, newest first.
+func (r *Refunds) List(ctx context.Context, by openentry.Actor, f openentry.RefundFilter) ([]openentry.Refund, int64, error) {
+	if err := by.Can(openentry.PermRead); err != nil {
+		return nil, 0, err
+	}
+	if f.Status != "" && !slices.Contains(refundStatuses, f.Status) {
+		return nil, 0, openentry.Invalid(fmt.Sprintf("status %q is not one of %s", f.Status, strings.Join(refundStatuses, ", ")))
+	}
+	return r.store.AdminRefunds(ctx, f)
 }

@@ -95,9 +95,9 @@ func transition(ctx context.Context, tx *tx, sessionID int64, to, paymentRef str
 		return "", err
 	}
 	if to == openentry.SessionCompleted {
-		if _, err := tx.ExecContext(ctx, `UPDATE orders SET is_completed = ?, updated_ms = ?,
+		if _, err := tx.ExecContext(ctx, `UPDATE orders SET is_completed = ?, updated_ms = ?, paid_ms = ?, version = version + 1,
 			status_identifier = COALESCE((SELECT NULLIF(s.paid_status, '') FROM order_storages s WHERE s.id = orders.storage_id), status_identifier)
-			WHERE id = ?`, true, tx.nowMS, orderID); err != nil {
+			WHERE id = ?`, true, tx.nowMS, tx.nowMS, orderID); err != nil {
 			return "", err
 		}
 	}
@@ -115,15 +115,34 @@ func (d *DB) SessionAccountType(ctx context.Context, sessionID int64) (string, s
 	return typ, status, nil
 }
 
-// SettleSession moves a waiting session to a final status by the shop's word.
-func (d *DB) SettleSession(ctx context.Context, sessionID int64, to string) (string, error) {
+// SettleSession moves a waiting session to a final status by the shop's
+// word, journaled on its order in the same transaction.
+func (d *DB) SettleSession(ctx context.Context, sessionID int64, to string, a openentry.Audit) (string, error) {
 	tx, err := d.begin(ctx)
 	if err != nil {
 		return "", err
 	}
 	defer tx.Rollback()
-	outcome, err := transition(ctx, tx, sessionID, to, "")
+	var orderID int64
+	var status string
+	if err := tx.QueryRowContext(ctx, `SELECT order_id, status FROM payment_sessions WHERE id = ?`, sessionID).Scan(&orderID, &status); err != nil {
+		return "", notFound(err, fmt.Sprintf("Payment session %d not found", sessionID))
+	}
+	before, err := adminOrderByID(ctx, tx, orderID)
 	if err != nil {
+		return "", err
+	}
+	outcome, err := transition(ctx, tx, sessionID, to, "")
+	if err != nil || outcome != openentry.OutcomeApplied {
+		return outcome, err
+	}
+	after, err := adminOrderByID(ctx, tx, orderID)
+	if err != nil {
+		return "", err
+	}
+	session := func(status string) map[string]any { return map[string]any{"id": sessionID, "status": status} }
+	if err := journal(ctx, tx, a, "order", fmt.Sprint(orderID), orderView(before, "session", session(status)),
+		orderView(after, "session", session(to))); err != nil {
 		return "", err
 	}
 	return outcome, tx.Commit()

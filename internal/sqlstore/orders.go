@@ -164,14 +164,19 @@ func (d *DB) InsertOrder(ctx context.Context, o *openentry.Order) error {
 	return nil
 }
 
-const orderSelect = `SELECT o.id, o.storage_id, s.identifier, o.user_id, o.form_identifier, o.form_data,
+// orderColumns and orderFrom are what scanOrder reads; the admin reads add
+// columns and joins to them.
+const orderColumns = `o.id, o.storage_id, s.identifier, o.user_id, o.form_identifier, o.form_data,
 	o.payment_account_id, a.identifier, a.localize_infos, o.status_identifier, COALESCE(st.localize_infos, '{}'),
 	o.currency, o.total_minor, o.is_completed, o.canceled_ms IS NOT NULL, o.created_ms, o.updated_ms,
-	(SELECT ps.payment_url FROM payment_sessions ps WHERE ps.order_id = o.id AND ps.status <> 'creating' ORDER BY ps.id DESC LIMIT 1)
-	FROM orders o
+	(SELECT ps.payment_url FROM payment_sessions ps WHERE ps.order_id = o.id AND ps.status <> 'creating' ORDER BY ps.id DESC LIMIT 1)`
+
+const orderFrom = ` FROM orders o
 	JOIN order_storages s ON s.id = o.storage_id
 	JOIN payment_accounts a ON a.id = o.payment_account_id
 	LEFT JOIN order_statuses st ON st.storage_id = o.storage_id AND st.identifier = o.status_identifier`
+
+const orderSelect = `SELECT ` + orderColumns + orderFrom
 
 // localizedCache decodes each distinct localizeInfos text once per call: a
 // page of orders repeats the same account, status and product titles.
@@ -193,14 +198,15 @@ func scanOrder(row interface{ Scan(...any) error }) (*openentry.Order, error) {
 	return scanOrderCached(row, localizedCache{})
 }
 
-func scanOrderCached(row interface{ Scan(...any) error }, cache localizedCache) (*openentry.Order, error) {
+// scanOrderCached reads orderColumns, then more.
+func scanOrderCached(row interface{ Scan(...any) error }, cache localizedCache, more ...any) (*openentry.Order, error) {
 	var o openentry.Order
 	var formData, accountInfos, statusInfos string
 	var createdMS, updatedMS int64
 	var paymentURL sql.NullString
-	if err := row.Scan(&o.ID, &o.StorageID, &o.StorageMarker, &o.UserID, &o.FormIdentifier, &formData,
+	if err := row.Scan(append([]any{&o.ID, &o.StorageID, &o.StorageMarker, &o.UserID, &o.FormIdentifier, &formData,
 		&o.PaymentAccountID, &o.PaymentAccountIdentifier, &accountInfos, &o.StatusIdentifier, &statusInfos,
-		&o.Total.Currency, &o.Total.Minor, &o.IsCompleted, &o.IsCanceled, &createdMS, &updatedMS, &paymentURL); err != nil {
+		&o.Total.Currency, &o.Total.Minor, &o.IsCompleted, &o.IsCanceled, &createdMS, &updatedMS, &paymentURL}, more...)...); err != nil {
 		return nil, err
 	}
 	o.CreatedAt, o.UpdatedAt = openentry.UnixMilli(createdMS), openentry.UnixMilli(updatedMS)
@@ -304,16 +310,12 @@ func (d *DB) UpdateOrder(ctx context.Context, c openentry.OrderChange) error {
 	if canceled {
 		return &openentry.Error{Code: openentry.ErrConflict, Message: fmt.Sprintf("Order %d is canceled", c.OrderID)}
 	}
-	for _, id := range c.CancelSessions {
-		if _, err := tx.ExecContext(ctx, `UPDATE payment_sessions SET status = ?, updated_ms = ? WHERE id = ? AND order_id = ? AND status = ?`,
-			openentry.SessionCanceled, tx.nowMS, id, c.OrderID, openentry.SessionWaiting); err != nil {
-			return err
-		}
+	if err := cancelWaiting(ctx, tx, c.OrderID, c.CancelSessions); err != nil {
+		return err
 	}
 	var open bool
 	if c.TermsChange {
-		if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM payment_sessions WHERE order_id = ? AND status IN (?, ?))`,
-			c.OrderID, openentry.SessionCreating, openentry.SessionWaiting).Scan(&open); err != nil {
+		if open, err = paymentOpen(ctx, tx, c.OrderID); err != nil {
 			return err
 		}
 	}
@@ -325,7 +327,7 @@ func (d *DB) UpdateOrder(ctx context.Context, c openentry.OrderChange) error {
 		canceledMS = sql.NullInt64{Int64: tx.nowMS, Valid: true}
 	}
 	if _, err := tx.ExecContext(ctx, `UPDATE orders SET form_data = ?, payment_account_id = ?, status_identifier = ?, currency = ?,
-		total_minor = ?, canceled_ms = ?, updated_ms = ? WHERE id = ?`,
+		total_minor = ?, canceled_ms = ?, updated_ms = ?, version = version + 1 WHERE id = ?`,
 		mustJSON(c.FormData), c.PaymentAccountID, c.StatusIdentifier, c.Total.Currency, c.Total.Minor, canceledMS, tx.nowMS, c.OrderID); err != nil {
 		return err
 	}
@@ -455,20 +457,40 @@ func (d *DB) cancelUnpaidOrder(ctx context.Context, id int64) (bool, error) {
 		return false, err
 	}
 	// Read after the lock: a payment that opened meanwhile is seen.
-	var open bool
-	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM payment_sessions WHERE order_id = ? AND status IN (?, ?))`,
-		id, openentry.SessionCreating, openentry.SessionWaiting).Scan(&open); err != nil {
+	if open, err := paymentOpen(ctx, tx, id); err != nil || open {
 		return false, err
 	}
-	if open {
-		return false, nil
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE orders SET status_identifier = ?, canceled_ms = ?, updated_ms = ? WHERE id = ?`,
-		status, tx.nowMS, tx.nowMS, id); err != nil {
-		return false, err
-	}
-	if err := returnStock(ctx, tx, id, nil); err != nil {
+	if err := cancelInTx(ctx, tx, id, status); err != nil {
 		return false, err
 	}
 	return true, tx.Commit()
+}
+
+// cancelWaiting cancels the order's sessions ids that are still waiting.
+func cancelWaiting(ctx context.Context, tx *tx, orderID int64, ids []int64) error {
+	for _, id := range ids {
+		if _, err := tx.ExecContext(ctx, `UPDATE payment_sessions SET status = ?, updated_ms = ? WHERE id = ? AND order_id = ? AND status = ?`,
+			openentry.SessionCanceled, tx.nowMS, id, orderID, openentry.SessionWaiting); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// paymentOpen reports whether the order has a creating or waiting session.
+func paymentOpen(ctx context.Context, tx *tx, orderID int64) (bool, error) {
+	var open bool
+	err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM payment_sessions WHERE order_id = ? AND status IN (?, ?))`,
+		orderID, openentry.SessionCreating, openentry.SessionWaiting).Scan(&open)
+	return open, err
+}
+
+// cancelInTx cancels a locked, unpaid order: status, time, version, and its
+// units back — the one place a cancel gives stock back.
+func cancelInTx(ctx context.Context, tx *tx, orderID int64, status string) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE orders SET status_identifier = ?, canceled_ms = ?, updated_ms = ?, version = version + 1 WHERE id = ?`,
+		status, tx.nowMS, tx.nowMS, orderID); err != nil {
+		return err
+	}
+	return returnStock(ctx, tx, orderID, nil)
 }

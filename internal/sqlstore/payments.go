@@ -55,9 +55,12 @@ func (d *DB) Account(ctx context.Context, id int64) (*openentry.PaymentAccount, 
 	return a, nil
 }
 
-const sessionSelect = `SELECT ps.id, ps.order_id, ps.user_id, ps.account_id, ps.type, ps.status, ps.payment_url,
-	ps.amount_minor, o.currency, ps.client_secret, ps.created_ms, ps.updated_ms
-	FROM payment_sessions ps JOIN orders o ON o.id = ps.order_id`
+const sessionColumns = `ps.id, ps.order_id, ps.user_id, ps.account_id, ps.type, ps.status, ps.payment_url,
+	ps.amount_minor, o.currency, ps.client_secret, ps.created_ms, ps.updated_ms`
+
+const sessionFrom = ` FROM payment_sessions ps JOIN orders o ON o.id = ps.order_id`
+
+const sessionSelect = `SELECT ` + sessionColumns + sessionFrom
 
 // scanSession reads sessionSelect's columns, then more.
 func scanSession(row interface{ Scan(...any) error }, more ...any) (*openentry.PaymentSession, error) {

@@ -11,7 +11,7 @@ import (
 )
 
 const refundSelect = `SELECT r.id, r.order_id, r.user_id, o.storage_id, s.identifier, u.identifier, r.status, r.amount_minor,
-	o.currency, r.note, r.products, r.created_ms, r.updated_ms
+	o.currency, r.note, r.products, r.reason, r.created_ms, r.updated_ms
 	FROM refunds r JOIN orders o ON o.id = r.order_id JOIN order_storages s ON s.id = o.storage_id JOIN users u ON u.id = r.user_id`
 
 func scanRefund(row interface{ Scan(...any) error }) (*openentry.Refund, error) {
@@ -19,7 +19,7 @@ func scanRefund(row interface{ Scan(...any) error }) (*openentry.Refund, error) 
 	var products string
 	var createdMS, updatedMS int64
 	if err := row.Scan(&r.ID, &r.OrderID, &r.UserID, &r.StorageID, &r.StorageMarker, &r.UserLogin, &r.Status, &r.Amount.Minor,
-		&r.Amount.Currency, &r.Note, &products, &createdMS, &updatedMS); err != nil {
+		&r.Amount.Currency, &r.Note, &products, &r.Reason, &createdMS, &updatedMS); err != nil {
 		return nil, err
 	}
 	var err error
@@ -78,7 +78,9 @@ func (d *DB) AddRefund(ctx context.Context, userID, orderID int64, note string,
 		return err
 	}
 	basis.Lines = order.Lines
-	rows, err := tx.QueryContext(ctx, `SELECT products FROM refunds WHERE order_id = ? AND status <> ?`, orderID, openentry.RefundCanceled)
+	// Withdrawn and rejected requests hold no units.
+	rows, err := tx.QueryContext(ctx, `SELECT products FROM refunds WHERE order_id = ? AND status NOT IN (?, ?)`, orderID,
+		openentry.RefundCanceled, openentry.RefundRejected)
 	if err != nil {
 		return err
 	}
@@ -176,25 +178,40 @@ func (d *DB) RefundPayment(ctx context.Context, orderID int64) (*openentry.Provi
 }
 
 // MoveRefund moves a waiting request on; the condition in the UPDATE makes
-// two approvals race to one winner.
-func (d *DB) MoveRefund(ctx context.Context, id int64, status, providerRef string) (time.Time, error) {
+// two decisions race to one winner. It is journaled on the refund's order.
+func (d *DB) MoveRefund(ctx context.Context, m openentry.RefundMove, a openentry.Audit) (time.Time, error) {
 	tx, err := d.begin(ctx)
 	if err != nil {
 		return time.Time{}, err
 	}
 	defer tx.Rollback()
-	res, err := tx.ExecContext(ctx, `UPDATE refunds SET status = ?, provider_ref = ?, updated_ms = ? WHERE id = ? AND status = ?`,
-		status, sql.NullString{String: providerRef, Valid: providerRef != ""}, tx.nowMS, id, openentry.RefundWaiting)
+	res, err := tx.ExecContext(ctx, `UPDATE refunds SET status = ?, provider_ref = ?, reason = ?, updated_ms = ? WHERE id = ? AND status = ?`,
+		m.Status, sql.NullString{String: m.ProviderRef, Valid: m.ProviderRef != ""}, m.Reason, tx.nowMS, m.ID, openentry.RefundWaiting)
 	if err != nil {
 		return time.Time{}, err
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
-		return time.Time{}, &openentry.Error{Code: openentry.ErrConflict, Message: fmt.Sprintf("refund %d changed meanwhile", id)}
+		return time.Time{}, &openentry.Error{Code: openentry.ErrConflict, Message: fmt.Sprintf("refund %d changed meanwhile", m.ID)}
 	}
-	if status == openentry.RefundRefunded {
-		if err := returnRefundStock(ctx, tx, id); err != nil {
+	if m.Status == openentry.RefundRefunded {
+		if err := returnRefundStock(ctx, tx, m.ID); err != nil {
 			return time.Time{}, err
 		}
+	}
+	r, err := scanRefund(tx.QueryRowContext(ctx, refundSelect+` WHERE r.id = ?`, m.ID))
+	if err != nil {
+		return time.Time{}, err
+	}
+	view := func(status string) map[string]any {
+		v := map[string]any{"id": r.ID, "status": status, "amount": r.Amount.Fixed(), "currency": r.Amount.Currency}
+		if status == openentry.RefundRejected {
+			v["reason"] = r.Reason
+		}
+		return v
+	}
+	if err := journal(ctx, tx, a, "order", fmt.Sprint(r.OrderID), map[string]any{"refund": view(openentry.RefundWaiting)},
+		map[string]any{"refund": view(m.Status)}); err != nil {
+		return time.Time{}, err
 	}
 	return tx.now, tx.Commit()
 }
