@@ -36,6 +36,7 @@ type Store interface {
 	SitemapStore
 	CollectionStore
 	StaffStore
+	UserAdminStore
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 }
@@ -178,6 +179,7 @@ type NewCode struct {
 	Digest      []byte
 	TTL         time.Duration
 	ResendAfter time.Duration
+	Audit       *Audit // a staff resend: journaled with the code; nil for a user's own request
 }
 
 // CodeUse checks a code and, if it is right, acts on it.

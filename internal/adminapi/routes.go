@@ -15,6 +15,10 @@ import (
 // Config is what the admin handler serves.
 type Config struct {
 	Staff *shop.Staff
+
+	// Shop users and form entries.
+	Users       *shop.Users
+	FormEntries *shop.FormEntries
 }
 
 // NewHandler returns the admin API; routes.go is its whole surface. Each
@@ -38,6 +42,19 @@ func NewHandler(logger *slog.Logger, cfg Config) http.Handler {
 	mux.Handle("POST /api/admin/api-keys", as(openentry.PermStaff, handleCreateKey(logger, staff)))
 	mux.Handle("DELETE /api/admin/api-keys/{id}", as(openentry.PermStaff, handleRevokeKey(logger, staff)))
 	mux.Handle("GET /api/admin/journal", as(openentry.PermRead, handleJournal(logger, staff)))
+
+	// Shop users and form entries (users_handlers.go).
+	mux.Handle("GET /api/admin/users", as(openentry.PermRead, handleListUsers(logger, cfg.Users)))
+	mux.Handle("GET /api/admin/users.csv", as(openentry.PermRead, handleUsersCSV(logger, cfg.Users)))
+	mux.Handle("GET /api/admin/users/{id}", as(openentry.PermRead, handleGetUser(logger, cfg.Users)))
+	mux.Handle("POST /api/admin/users/{id}/archive", as(openentry.PermUsers, handleArchiveUser(logger, cfg.Users, true)))
+	mux.Handle("POST /api/admin/users/{id}/restore", as(openentry.PermUsers, handleArchiveUser(logger, cfg.Users, false)))
+	mux.Handle("POST /api/admin/users/{id}/logout-all", as(openentry.PermUsers, handleLogoutUser(logger, cfg.Users)))
+	mux.Handle("POST /api/admin/users/{id}/resend-activation", as(openentry.PermUsers, handleResendActivation(logger, cfg.Users)))
+	mux.Handle("GET /api/admin/form-entries", as(openentry.PermRead, handleListFormEntries(logger, cfg.FormEntries)))
+	mux.Handle("GET /api/admin/form-entries/{id}", as(openentry.PermRead, handleGetFormEntry(logger, cfg.FormEntries)))
+	mux.Handle("PATCH /api/admin/form-entries/{id}", as(openentry.PermUsers, handleSetFormEntryStatus(logger, cfg.FormEntries)))
+	mux.Handle("DELETE /api/admin/form-entries/{id}", as(openentry.PermUsers, handleDeleteFormEntry(logger, cfg.FormEntries)))
 
 	mux.Handle("/api/admin/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeStatus(w, http.StatusNotFound, "Cannot "+r.Method+" "+r.URL.Path)

@@ -304,6 +304,10 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 		demo = storefront.Handler(cfg.AppToken)
 	}
 	events := shop.NewEvents(db)
+	formEntries := shop.NewFormEntries(db, ratelimit.NewRequests(cfg.FormEntryLimits.PerAddress, cfg.FormEntryLimits.Window, cfg.Now))
+	admin := adminapi.Config{Staff: staff}
+	// Admin: shop users and form entries.
+	admin.Users, admin.FormEntries = shop.NewUsers(auth), formEntries
 	a.Handler = httpapi.NewHandler(logger, httpapi.Config{
 		AppToken: cfg.AppToken, Ready: db.Ping, Metrics: metrics.New(db.SessionCounts), CORSOrigins: origins,
 		Demo: demo, Now: cfg.Now, Files: shop.NewFiles(db), PublicURL: cfg.PublicURL,
@@ -312,12 +316,12 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 		Templates:        shop.NewTemplates(db),
 		TemplatePreviews: shop.NewTemplatePreviews(db),
 		Sitemaps:         shop.NewSitemaps(db, origins),
-		FormEntries:      shop.NewFormEntries(db, ratelimit.NewRequests(cfg.FormEntryLimits.PerAddress, cfg.FormEntryLimits.Window, cfg.Now)),
+		FormEntries:      formEntries,
 		Uploads: shop.NewUploads(db, ratelimit.NewRequests(cfg.UploadLimits.PerAddress, cfg.UploadLimits.Window, cfg.Now),
 			cfg.MaxUploadSize),
 		MaxUploadSize: cfg.MaxUploadSize,
 		Collections:   shop.NewCollections(db),
-		Admin:         adminapi.NewHandler(logger, adminapi.Config{Staff: staff}),
+		Admin:         adminapi.NewHandler(logger, admin),
 		Staff:         staff,
 	},
 		auth, auth, catalogue, catalogue, a.orders, a.payments, a.refunds, shop.NewPages(db),

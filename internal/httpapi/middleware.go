@@ -97,6 +97,10 @@ func (s *statusRecorder) Write(b []byte) (int, error) {
 	return s.ResponseWriter.Write(b)
 }
 
+// Unwrap lets http.ResponseController reach the connection, so that
+// streamed answers (CSV exports) can flush.
+func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
 // accessLog logs one line per request, and records its metrics, with a
 // request id that it also returns in X-Request-Id so that a client's report
 // can be found in the log. It logs the route pattern, not the path: paths
