@@ -703,3 +703,61 @@ func TestRolesOfFormEntryRoutes(t *testing.T) {
 		t.Errorf("%d journal entries, want 4 (support and owner: status, delete)", j.Total)
 	}
 }
+
+func TestConcurrentArchivesFromOneReadMakeOneChange(t *testing.T) {
+	s := startUsers(t)
+	id := s.signUp(t, "email", "lee@example.com", "Lee")
+	read := s.user(t, id)
+	direct := s.owner.Via(s.BaseURL) // the checker is not made for parallel calls
+	const n = 6
+	statuses := make([]int, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			path := fmt.Sprint("/api/admin/users/", id, "/archive")
+			if i%2 == 1 {
+				path = fmt.Sprint("/api/admin/users/", id, "/restore")
+			}
+			statuses[i], _, _ = direct.Do(t, "POST", path, map[string]any{"version": read.User.Version})
+		}()
+	}
+	wg.Wait()
+	won := 0
+	for i, st := range statuses {
+		switch {
+		case st == http.StatusOK && i%2 == 0:
+			won++
+		case st != http.StatusConflict:
+			t.Errorf("call %d: %d, want 200 once for an archive, else 409", i, st)
+		}
+	}
+	if won != 1 {
+		t.Errorf("%d archives won, want 1: %v", won, statuses)
+	}
+	if j := lastJournal(t, s.owner, "user", id); j.Total != 1 {
+		t.Errorf("%d journal entries, want 1", j.Total)
+	}
+}
+
+func TestStaffRestoreAUserWhoArchivedThemselves(t *testing.T) {
+	s := startUsers(t)
+	id := s.signUp(t, "email", "max@example.com", "Max")
+	_, tk := s.signIn(t, "max@example.com", "phone")
+	if status, body := s.content(t, "DELETE", "/api/content/users/me", tk.Access, nil); status != http.StatusOK {
+		t.Fatalf("archive me: %d %s", status, body)
+	}
+	d := s.user(t, id)
+	if d.User.State != "archived" {
+		t.Fatalf("after archiving themselves: %s", d.User.State)
+	}
+	var u adminUser
+	s.owner.Expect(t, "POST", fmt.Sprint("/api/admin/users/", id, "/restore"), map[string]any{"version": d.User.Version}, http.StatusOK, &u)
+	if u.State != "active" {
+		t.Errorf("restored: %s", u.State)
+	}
+	if status, _ := s.signIn(t, "max@example.com", "phone"); status != http.StatusCreated {
+		t.Errorf("sign in after a restore: %d", status)
+	}
+}
