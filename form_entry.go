@@ -22,6 +22,8 @@ type FormEntry struct {
 	Address          string // the sender's, never shown
 	Fingerprint      string
 	Time             time.Time
+	Version          int64 // moves with every change; the precondition of staff writes
+	UpdatedAt        time.Time
 }
 
 // DefaultEntryStatus is a new entry's status when its form names none.
@@ -32,7 +34,7 @@ const MaxFormEntryLimit = 500
 
 // FormEntryQuery selects entries of one form: every set part holds.
 type FormEntryQuery struct {
-	Form             string
+	Form             string // "": every form (staff only)
 	EntityIdentifier string
 	UserIdentifier   string
 	Statuses         []string

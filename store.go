@@ -37,6 +37,7 @@ type Store interface {
 	CollectionStore
 	StaffStore
 	AdminOrderStore
+	UserAdminStore
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 }
@@ -179,6 +180,7 @@ type NewCode struct {
 	Digest      []byte
 	TTL         time.Duration
 	ResendAfter time.Duration
+	Audit       *Audit // a staff resend: journaled with the code; nil for a user's own request
 }
 
 // CodeUse checks a code and, if it is right, acts on it.

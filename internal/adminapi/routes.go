@@ -19,6 +19,10 @@ type Config struct {
 	Orders   *shop.AdminOrders
 	Payments *shop.Payments
 	Refunds  *shop.Refunds
+
+	// Shop users and form entries.
+	Users       *shop.Users
+	FormEntries *shop.FormEntries
 }
 
 // NewHandler returns the admin API; routes.go is its whole surface. Each
@@ -42,6 +46,19 @@ func NewHandler(logger *slog.Logger, cfg Config) http.Handler {
 	mux.Handle("POST /api/admin/api-keys", as(openentry.PermStaff, handleCreateKey(logger, staff)))
 	mux.Handle("DELETE /api/admin/api-keys/{id}", as(openentry.PermStaff, handleRevokeKey(logger, staff)))
 	mux.Handle("GET /api/admin/journal", as(openentry.PermRead, handleJournal(logger, staff)))
+
+	// Shop users and form entries (users_handlers.go).
+	mux.Handle("GET /api/admin/users", as(openentry.PermRead, handleListUsers(logger, cfg.Users)))
+	mux.Handle("GET /api/admin/users.csv", as(openentry.PermRead, handleUsersCSV(logger, cfg.Users)))
+	mux.Handle("GET /api/admin/users/{id}", as(openentry.PermRead, handleGetUser(logger, cfg.Users)))
+	mux.Handle("POST /api/admin/users/{id}/archive", as(openentry.PermUsers, handleArchiveUser(logger, cfg.Users, true)))
+	mux.Handle("POST /api/admin/users/{id}/restore", as(openentry.PermUsers, handleArchiveUser(logger, cfg.Users, false)))
+	mux.Handle("POST /api/admin/users/{id}/logout-all", as(openentry.PermUsers, handleLogoutUser(logger, cfg.Users)))
+	mux.Handle("POST /api/admin/users/{id}/resend-activation", as(openentry.PermUsers, handleResendActivation(logger, cfg.Users)))
+	mux.Handle("GET /api/admin/form-entries", as(openentry.PermRead, handleListFormEntries(logger, cfg.FormEntries)))
+	mux.Handle("GET /api/admin/form-entries/{id}", as(openentry.PermRead, handleGetFormEntry(logger, cfg.FormEntries)))
+	mux.Handle("PATCH /api/admin/form-entries/{id}", as(openentry.PermUsers, handleSetFormEntryStatus(logger, cfg.FormEntries)))
+	mux.Handle("DELETE /api/admin/form-entries/{id}", as(openentry.PermUsers, handleDeleteFormEntry(logger, cfg.FormEntries)))
 
 	// orders, payments and refunds
 	mux.Handle("GET /api/admin/overview", as(openentry.PermRead, handleOverview(logger, cfg.Orders)))

@@ -307,6 +307,12 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 		demo = storefront.Handler(cfg.AppToken)
 	}
 	events := shop.NewEvents(db)
+	formEntries := shop.NewFormEntries(db, ratelimit.NewRequests(cfg.FormEntryLimits.PerAddress, cfg.FormEntryLimits.Window, cfg.Now))
+	admin := adminapi.Config{Staff: staff}
+	// Admin: shop users and form entries.
+	admin.Users, admin.FormEntries = shop.NewUsers(auth), formEntries
+	// Admin: orders, payments and refunds.
+	admin.Orders, admin.Payments, admin.Refunds = shop.NewAdminOrders(db, a.orders, cfg.Now, cfg.ExportBatch), a.payments, a.refunds
 	a.Handler = httpapi.NewHandler(logger, httpapi.Config{
 		AppToken: cfg.AppToken, Ready: db.Ping, Metrics: metrics.New(db.SessionCounts), CORSOrigins: origins,
 		Demo: demo, Now: cfg.Now, Files: shop.NewFiles(db), PublicURL: cfg.PublicURL,
@@ -315,16 +321,13 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 		Templates:        shop.NewTemplates(db),
 		TemplatePreviews: shop.NewTemplatePreviews(db),
 		Sitemaps:         shop.NewSitemaps(db, origins),
-		FormEntries:      shop.NewFormEntries(db, ratelimit.NewRequests(cfg.FormEntryLimits.PerAddress, cfg.FormEntryLimits.Window, cfg.Now)),
+		FormEntries:      formEntries,
 		Uploads: shop.NewUploads(db, ratelimit.NewRequests(cfg.UploadLimits.PerAddress, cfg.UploadLimits.Window, cfg.Now),
 			cfg.MaxUploadSize),
 		MaxUploadSize: cfg.MaxUploadSize,
 		Collections:   shop.NewCollections(db),
-		Admin: adminapi.NewHandler(logger, adminapi.Config{Staff: staff,
-			// orders, payments and refunds
-			Orders: shop.NewAdminOrders(db, a.orders, cfg.Now, cfg.ExportBatch), Payments: a.payments, Refunds: a.refunds,
-		}),
-		Staff: staff,
+		Admin:         adminapi.NewHandler(logger, admin),
+		Staff:         staff,
 	},
 		auth, auth, catalogue, catalogue, a.orders, a.payments, a.refunds, shop.NewPages(db),
 		catalogue, catalogue, shop.NewProductLists(db), shop.NewLocales(db), shop.NewMenus(db))

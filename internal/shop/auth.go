@@ -187,7 +187,7 @@ func (a *Auth) SignUp(ctx context.Context, in openentry.SignUp) (*openentry.User
 	}
 	if p.IsCheckCode {
 		// The first code goes out with sign-up, as on OneEntry.
-		if err := a.sendCode(ctx, p, u.ID, u.NotificationEmail, openentry.EventRegistration); err != nil {
+		if err := a.sendCode(ctx, p, u.ID, u.NotificationEmail, openentry.EventRegistration, nil); err != nil {
 			return nil, &openentry.Error{Code: openentry.ErrUpstream,
 				Message: "The account was created, but its activation code could not be sent: ask for a new one with generate-code",
 				Cause:   err}

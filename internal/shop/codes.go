@@ -106,7 +106,7 @@ func (a *Auth) GenerateCode(ctx context.Context, provider, userIdentifier, event
 	if err != nil {
 		return err
 	}
-	if err := a.sendCode(ctx, p, u.ID, u.Email, event); err != nil {
+	if err := a.sendCode(ctx, p, u.ID, u.Email, event, nil); err != nil {
 		if errors.Is(err, openentry.ErrTooManyRequests) {
 			return err
 		}
@@ -118,14 +118,15 @@ func (a *Auth) GenerateCode(ctx context.Context, provider, userIdentifier, event
 // sendCode stores a fresh code (refused within codeResendAfter of the last
 // one) and mails it. The code is stored first so a mail that arrives is
 // always valid; if mailing fails it is removed so the user may ask again.
-func (a *Auth) sendCode(ctx context.Context, p *openentry.AuthProvider, userID int64, email, event string) error {
+// A staff resend passes its audit, journaled with the code.
+func (a *Auth) sendCode(ctx context.Context, p *openentry.AuthProvider, userID int64, email, event string, audit *openentry.Audit) error {
 	length, digitsOnly, ttl := codeConfig(p)
 	code, err := newCode(a.Random, length, digitsOnly)
 	if err != nil {
 		return err
 	}
 	digest := a.codeDigest(userID, event, code)
-	wait, err := a.store.PutCode(ctx, openentry.NewCode{UserID: userID, Event: event, Digest: digest, TTL: ttl, ResendAfter: codeResendAfter})
+	wait, err := a.store.PutCode(ctx, openentry.NewCode{UserID: userID, Event: event, Digest: digest, TTL: ttl, ResendAfter: codeResendAfter, Audit: audit})
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"database/sql"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/openentry/openentry"
@@ -44,6 +45,12 @@ func (d *DB) PutCode(ctx context.Context, c openentry.NewCode) (time.Duration, e
 	if _, err := tx.ExecContext(ctx, `INSERT INTO user_codes (user_id, event, digest, attempts, created_ms, expires_ms)
 		VALUES (?, ?, ?, 0, ?, ?)`, c.UserID, c.Event, c.Digest, tx.nowMS, tx.now.Add(c.TTL).UnixMilli()); err != nil {
 		return 0, err
+	}
+	if c.Audit != nil {
+		// What was sent is not journaled: the code is a secret.
+		if err := journal(ctx, tx, *c.Audit, "user", fmt.Sprint(c.UserID), nil, map[string]any{"codeEvent": c.Event}); err != nil {
+			return 0, err
+		}
 	}
 	return 0, tx.Commit()
 }

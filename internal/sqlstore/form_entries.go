@@ -10,19 +10,19 @@ import (
 )
 
 const formEntryColumns = `e.id, e.form_identifier, COALESCE(e.user_id, 0), COALESCE(u.identifier, ''), e.entity_identifier,
-	e.module_config_id, e.status, e.form_data, e.address, e.fingerprint, e.created_ms`
+	e.module_config_id, e.status, e.form_data, e.address, e.fingerprint, e.created_ms, e.version, e.updated_ms`
 
 const formEntryFrom = ` FROM form_entries e LEFT JOIN users u ON u.id = e.user_id`
 
 func scanFormEntry(row interface{ Scan(...any) error }) (*openentry.FormEntry, error) {
 	var e openentry.FormEntry
 	var data string
-	var created int64
+	var created, updated int64
 	if err := row.Scan(&e.ID, &e.FormIdentifier, &e.UserID, &e.UserIdentifier, &e.EntityIdentifier, &e.ModuleConfigID,
-		&e.Status, &data, &e.Address, &e.Fingerprint, &created); err != nil {
+		&e.Status, &data, &e.Address, &e.Fingerprint, &created, &e.Version, &updated); err != nil {
 		return nil, err
 	}
-	e.Time = time.UnixMilli(created).UTC()
+	e.Time, e.UpdatedAt = time.UnixMilli(created).UTC(), time.UnixMilli(updated).UTC()
 	return &e, fromJSON(data, &e.FormData)
 }
 
@@ -40,14 +40,17 @@ func (d *DB) AddFormEntry(ctx context.Context, e openentry.FormEntry) (*openentr
 		tx.nowMS, tx.nowMS).Scan(&e.ID); err != nil {
 		return nil, err
 	}
-	e.Time = tx.now
+	e.Time, e.UpdatedAt, e.Version = tx.now, tx.now, 1
 	return &e, tx.Commit()
 }
 
 // FormEntries returns a page of the entries q selects, newest first.
 func (d *DB) FormEntries(ctx context.Context, q openentry.FormEntryQuery) ([]openentry.FormEntry, int64, error) {
 	var w query
-	w.add(` WHERE e.form_identifier = ?`, q.Form)
+	w.add(` WHERE 1 = 1`)
+	if q.Form != "" {
+		w.add(` AND e.form_identifier = ?`, q.Form)
+	}
 	if q.EntityIdentifier != "" {
 		w.add(` AND e.entity_identifier = ?`, q.EntityIdentifier)
 	}
@@ -107,7 +110,7 @@ func (d *DB) UpdateFormEntry(ctx context.Context, userID, id int64, data openent
 		raw = sql.NullString{String: mustJSON(data), Valid: true}
 	}
 	return d.ownEntry(ctx, id, `UPDATE form_entries SET form_data = COALESCE(?, form_data),
-		status = CASE WHEN ? = '' THEN status ELSE ? END, updated_ms = ? WHERE id = ? AND user_id = ?`,
+		status = CASE WHEN ? = '' THEN status ELSE ? END, version = version + 1, updated_ms = ? WHERE id = ? AND user_id = ?`,
 		func(nowMS int64) []any { return []any{raw, status, status, nowMS, id, userID} })
 }
 

@@ -58,8 +58,8 @@ func (d *DB) ArchiveUser(ctx context.Context, id int64) error {
 		return err
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `UPDATE users SET archived_ms = ?, is_active = ?, updated_ms = ? WHERE id = ?`,
-		tx.nowMS, false, tx.nowMS, id); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE users SET archived_ms = ?, active_before_archive = is_active, is_active = ?,
+		version = version + 1, updated_ms = ? WHERE id = ? AND archived_ms IS NULL`, tx.nowMS, false, tx.nowMS, id); err != nil {
 		return err
 	}
 	if err := closeSessions(ctx, tx, id, 0); err != nil {

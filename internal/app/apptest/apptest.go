@@ -106,6 +106,21 @@ func (r Row) Scan(t testing.TB, dest ...any) {
 // QueryRow runs a query (no placeholders) on the server's database.
 func (s *Server) QueryRow(t testing.TB, query string) Row {
 	t.Helper()
+	return Row{s.sqlDB(t).QueryRow(query)}
+}
+
+// Exec runs a statement (no placeholders) on the server's database, e.g.
+// to make many rows at once.
+func (s *Server) Exec(t testing.TB, stmt string) {
+	t.Helper()
+	if _, err := s.sqlDB(t).Exec(stmt); err != nil {
+		t.Fatalf("%s: %v", stmt, err)
+	}
+}
+
+// sqlDB opens the server's database beside it, closed when the test ends.
+func (s *Server) sqlDB(t testing.TB) *sql.DB {
+	t.Helper()
 	driver, dsn := "pgx", s.DSN
 	if !strings.HasPrefix(dsn, "postgres") {
 		driver, dsn = "sqlite", "file:"+strings.TrimPrefix(dsn, "sqlite:")+"?_pragma=busy_timeout(5000)"
@@ -115,7 +130,7 @@ func (s *Server) QueryRow(t testing.TB, query string) Row {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	return Row{db.QueryRow(query)}
+	return db
 }
 
 // Option changes the config of a test server.
