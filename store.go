@@ -36,6 +36,8 @@ type Store interface {
 	SitemapStore
 	CollectionStore
 	StaffStore
+	// ExportStore: export and backup (issue 13 part 4).
+	ExportStore
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 }
