@@ -107,7 +107,7 @@ func TestExportRoundTrip(t *testing.T) {
 	}
 	p := readProject(t, filepath.Join(dir1, "project.json"))
 	for _, want := range []struct {
-		what string
+		what   string
 		n, min int
 	}{{"products", len(p.Products), 30}, {"pages", len(p.Pages), 22}, {"blocks", len(p.Blocks), 9},
 		{"menus", len(p.Menus), 6}, {"attribute sets", len(p.AttributeSets), 7}, {"locales", len(p.Locales), 2},
