@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"io/fs"
 	"net/http"
@@ -99,6 +100,14 @@ func getJSON(t *testing.T, method, url, body string) (int, any) {
 // original does.
 func TestExportRoundTrip(t *testing.T) {
 	first := apptest.Start(t, apptest.WithDemoShop())
+	// An order takes 2 of product 100's 25 units: the export carries 23.
+	_, tokens := call(t, "POST", first.BaseURL+"/api/content/users-auth-providers/marker/email/users/auth", apptest.AppToken, "",
+		`{"authData":[{"marker":"email_reg","value":"your-user@email.com"},{"marker":"password_reg","value":"123456"}]}`)
+	if code, o := call(t, "POST", first.BaseURL+"/api/content/orders-storage/marker/orders/orders", apptest.AppToken,
+		fmt.Sprint(tokens["accessToken"]), `{"formIdentifier":"order","paymentAccountIdentifier":"cash",`+
+			`"formData":[{"marker":"name","type":"string","value":"A"}],"products":[{"productId":100,"quantity":2}]}`); code != 201 {
+		t.Fatalf("order: got %d %v", code, o)
+	}
 	dir1, dir2 := t.TempDir(), t.TempDir()
 	export1 := export(t, first.DSN, dir1)
 	files1 := tree(t, dir1)
@@ -115,6 +124,13 @@ func TestExportRoundTrip(t *testing.T) {
 		{"forms", len(p.Forms), 3}, {"order storages", len(p.OrderStorages), 2}, {"payment accounts", len(p.PaymentAccounts), 2}} {
 		if want.n < want.min {
 			t.Errorf("%s: got %d, want at least %d", want.what, want.n, want.min)
+		}
+	}
+	for _, pr := range p.Products {
+		if pr.ID == 100 {
+			if got := string(pr.AttributeValues["en_US"]["units_product"]); got != "23" {
+				t.Errorf("product 100's units: got %s, want 23", got)
+			}
 		}
 	}
 	if bytes.Contains(export1, []byte(`"secretKey"`)) || bytes.Contains(export1, []byte(apptest.AppToken)) {

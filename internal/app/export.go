@@ -97,7 +97,7 @@ func Restore(ctx context.Context, from, dsn string, force bool) error {
 	if err := sqlstore.Restore(ctx, from, dsn, force); err != nil {
 		return err
 	}
-	db, err := sqlstore.Open(ctx, dsn, time.Now, sqlstore.Options{MaxConns: 1})
+	db, err := sqlstore.Open(ctx, dsn, time.Now, sqlstore.Options{})
 	if err != nil {
 		return fmt.Errorf("restore: migrate: %w", err)
 	}
