@@ -74,15 +74,24 @@ func TestBackupWhileWriting(t *testing.T) {
 			}
 		}()
 	}
-	time.Sleep(300 * time.Millisecond)
-	mu.Lock()
-	before := append([]int64(nil), created...)
-	mu.Unlock()
+	// Orders first, so the backup has some to carry, then the backup while
+	// more are placed.
+	placed := func() []int64 {
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]int64(nil), created...)
+	}
+	for deadline := time.Now().Add(30 * time.Second); len(placed()) < 50 && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
+	before := placed()
 	backup := filepath.Join(dir, "backup.db")
 	if out, err := cli("backup", "--db", dsn, "--to", backup); err != nil {
 		t.Fatalf("backup: %v\n%s", err, out)
 	}
-	time.Sleep(100 * time.Millisecond) // writes go on after the copy
+	for deadline := time.Now().Add(30 * time.Second); len(placed()) < len(before)+20 && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond) // writes go on after the copy
+	}
 	close(stop)
 	wg.Wait()
 	if len(before) < 10 {
