@@ -193,3 +193,46 @@ func TestBackupRefusals(t *testing.T) {
 		}
 	}
 }
+
+// A backup of an older version's database restores and is migrated to
+// this build's schema.
+func TestRestoreMigratesForward(t *testing.T) {
+	dir := t.TempDir()
+	names, err := filepath.Glob("../../internal/sqlstore/migrations/sqlite/*.sql")
+	if err != nil || len(names) < 2 {
+		t.Fatalf("migrations: %v %v", names, err)
+	}
+	old := filepath.Join(dir, "old.db")
+	db, err := sql.Open("sqlite", "file:"+old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`CREATE TABLE schema_migrations (version TEXT PRIMARY KEY, applied_ms BIGINT NOT NULL)`); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range names[:len(names)-1] { // all but this build's last
+		body, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Exec(string(body)); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if _, err := db.Exec(`INSERT INTO schema_migrations VALUES (?, 0)`, strings.TrimSuffix(filepath.Base(name), ".sql")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	backup := filepath.Join(dir, "old-backup.db")
+	if out, err := cli("backup", "--db", "sqlite:"+old, "--to", backup); err != nil {
+		t.Fatalf("backup of the old database: %v\n%s", err, out)
+	}
+	restored := filepath.Join(dir, "restored.db")
+	if out, err := cli("restore", "--from", backup, "--db", "sqlite:"+restored); err != nil {
+		t.Fatalf("restore: %v\n%s", err, out)
+	}
+	last := strings.TrimSuffix(filepath.Base(names[len(names)-1]), ".sql")
+	if n := (&apptest.Server{DSN: "sqlite:" + restored}).Count(t, "schema_migrations WHERE version = '"+last+"'"); n != 1 {
+		t.Errorf("migration %s after restore: got %d rows, want 1", last, n)
+	}
+}
