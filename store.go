@@ -38,6 +38,8 @@ type Store interface {
 	StaffStore
 	AdminOrderStore
 	UserAdminStore
+	// ExportStore: export and backup (issue 13 part 4).
+	ExportStore
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 }

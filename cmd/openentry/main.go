@@ -7,6 +7,9 @@
 //	openentry payments complete|cancel --session N
 //	openentry refunds approve --refund N
 //	openentry seed [--db DB] [--users 1000] [--orders 1000000]
+//	openentry export [--db DB] [--out FILE]
+//	openentry backup --to FILE [--db sqlite:PATH]
+//	openentry restore --from FILE --db sqlite:PATH [--force]
 package main
 
 import (
@@ -42,6 +45,9 @@ const usage = `usage:
   openentry refunds approve --refund N             pay a refund request back
   openentry admin create --email E --role R [--password-stdin]   add a staff account (the first owner)
   openentry seed [--db DB] [--users N] [--orders N] fill a database with bench users and orders, for measuring
+  openentry export [--db DB] [--out FILE]          write the shop as a project file (files in files/ next to it)
+  openentry backup --to FILE [--db sqlite:PATH]    copy a SQLite database while the server runs
+  openentry restore --from FILE --db sqlite:PATH [--force]   put a backup in place and migrate it
 `
 
 // run is the whole program, with its environment injected so tests can
@@ -73,6 +79,12 @@ func runIO(ctx context.Context, args []string, getenv func(string) string, stdin
 		return runAdmin(ctx, args[2:], getenv, stdin, stdout, stderr)
 	case "seed":
 		return runSeed(ctx, args[2:], getenv, stdout, stderr)
+	case "export":
+		return runExport(ctx, args[2:], getenv, stdout, stderr)
+	case "backup":
+		return runBackup(ctx, args[2:], getenv, stdout, stderr)
+	case "restore":
+		return runRestore(ctx, args[2:], getenv, stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -171,3 +171,13 @@ func (d dialect) bulkLoad() string {
 	}
 	return "PRAGMA cache_size = -262144"
 }
+
+// snapshotOptions make a read-only transaction read one snapshot: a
+// deferred BEGIN does on SQLite in WAL mode, from its first read (so no
+// write lock is taken); PostgreSQL needs REPEATABLE READ.
+func (d dialect) snapshotOptions() *sql.TxOptions {
+	if d.dollar {
+		return &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
+	}
+	return &sql.TxOptions{ReadOnly: true}
+}
