@@ -3,6 +3,7 @@ package adminapi
 import (
 	"bytes"
 	"embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"html/template"
@@ -42,8 +43,10 @@ var funcs = template.FuncMap{
 		}
 		return string(b)
 	},
-	"add": func(a, b int) int { return a + b },
-	"can": func(a openentry.Actor, p string) bool { return a.Role.Allows(openentry.Permission(p)) },
+	"add":   func(a, b int) int { return a + b },
+	"can":   func(a openentry.Actor, p string) bool { return a.Role.Allows(openentry.Permission(p)) },
+	"title": title,
+	"money": money,
 }
 
 func loadPages() (pages, error) {
@@ -82,6 +85,7 @@ type view struct {
 type dashboard struct {
 	logger *slog.Logger
 	staff  *shop.Staff
+	cfg    Config
 	pages  pages
 }
 
@@ -367,13 +371,24 @@ func asset(name, contentType string) http.Handler {
 	})
 }
 
-func (d *dashboard) overview(w http.ResponseWriter, r *http.Request, a openentry.Actor) {
-	entries, _, err := d.staff.Journal(r.Context(), a, openentry.JournalFilter{Page: openentry.Page{Limit: 10}})
-	if err != nil {
-		d.fail(w, r, &a, err)
-		return
+// title is the default locale's title of localizeInfos, or "".
+func title(l openentry.Localized) string {
+	var v struct {
+		Title string `json:"title"`
 	}
-	d.render(w, r, http.StatusOK, "overview", view{Title: "Overview", Actor: a, CSRF: d.csrf(r), Data: struct {
-		Recent []openentry.AuditEntry
-	}{entries}})
+	_ = json.Unmarshal(l.Resolve(openentry.DefaultLocale), &v)
+	return v.Title
+}
+
+// money shows an amount (a Money or *Money) as "USD 340.00".
+func money(v any) string {
+	switch m := v.(type) {
+	case openentry.Money:
+		return m.Currency + " " + m.Fixed()
+	case *openentry.Money:
+		if m != nil {
+			return m.Currency + " " + m.Fixed()
+		}
+	}
+	return ""
 }

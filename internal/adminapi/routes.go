@@ -78,7 +78,7 @@ func NewHandler(logger *slog.Logger, cfg Config) http.Handler {
 	if err != nil {
 		panic(err) // the embedded templates are checked by every test
 	}
-	d := &dashboard{logger: logger, staff: staff, pages: ui}
+	d := &dashboard{logger: logger, staff: staff, cfg: cfg, pages: ui}
 	mux.Handle("GET /admin/{$}", http.RedirectHandler("/admin/overview", http.StatusSeeOther))
 	mux.Handle("GET /admin", http.RedirectHandler("/admin/overview", http.StatusSeeOther))
 	mux.Handle("GET /admin/admin.css", asset("admin.css", "text/css; charset=utf-8"))
@@ -88,6 +88,13 @@ func NewHandler(logger *slog.Logger, cfg Config) http.Handler {
 	mux.Handle("POST /admin/sign-out", d.page(openentry.PermRead, d.signOut))
 	mux.Handle("GET /admin/overview", d.page(openentry.PermRead, d.overview))
 	mux.Handle("GET /admin/journal", d.page(openentry.PermRead, d.journal))
+	mux.Handle("GET /admin/orders", d.page(openentry.PermRead, d.orders))
+	mux.Handle("GET /admin/orders/{id}", d.page(openentry.PermRead, d.order))
+	mux.Handle("POST /admin/orders/{id}/status", d.page(openentry.PermOrders, d.orderAction(d.setOrderStatus)))
+	mux.Handle("POST /admin/orders/{id}/cancel", d.page(openentry.PermOrders, d.orderAction(d.cancelOrder)))
+	mux.Handle("POST /admin/payments/sessions/{id}/settle", d.page(openentry.PermOrders, d.orderAction(d.settleSession)))
+	mux.Handle("POST /admin/refunds/{id}/approve", d.page(openentry.PermOrders, d.orderAction(d.approveRefund)))
+	mux.Handle("POST /admin/refunds/{id}/reject", d.page(openentry.PermOrders, d.orderAction(d.rejectRefund)))
 	mux.Handle("GET /admin/staff", d.page(openentry.PermStaff, d.staffPage))
 	mux.Handle("POST /admin/staff", d.page(openentry.PermStaff, d.invite))
 	mux.Handle("POST /admin/staff/{id}", d.page(openentry.PermStaff, d.changeStaff))

@@ -204,3 +204,15 @@ func (a *AdminOrders) Overview(ctx context.Context, by openentry.Actor, lowStock
 	now := a.now().UTC()
 	return a.store.Overview(ctx, time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC), lowStock)
 }
+
+// Statuses lists the statuses of an order storage, for staff choosing one.
+func (a *AdminOrders) Statuses(ctx context.Context, by openentry.Actor, marker string) ([]openentry.OrderStatus, error) {
+	if err := by.Can(openentry.PermRead); err != nil {
+		return nil, err
+	}
+	storage, err := a.store.Storage(ctx, marker)
+	if err != nil {
+		return nil, err
+	}
+	return a.store.Statuses(ctx, storage.ID, openentry.Page{Limit: openentry.MaxPageLimit})
+}

@@ -12,6 +12,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 
+import { sdk, ok, credentials } from './helpers.mjs';
+
 const BASE = (process.env.OPENENTRY_URL ?? '').replace(/\/$/, '');
 const CHROMIUM = process.env.OPENENTRY_CHROMIUM || '/usr/bin/chromium';
 const OWNER = process.env.OPENENTRY_OWNER_EMAIL;
@@ -111,5 +113,82 @@ test('a viewer sees the shop but cannot change anything', async () => {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.ok(overflow <= 0, `the journal is ${overflow}px wider than a phone`);
   assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a cash order placed through the SDK is found, marked paid and refunded in the dashboard', async () => {
+  // The shop's side: the demo user orders product 14 and opens a cash session.
+  const shopper = sdk();
+  ok(await shopper.AuthProvider.auth('email', credentials('your-user@email.com', '123456')), 'auth demo user');
+  const order = ok(await shopper.Orders.createOrder('orders', {
+    formIdentifier: 'order', paymentAccountIdentifier: 'cash',
+    formData: [{ marker: 'name', type: 'string', value: 'Dashboard Customer' }],
+    products: [{ productId: 14, quantity: 2 }],
+  }), 'createOrder');
+  const session = ok(await shopper.Payments.createSession(order.id, 'session'), 'createSession');
+  assert.equal(session.status, 'waiting');
+
+  const { context, page, problems } = await newPage();
+  await signIn(page, OWNER, PASSWORD);
+  await page.waitForSelector('[data-testid=waiting-payments]');
+  await shot(page, 'admin-overview.png');
+
+  // Find it by the customer's name in its form data.
+  await page.click('nav >> text=Orders');
+  await page.fill('input[name=q]', 'Dashboard Customer');
+  await page.selectOption('select[name=paymentStatus]', 'waiting');
+  await page.click('form.filters button');
+  await page.waitForSelector(`[data-testid=order-${order.id}]`);
+  assert.equal(await page.locator('[data-testid=orders] tbody tr').count(), 1);
+  assert.match(await text(page, `[data-testid=order-${order.id}]`), /your-user@email\.com .* waiting USD 680\.00$/);
+  await shot(page, 'admin-orders.png');
+
+  await page.click(`[data-testid=order-${order.id}] a`);
+  await page.waitForSelector(`[data-testid=session-${session.id}]`);
+  await page.click(`[data-testid=session-${session.id}] button[value=completed]`);
+  await page.waitForSelector(`text=Payment session ${session.id} is completed`);
+  assert.match(await text(page, '[data-testid=payment-status]'), /^paid/);
+
+  // The shop sees the session completed.
+  const after = ok(await shopper.Payments.getSessionByOrderId(order.id), 'getSessionByOrderId');
+  assert.equal(after.status, 'completed');
+
+  // The customer asks for one back; staff approve it.
+  assert.equal(ok(await shopper.Orders.createRefundRequest(order.id, { products: { 14: { quantity: 1 } }, note: 'one too many' }), 'createRefundRequest'), true);
+  await page.reload();
+  await page.click('[data-testid=refunds] button:text("Approve refund")');
+  await page.waitForSelector('text=approved');
+  await shot(page, 'admin-order.png');
+  const refunds = ok(await shopper.Orders.getRefunds(order.id), 'getRefunds');
+  assert.equal(refunds[0].status, 'refunded');
+  // The journal tells who did it.
+  await page.goto(`${BASE}/admin/journal?objectKind=order&objectId=${order.id}`);
+  await page.waitForSelector('text=payment.settle');
+  await page.waitForSelector('text=refund.approve');
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test('a viewer cannot settle a payment', async () => {
+  const shopper = sdk();
+  ok(await shopper.AuthProvider.auth('email', credentials('your-user@email.com', '123456')), 'auth demo user');
+  const order = ok(await shopper.Orders.createOrder('orders', {
+    formIdentifier: 'order', paymentAccountIdentifier: 'cash',
+    formData: [{ marker: 'name', type: 'string', value: 'Viewer Test' }], products: [{ productId: 14, quantity: 1 }],
+  }), 'createOrder');
+  const session = ok(await shopper.Payments.createSession(order.id, 'session'), 'createSession');
+  const { context, page } = await newPage();
+  await signIn(page, 'vera@shop.test', 'vera-password-1');
+  await page.goto(`${BASE}/admin/orders/${order.id}`);
+  await page.waitForSelector(`[data-testid=session-${session.id}]`);
+  assert.equal(await page.locator('button:text("Mark paid")').count(), 0, 'a viewer is offered Mark paid');
+  assert.equal(await page.locator('button:text("Cancel order")').count(), 0, 'a viewer is offered Cancel order');
+  // Posting the form anyway is refused, and nothing changes.
+  const csrf = await page.getAttribute('input[name=csrf]', 'value');
+  const resp = await page.request.post(`${BASE}/admin/payments/sessions/${session.id}/settle`, {
+    form: { csrf, status: 'completed', order: String(order.id) }, headers: { Origin: BASE }, maxRedirects: 0,
+  });
+  assert.equal(resp.status(), 403);
+  assert.equal(ok(await shopper.Payments.getSessionByOrderId(order.id), 'getSessionByOrderId').status, 'waiting');
   await context.close();
 });
