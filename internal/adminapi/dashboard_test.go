@@ -163,3 +163,40 @@ func TestDashboardReflectsRoles(t *testing.T) {
 		t.Errorf("unknown page: %d", status)
 	}
 }
+
+func TestDashboardUsersPages(t *testing.T) {
+	srv := apptest.Start(t, apptest.WithDemoShop())
+	srv.Staff(t, "support@shop.test", "support")
+	srv.Staff(t, "viewer@shop.test", "viewer")
+	b := signInBrowser(t, srv, "support@shop.test")
+	status, page, _ := b.do("GET", "/admin/users?q=your-user&state=&done=", nil, "")
+	if status != 200 || !strings.Contains(page, "your-user@email.com") || !strings.Contains(page, `href="/api/admin/users.csv?q=your-user"`) {
+		t.Fatalf("users page: %d %.600s", status, page)
+	}
+	id := regexp.MustCompile(`href="/admin/users/(\d+)"`).FindStringSubmatch(page)[1]
+	_, page, _ = b.do("GET", "/admin/users/"+id, nil, "")
+	version := regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(page)[1]
+	status, _, h := b.do("POST", "/admin/users/"+id+"/archive", url.Values{"csrf": {b.csrf(page)}, "version": {version}}, srv.BaseURL)
+	if status != http.StatusSeeOther {
+		t.Fatalf("archive: %d", status)
+	}
+	_, page, _ = b.do("GET", h.Get("Location"), nil, "")
+	if !strings.Contains(page, "User archived") || !strings.Contains(page, `data-testid="user-state">archived`) || !strings.Contains(page, ">Restore<") {
+		t.Errorf("after archive: %.800s", page)
+	}
+	// The same form again, from the old page, is a conflict, not a second write.
+	if status, page, _ := b.do("POST", "/admin/users/"+id+"/archive", url.Values{"csrf": {b.csrf(page)}, "version": {version}}, srv.BaseURL); status != http.StatusConflict {
+		t.Errorf("stale archive: %d %.300s", status, page)
+	}
+	v := signInBrowser(t, srv, "viewer@shop.test")
+	_, page, _ = v.do("GET", "/admin/users/"+id, nil, "")
+	if strings.Contains(page, ">Restore<") || strings.Contains(page, "Log out everywhere") {
+		t.Error("a viewer is offered user actions")
+	}
+	if status, _, _ := v.do("POST", "/admin/users/"+id+"/logout-all", url.Values{"csrf": {v.csrf(page)}}, srv.BaseURL); status != http.StatusForbidden {
+		t.Errorf("viewer logout-all: %d", status)
+	}
+	if status, _, _ := b.do("GET", "/admin/users?state=gone", nil, ""); status != http.StatusBadRequest {
+		t.Errorf("bad filter: %d", status)
+	}
+}
