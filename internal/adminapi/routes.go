@@ -15,6 +15,8 @@ import (
 // Config is what the admin handler serves.
 type Config struct {
 	Staff *shop.Staff
+	// Shop settings (order storages, payment accounts, auth providers).
+	Settings *shop.Settings
 }
 
 // NewHandler returns the admin API; routes.go is its whole surface. Each
@@ -38,6 +40,16 @@ func NewHandler(logger *slog.Logger, cfg Config) http.Handler {
 	mux.Handle("POST /api/admin/api-keys", as(openentry.PermStaff, handleCreateKey(logger, staff)))
 	mux.Handle("DELETE /api/admin/api-keys/{id}", as(openentry.PermStaff, handleRevokeKey(logger, staff)))
 	mux.Handle("GET /api/admin/journal", as(openentry.PermRead, handleJournal(logger, staff)))
+
+	// Shop settings: owners write, any staff reads.
+	settings := cfg.Settings
+	mux.Handle("GET /api/admin/order-storages", as(openentry.PermRead, handleListStorages(logger, settings)))
+	mux.Handle("GET /api/admin/order-storages/{marker}", as(openentry.PermRead, handleGetStorage(logger, settings)))
+	mux.Handle("PUT /api/admin/order-storages/{marker}", as(openentry.PermStaff, handleUpdateStorage(logger, settings)))
+	mux.Handle("GET /api/admin/payment-accounts", as(openentry.PermRead, handleListAccounts(logger, settings)))
+	mux.Handle("PUT /api/admin/payment-accounts/{id}", as(openentry.PermStaff, handleUpdateAccount(logger, settings)))
+	mux.Handle("GET /api/admin/auth-providers", as(openentry.PermRead, handleListProviders(logger, settings)))
+	mux.Handle("PUT /api/admin/auth-providers/{marker}", as(openentry.PermStaff, handleUpdateProvider(logger, settings)))
 
 	// The dashboard: pages and form actions, signed in with the session cookie only.
 	ui, err := loadPages()

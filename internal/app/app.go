@@ -317,7 +317,7 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 			cfg.MaxUploadSize),
 		MaxUploadSize: cfg.MaxUploadSize,
 		Collections:   shop.NewCollections(db),
-		Admin:         adminapi.NewHandler(logger, adminapi.Config{Staff: staff}),
+		Admin:         adminapi.NewHandler(logger, adminapi.Config{Staff: staff, Settings: shop.NewSettings(db, payers)}),
 		Staff:         staff,
 	},
 		auth, auth, catalogue, catalogue, a.orders, a.payments, a.refunds, shop.NewPages(db),
