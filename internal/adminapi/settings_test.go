@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/openentry/openentry"
+	"github.com/openentry/openentry/internal/app"
 	"github.com/openentry/openentry/internal/app/apptest"
 	"github.com/openentry/openentry/internal/demo"
 	"github.com/openentry/openentry/internal/httpapi/openapitest"
@@ -412,3 +413,21 @@ func TestProjectApplyAndAdminEdits(t *testing.T) {
 }
 
 func itoa(n int64) string { b, _ := json.Marshal(n); return string(b) }
+
+// TestProjectApplyTakesANewServerKey: the provider's setup is part of what
+// an apply compares, so a Stripe key that comes (or changes) in the
+// environment is applied at the next start even though the file is the same.
+func TestProjectApplyTakesANewServerKey(t *testing.T) {
+	srv, owner, _ := start(t)
+	var all []accountJSON
+	owner.Expect(t, "GET", "/api/admin/payment-accounts", nil, http.StatusOK, &all)
+	if all[1].Ident != "stripe" || all[1].Secrets.SecretKey != "not set" || all[1].Visible {
+		t.Fatalf("before: %+v", all[1])
+	}
+	again := apptest.Start(t, apptest.OnDatabase(srv.DSN), apptest.WithStripe(app.StripeConfig{SecretKey: "sk_test_from_env"}))
+	owner2 := again.SignIn(t, "owner@shop.test", apptest.StaffPassword)
+	owner2.Expect(t, "GET", "/api/admin/payment-accounts", nil, http.StatusOK, &all)
+	if all[1].Secrets.SecretKey != "set" || !all[1].Visible {
+		t.Errorf("after a start with a key in the environment: %+v", all[1])
+	}
+}
