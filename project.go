@@ -8,6 +8,8 @@ import (
 	"io"
 	"io/fs"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -57,6 +59,8 @@ type ProjectAuthProvider struct {
 	Title          map[string]string `json:"title"`
 	Config         map[string]string `json:"config,omitempty"`
 	Events         []string          `json:"events,omitempty"`
+	// Inactive keeps the provider but refuses sign-up and sign-in with it.
+	Inactive bool `json:"inactive,omitempty"`
 }
 
 // ProjectForm configures a form and its attributes.
@@ -114,6 +118,8 @@ type ProjectPaymentAccount struct {
 	CancelURL      string            `json:"cancelUrl,omitempty"`
 	SecretKey      string            `json:"secretKey,omitempty"`
 	WebhookSecret  string            `json:"webhookSecret,omitempty"`
+	// Inactive keeps the account but does not offer it.
+	Inactive bool `json:"inactive,omitempty"`
 }
 
 // ProjectOrderStorage configures an order storage with its statuses.
@@ -254,6 +260,37 @@ var (
 // ValidMarker reports whether s can be a marker (identifier) of a project object.
 func ValidMarker(s string) bool { return markerPattern.MatchString(s) }
 
+// ValidLocale reports whether s is a locale code such as en_US.
+func ValidLocale(s string) bool { return localePattern.MatchString(s) }
+
+// checkProviderConfig checks the config values the server reads: the
+// lifetimes (seconds) and the code's length and alphabet. OneEntry sends
+// every value as a string, so the file holds strings too.
+func checkProviderConfig(key, value string) string {
+	var lo, hi int64
+	switch key {
+	case "accessTokenTtlSec":
+		lo, hi = 1, 365*24*3600
+	case "refreshTokenTtlMc":
+		lo, hi = 1, 10*365*24*3600
+	case "systemCodeTlsSec":
+		lo, hi = 1, 7*24*3600
+	case "systemCodeLength":
+		lo, hi = 4, 12
+	case "systemCodeOnlyNumbers":
+		if value != "true" && value != "false" {
+			return key + " must be \"true\" or \"false\""
+		}
+		return ""
+	default:
+		return ""
+	}
+	if n, err := strconv.ParseInt(value, 10, 64); err != nil || n < lo || n > hi {
+		return fmt.Sprintf("%s must be a whole number from %d to %d, as a string", key, lo, hi)
+	}
+	return ""
+}
+
 // ParseProject reads a project file in JSON, rejecting unknown keys so that a
 // typo in a file does not go unnoticed, and validates it.
 func ParseProject(data []byte) (*Project, error) {
@@ -321,6 +358,16 @@ func (p *Project) Validate(checkAccount func(ProjectPaymentAccount) error) error
 		for _, e := range ap.Events {
 			if !ValidMarker(e) {
 				bad("auth provider %q: event %q is malformed", ap.Identifier, e)
+			}
+		}
+		keys := make([]string, 0, len(ap.Config))
+		for k := range ap.Config {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			if msg := checkProviderConfig(k, ap.Config[k]); msg != "" {
+				bad("auth provider %q: config %s", ap.Identifier, msg)
 			}
 		}
 	}

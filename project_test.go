@@ -129,6 +129,12 @@ func TestParseProjectErrors(t *testing.T) {
 		{name: "data after the object", data: `{"forms": []}, "products": [{"id": 0}]}`, want: []string{"unexpected data after the top-level object"}},
 		{name: "null", data: `null`, want: []string{"null"}},
 		{name: "invalid project", data: `{"products": [{"id": 0, "price": "1", "currency": "USD"}]}`, want: []string{"product 0: id must be positive and unique"}},
+		{name: "token lifetime not a number", data: `{"authProviders": [{"identifier": "email", "config": {"accessTokenTtlSec": "1h"}}]}`,
+			want: []string{`auth provider "email": config accessTokenTtlSec must be a whole number`}},
+		{name: "code too short", data: `{"authProviders": [{"identifier": "email", "config": {"systemCodeLength": "3"}}]}`,
+			want: []string{"systemCodeLength must be a whole number from 4 to 12"}},
+		{name: "code alphabet", data: `{"authProviders": [{"identifier": "email", "config": {"systemCodeOnlyNumbers": "yes"}}]}`,
+			want: []string{`systemCodeOnlyNumbers must be "true" or "false"`}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

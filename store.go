@@ -40,6 +40,7 @@ type Store interface {
 	UserAdminStore
 	// ExportStore: export and backup (issue 13 part 4).
 	ExportStore
+	SettingsStore
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 }

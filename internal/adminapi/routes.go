@@ -23,6 +23,9 @@ type Config struct {
 	// Shop users and form entries.
 	Users       *shop.Users
 	FormEntries *shop.FormEntries
+
+	// Shop settings (order storages, payment accounts, auth providers).
+	Settings *shop.Settings
 }
 
 // NewHandler returns the admin API; routes.go is its whole surface. Each
@@ -72,6 +75,16 @@ func NewHandler(logger *slog.Logger, cfg Config) http.Handler {
 	mux.Handle("GET /api/admin/refunds", as(openentry.PermRead, handleListRefunds(logger, cfg.Refunds)))
 	mux.Handle("POST /api/admin/refunds/{id}/approve", as(openentry.PermOrders, handleApproveRefund(logger, cfg.Refunds)))
 	mux.Handle("POST /api/admin/refunds/{id}/reject", as(openentry.PermOrders, handleRejectRefund(logger, cfg.Refunds)))
+
+	// Shop settings: owners write, any staff reads.
+	settings := cfg.Settings
+	mux.Handle("GET /api/admin/order-storages", as(openentry.PermRead, handleListStorages(logger, settings)))
+	mux.Handle("GET /api/admin/order-storages/{marker}", as(openentry.PermRead, handleGetStorage(logger, settings)))
+	mux.Handle("PUT /api/admin/order-storages/{marker}", as(openentry.PermStaff, handleUpdateStorage(logger, settings)))
+	mux.Handle("GET /api/admin/payment-accounts", as(openentry.PermRead, handleListAccounts(logger, settings)))
+	mux.Handle("PUT /api/admin/payment-accounts/{id}", as(openentry.PermStaff, handleUpdateAccount(logger, settings)))
+	mux.Handle("GET /api/admin/auth-providers", as(openentry.PermRead, handleListProviders(logger, settings)))
+	mux.Handle("PUT /api/admin/auth-providers/{marker}", as(openentry.PermStaff, handleUpdateProvider(logger, settings)))
 
 	// The dashboard: pages and form actions, signed in with the session cookie only.
 	ui, err := loadPages()

@@ -311,6 +311,8 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 	admin := adminapi.Config{Staff: staff}
 	// Admin: shop users and form entries.
 	admin.Users, admin.FormEntries = shop.NewUsers(auth), formEntries
+	// Admin: shop settings.
+	admin.Settings = shop.NewSettings(db, payers)
 	// Admin: orders, payments and refunds.
 	admin.Orders, admin.Payments, admin.Refunds = shop.NewAdminOrders(db, a.orders, cfg.Now, cfg.ExportBatch), a.payments, a.refunds
 	a.Handler = httpapi.NewHandler(logger, httpapi.Config{

@@ -43,7 +43,7 @@ func (d *DB) ApplyProject(ctx context.Context, p *openentry.Project, a openentry
 		}
 	}
 	for i, ap := range p.AuthProviders {
-		if err := upsertAuthProvider(ctx, tx, ap, int64(i+1)); err != nil {
+		if err := applyAuthProvider(ctx, tx, ap, int64(i+1)); err != nil {
 			return fmt.Errorf("auth provider %q: %w", ap.Identifier, err)
 		}
 	}
@@ -52,24 +52,12 @@ func (d *DB) ApplyProject(ctx context.Context, p *openentry.Project, a openentry
 		if !ok {
 			return fmt.Errorf("payment account %q: no setup", a.Identifier)
 		}
-		settings := map[string]string{"successUrl": a.SuccessURL, "cancelUrl": a.CancelURL}
-		_, err := tx.ExecContext(ctx, `
-			INSERT INTO payment_accounts (identifier, type, is_visible, test_mode, localize_infos, position, updated_ms,
-				settings, secret_key, webhook_secret, session_timeout_min)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (identifier) DO UPDATE SET type = excluded.type, is_visible = excluded.is_visible,
-				test_mode = excluded.test_mode, localize_infos = excluded.localize_infos,
-				position = excluded.position, updated_ms = excluded.updated_ms, settings = excluded.settings,
-				secret_key = excluded.secret_key, webhook_secret = excluded.webhook_secret,
-				session_timeout_min = excluded.session_timeout_min`,
-			a.Identifier, a.Type, setup.Visible, a.TestMode, mustJSON(openentry.Titles(a.Title)), i+1, tx.nowMS,
-			mustJSON(settings), setup.SecretKey, setup.WebhookSecret, setup.SessionTimeout)
-		if err != nil {
+		if err := applyPaymentAccount(ctx, tx, a, setup, int64(i+1)); err != nil {
 			return fmt.Errorf("payment account %q: %w", a.Identifier, err)
 		}
 	}
 	for i, s := range p.OrderStorages {
-		if err := upsertOrderStorage(ctx, tx, s, int64(i+1)); err != nil {
+		if err := applyOrderStorage(ctx, tx, s, int64(i+1)); err != nil {
 			return fmt.Errorf("order storage %q: %w", s.Identifier, err)
 		}
 	}
@@ -272,7 +260,11 @@ func checkReferences(ctx context.Context, tx *tx, p *openentry.Project) error {
 	if err := checkCollectionReferences(ctx, tx, p, bad); err != nil {
 		return err
 	}
-	return errors.Join(errs...)
+	if len(errs) > 0 {
+		// Bad input, whether from a file or an admin write: a 400 there.
+		return openentry.Invalid(errors.Join(errs...).Error())
+	}
+	return nil
 }
 
 // exists runs a SELECT EXISTS query; false is ErrNotFound.
@@ -370,12 +362,34 @@ func upsertAuthProvider(ctx context.Context, tx *tx, ap openentry.ProjectAuthPro
 		events = []string{}
 	}
 	_, err := tx.ExecContext(ctx, `
-		INSERT INTO auth_providers (identifier, type, form_identifier, user_group, is_active, is_check_code, position, localize_infos, config, events)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		INSERT INTO auth_providers (identifier, type, form_identifier, user_group, is_active, is_check_code, position, localize_infos, config, events,
+			version, updated_ms)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
 		ON CONFLICT (identifier) DO UPDATE SET type = excluded.type, form_identifier = excluded.form_identifier,
 			user_group = excluded.user_group, is_active = excluded.is_active, is_check_code = excluded.is_check_code,
-			position = excluded.position, localize_infos = excluded.localize_infos, config = excluded.config, events = excluded.events`,
-		ap.Identifier, ap.Type, ap.FormIdentifier, group, true, ap.IsCheckCode, position, mustJSON(openentry.Titles(ap.Title)), mustJSON(config), mustJSON(events))
+			position = excluded.position, localize_infos = excluded.localize_infos, config = excluded.config, events = excluded.events,
+			version = auth_providers.version + 1, updated_ms = excluded.updated_ms`,
+		ap.Identifier, ap.Type, ap.FormIdentifier, group, !ap.Inactive, ap.IsCheckCode, position, mustJSON(openentry.Titles(ap.Title)),
+		mustJSON(config), mustJSON(events), tx.nowMS)
+	return err
+}
+
+// upsertPaymentAccount writes an account as its provider set it up; an
+// admin write and a project apply both write through here.
+func upsertPaymentAccount(ctx context.Context, tx *tx, a openentry.ProjectPaymentAccount, setup openentry.AccountSetup, position int64) error {
+	settings := map[string]string{"successUrl": a.SuccessURL, "cancelUrl": a.CancelURL}
+	_, err := tx.ExecContext(ctx, `
+		INSERT INTO payment_accounts (identifier, type, is_visible, test_mode, localize_infos, position, updated_ms,
+			settings, secret_key, webhook_secret, session_timeout_min, is_active, version)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+		ON CONFLICT (identifier) DO UPDATE SET type = excluded.type, is_visible = excluded.is_visible,
+			test_mode = excluded.test_mode, localize_infos = excluded.localize_infos,
+			position = excluded.position, updated_ms = excluded.updated_ms, settings = excluded.settings,
+			secret_key = excluded.secret_key, webhook_secret = excluded.webhook_secret,
+			session_timeout_min = excluded.session_timeout_min, is_active = excluded.is_active,
+			version = payment_accounts.version + 1`,
+		a.Identifier, a.Type, setup.Visible && !a.Inactive, a.TestMode, mustJSON(openentry.Titles(a.Title)), position, tx.nowMS,
+		mustJSON(settings), setup.SecretKey, setup.WebhookSecret, setup.SessionTimeout, !a.Inactive)
 	return err
 }
 
@@ -383,15 +397,16 @@ func upsertOrderStorage(ctx context.Context, tx *tx, s openentry.ProjectOrderSto
 	var storageID int64
 	err := tx.QueryRowContext(ctx, `
 		INSERT INTO order_storages (identifier, form_identifier, localize_infos, position, paid_status, canceled_status, required_fields,
-			cancel_unpaid_after_min)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+			cancel_unpaid_after_min, version, updated_ms)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
 		ON CONFLICT (identifier) DO UPDATE SET form_identifier = excluded.form_identifier,
 			localize_infos = excluded.localize_infos, position = excluded.position, paid_status = excluded.paid_status,
 			canceled_status = excluded.canceled_status, required_fields = excluded.required_fields,
-			cancel_unpaid_after_min = excluded.cancel_unpaid_after_min
+			cancel_unpaid_after_min = excluded.cancel_unpaid_after_min,
+			version = order_storages.version + 1, updated_ms = excluded.updated_ms
 		RETURNING id`,
 		s.Identifier, s.FormIdentifier, mustJSON(openentry.Titles(s.Title)), position, s.PaidStatus, s.CanceledStatus,
-		mustJSON(requiredOrEmpty(s.RequiredFields)), s.CancelUnpaidAfter).Scan(&storageID)
+		mustJSON(requiredOrEmpty(s.RequiredFields)), s.CancelUnpaidAfter, tx.nowMS).Scan(&storageID)
 	if err != nil {
 		return err
 	}
