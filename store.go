@@ -36,6 +36,7 @@ type Store interface {
 	SitemapStore
 	CollectionStore
 	StaffStore
+	ContentAdminStore
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 }
