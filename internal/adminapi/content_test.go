@@ -615,3 +615,38 @@ func TestConcurrentPageWritesOneWins(t *testing.T) {
 		t.Errorf("%d writes won, version %d → %d, %d journal entries; want exactly one", won, p.Version, now.Version, j.Total)
 	}
 }
+
+// The project file is applied again at every start: what it lists it sets
+// again, matched by url or marker; what staff added stays.
+func TestReapplyAfterAdminEdits(t *testing.T) {
+	srv, owner, _ := start(t, apptest.WithDemoShop())
+	all := pagesOf(t, owner)
+	about, delivery := all.byURL(t, "about_us"), all.byURL(t, "delivery")
+	b := about.body()
+	b["localizeInfos"] = map[string]any{"en_US": map[string]string{"title": "Our story"}}
+	owner.Expect(t, "PUT", fmt.Sprintf("/api/admin/pages/%d", about.ID), b, http.StatusOK, nil)
+	b = delivery.body()
+	b["pageUrl"] = "shipping"
+	owner.Expect(t, "PUT", fmt.Sprintf("/api/admin/pages/%d", delivery.ID), b, http.StatusOK, nil)
+	owner.Expect(t, "POST", "/api/admin/pages", map[string]any{"pageUrl": "staff_only"}, http.StatusCreated, nil)
+
+	again := apptest.Start(t, apptest.OnDatabase(srv.DSN), apptest.WithDemoShop())
+	api := newContentAPI(t, again)
+	var got contentPage
+	api.get(t, "/api/content/pages/url/about_us?langCode=en_US", http.StatusOK, &got)
+	if got.LocalizeInfos.Title != "About us" {
+		t.Errorf("about_us after the re-apply: %q, want the file's title", got.LocalizeInfos.Title)
+	}
+	api.get(t, "/api/content/pages/url/staff_only?langCode=en_US", http.StatusOK, nil)
+	api.get(t, "/api/content/pages/url/shipping?langCode=en_US", http.StatusOK, &got)
+	var fresh contentPage
+	api.get(t, "/api/content/pages/url/delivery?langCode=en_US", http.StatusOK, &fresh)
+	if fresh.ID == delivery.ID || got.ID != delivery.ID {
+		t.Errorf("renamed page %d, file's url now page %d: the file's url should be a new page", got.ID, fresh.ID)
+	}
+	var after pageOut
+	owner.Expect(t, "GET", fmt.Sprintf("/api/admin/pages/%d", about.ID), nil, http.StatusOK, &after)
+	if after.Version <= about.Version+1 {
+		t.Errorf("about_us version %d after an edit and a re-apply; a dashboard holding %d must get a 409", after.Version, about.Version+1)
+	}
+}
