@@ -34,6 +34,9 @@ type ContentPage struct {
 	Products           int64            // visible products listed on the page
 	ChildrenCount      int64            // visible child pages
 	UpdatedAt          time.Time
+	Version            int64 // moves with every write; the precondition of admin writes
+	// ParentURL is the parent's url; only admin reads fill it in.
+	ParentURL string
 }
 
 // Page types a project may give; OneEntry's BlockType names them.

@@ -41,6 +41,7 @@ type Store interface {
 	// ExportStore: export and backup (issue 13 part 4).
 	ExportStore
 	SettingsStore
+	ContentAdminStore
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 }

@@ -26,6 +26,9 @@ type Config struct {
 
 	// Shop settings (order storages, payment accounts, auth providers).
 	Settings *shop.Settings
+
+	// Content edits pages, blocks and menus.
+	Content *shop.Content
 }
 
 // NewHandler returns the admin API; routes.go is its whole surface. Each
@@ -85,6 +88,23 @@ func NewHandler(logger *slog.Logger, cfg Config) http.Handler {
 	mux.Handle("PUT /api/admin/payment-accounts/{id}", as(openentry.PermStaff, handleUpdateAccount(logger, settings)))
 	mux.Handle("GET /api/admin/auth-providers", as(openentry.PermRead, handleListProviders(logger, settings)))
 	mux.Handle("PUT /api/admin/auth-providers/{marker}", as(openentry.PermStaff, handleUpdateProvider(logger, settings)))
+
+	// Content: pages, blocks and menus.
+	content := cfg.Content
+	mux.Handle("GET /api/admin/pages", as(openentry.PermRead, handleListPages(logger, content)))
+	mux.Handle("POST /api/admin/pages", as(openentry.PermCatalogue, handleCreatePage(logger, content)))
+	mux.Handle("POST /api/admin/pages/reorder", as(openentry.PermCatalogue, handleReorderPages(logger, content)))
+	mux.Handle("GET /api/admin/pages/{id}", as(openentry.PermRead, handleGetPage(logger, content)))
+	mux.Handle("PUT /api/admin/pages/{id}", as(openentry.PermCatalogue, handleUpdatePage(logger, content)))
+	mux.Handle("DELETE /api/admin/pages/{id}", as(openentry.PermCatalogue, handleDeletePage(logger, content)))
+	mux.Handle("GET /api/admin/blocks", as(openentry.PermRead, handleListBlocks(logger, content)))
+	mux.Handle("POST /api/admin/blocks", as(openentry.PermCatalogue, handleCreateBlock(logger, content)))
+	mux.Handle("GET /api/admin/blocks/{marker}", as(openentry.PermRead, handleGetBlock(logger, content)))
+	mux.Handle("PUT /api/admin/blocks/{marker}", as(openentry.PermCatalogue, handleUpdateBlock(logger, content)))
+	mux.Handle("DELETE /api/admin/blocks/{marker}", as(openentry.PermCatalogue, handleDeleteBlock(logger, content)))
+	mux.Handle("GET /api/admin/menus", as(openentry.PermRead, handleListMenus(logger, content)))
+	mux.Handle("GET /api/admin/menus/{marker}", as(openentry.PermRead, handleGetMenu(logger, content)))
+	mux.Handle("PUT /api/admin/menus/{marker}", as(openentry.PermCatalogue, handleUpdateMenu(logger, content)))
 
 	// The dashboard: pages and form actions, signed in with the session cookie only.
 	ui, err := loadPages()

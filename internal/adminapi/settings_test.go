@@ -73,8 +73,8 @@ func demoStorage(version int64) map[string]any {
 	}
 }
 
-// lastEntry returns the newest journal entry of an action.
-func lastEntry(t *testing.T, owner *apptest.Admin, action string) (before, after string, objectID string) {
+// lastSettingsEntry returns the newest journal entry of an action.
+func lastSettingsEntry(t *testing.T, owner *apptest.Admin, action string) (before, after string, objectID string) {
 	t.Helper()
 	var j journal
 	owner.Expect(t, "GET", "/api/admin/journal?action="+action, nil, http.StatusOK, &j)
@@ -140,7 +140,7 @@ func TestOrderStorageSettings(t *testing.T) {
 		if len(statuses) != 4 || statuses[0].LocalizeInfos.Title() != "Being packed" || statuses[1].Identifier != "shipped" {
 			t.Errorf("Content API statuses: %+v", statuses)
 		}
-		before, after, id := lastEntry(t, owner, "order_storage.update")
+		before, after, id := lastSettingsEntry(t, owner, "order_storage.update")
 		if id != "orders" || !strings.Contains(before, `"In progress"`) || !strings.Contains(after, `"Being packed"`) {
 			t.Errorf("journal: %s → %s (%s)", before, after, id)
 		}
@@ -265,7 +265,7 @@ func TestPaymentAccountSettings(t *testing.T) {
 				t.Errorf("the %s shows a secret: %s", name, b)
 			}
 		}
-		before, after, id := lastEntry(t, owner, "payment_account.update")
+		before, after, id := lastSettingsEntry(t, owner, "payment_account.update")
 		if id != itoa(stripe.ID) || !strings.Contains(before, `"secretKey":"not set"`) || !strings.Contains(after, `"secretKey":"set"`) {
 			t.Errorf("journal: %s → %s", before, after)
 		}
@@ -336,7 +336,7 @@ func TestAuthProviderSettings(t *testing.T) {
 	if _, err := settingsShopper(t, srv); !errors.Is(err, oneentry.ErrNotFound) {
 		t.Errorf("sign-in with a deactivated provider: %v, want not found", err)
 	}
-	before, after, id := lastEntry(t, owner, "auth_provider.update")
+	before, after, id := lastSettingsEntry(t, owner, "auth_provider.update")
 	if id != "email" || !strings.Contains(before, `"accessTokenTtlSec":"36000"`) || !strings.Contains(after, `"inactive":true`) {
 		t.Errorf("journal: %s → %s", before, after)
 	}

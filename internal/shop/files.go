@@ -108,7 +108,7 @@ func (s *Projects) projectFiles(ctx context.Context, p *openentry.Project) (*ope
 		}
 	}
 	if err := errors.Join(errs...); err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, openentry.Invalid(err.Error()) // the values' fault, not the store's
 	}
 	if len(edits) == 0 {
 		return p, nil, nil, nil

@@ -143,41 +143,45 @@ func (d *DB) PageBlocks(ctx context.Context, pageURL string) ([]string, error) {
 	return out, fromJSON(raw, &out)
 }
 
-// applyBlocks upserts the file's blocks, in its order; version counts real
-// changes.
+// applyBlocks upserts the file's blocks, in its order.
 func applyBlocks(ctx context.Context, tx *tx, blocks []openentry.ProjectBlock) error {
 	for i, b := range blocks {
-		typ := b.Type
-		if typ == "" {
-			typ = openentry.BlockTypeCommon
-		}
-		infos, values, products := b.LocalizeInfos, b.AttributeValues, b.Products
-		if infos == nil {
-			infos = map[string]json.RawMessage{}
-		}
-		if values == nil {
-			values = openentry.AttributeValues{}
-		}
-		if products == nil {
-			products = []int64{}
-		}
-		_, err := tx.ExecContext(ctx, `
-			INSERT INTO blocks (identifier, type, localize_infos, position, is_visible, template_identifier, attribute_set,
-				attribute_values, products, per_row, quantity, version, updated_ms)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
-			ON CONFLICT (identifier) DO UPDATE SET type = excluded.type, localize_infos = excluded.localize_infos,
-				position = excluded.position, is_visible = excluded.is_visible, template_identifier = excluded.template_identifier,
-				attribute_set = excluded.attribute_set, attribute_values = excluded.attribute_values, products = excluded.products,
-				per_row = excluded.per_row, quantity = excluded.quantity,
-				version = blocks.version + CASE WHEN blocks.localize_infos = excluded.localize_infos
-					AND blocks.attribute_values = excluded.attribute_values AND blocks.products = excluded.products
-					AND blocks.type = excluded.type AND blocks.is_visible = excluded.is_visible THEN 0 ELSE 1 END,
-				updated_ms = excluded.updated_ms`,
-			b.Identifier, typ, mustJSON(infos), i+1, !b.Hidden, b.TemplateIdentifier, b.AttributeSetIdentifier,
-			mustJSON(values), mustJSON(products), b.PerRow, b.Quantity, tx.nowMS)
-		if err != nil {
+		if err := upsertBlock(ctx, tx, b, int64(i+1)); err != nil {
 			return fmt.Errorf("block %q: %w", b.Identifier, err)
 		}
 	}
 	return nil
+}
+
+// upsertBlock writes a block by marker; version counts real changes.
+func upsertBlock(ctx context.Context, tx *tx, b openentry.ProjectBlock, position int64) error {
+	typ := b.Type
+	if typ == "" {
+		typ = openentry.BlockTypeCommon
+	}
+	infos, values, products := b.LocalizeInfos, b.AttributeValues, b.Products
+	if infos == nil {
+		infos = map[string]json.RawMessage{}
+	}
+	if values == nil {
+		values = openentry.AttributeValues{}
+	}
+	if products == nil {
+		products = []int64{}
+	}
+	_, err := tx.ExecContext(ctx, `
+		INSERT INTO blocks (identifier, type, localize_infos, position, is_visible, template_identifier, attribute_set,
+			attribute_values, products, per_row, quantity, version, updated_ms)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
+		ON CONFLICT (identifier) DO UPDATE SET type = excluded.type, localize_infos = excluded.localize_infos,
+			position = excluded.position, is_visible = excluded.is_visible, template_identifier = excluded.template_identifier,
+			attribute_set = excluded.attribute_set, attribute_values = excluded.attribute_values, products = excluded.products,
+			per_row = excluded.per_row, quantity = excluded.quantity,
+			version = blocks.version + CASE WHEN blocks.localize_infos = excluded.localize_infos
+				AND blocks.attribute_values = excluded.attribute_values AND blocks.products = excluded.products
+				AND blocks.type = excluded.type AND blocks.is_visible = excluded.is_visible THEN 0 ELSE 1 END,
+			updated_ms = excluded.updated_ms`,
+		b.Identifier, typ, mustJSON(infos), position, !b.Hidden, b.TemplateIdentifier, b.AttributeSetIdentifier,
+		mustJSON(values), mustJSON(products), b.PerRow, b.Quantity, tx.nowMS)
+	return err
 }

@@ -114,29 +114,39 @@ func applyLocales(ctx context.Context, tx *tx, locales []openentry.ProjectLocale
 // checkMenuReferences to report.
 func applyMenus(ctx context.Context, tx *tx, menus []openentry.ProjectMenu) error {
 	for i, m := range menus {
-		var id int64
-		err := tx.QueryRowContext(ctx, `
-			INSERT INTO menus (identifier, localize_infos, position) VALUES (?, ?, ?)
-			ON CONFLICT (identifier) DO UPDATE SET localize_infos = excluded.localize_infos, position = excluded.position
-			RETURNING id`, m.Identifier, mustJSON(openentry.Titles(m.Title)), i+1).Scan(&id)
-		if err != nil {
+		if _, err := upsertMenu(ctx, tx, m, int64(i+1)); err != nil {
 			return fmt.Errorf("menu %q: %w", m.Identifier, err)
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM menu_pages WHERE menu_id = ?`, id); err != nil {
-			return fmt.Errorf("menu %q: %w", m.Identifier, err)
-		}
-		for j, pg := range m.Pages {
-			// No page has the url "", so a top-level item gets NULL.
-			_, err := tx.ExecContext(ctx, `
-				INSERT INTO menu_pages (menu_id, page_id, parent_page_id, position)
-				SELECT ?, id, (SELECT id FROM pages WHERE page_url = ?), ? FROM pages WHERE page_url = ?`,
-				id, pg.ParentURL, j+1, pg.PageURL)
-			if err != nil {
-				return fmt.Errorf("menu %q: page %q: %w", m.Identifier, pg.PageURL, err)
-			}
 		}
 	}
 	return nil
+}
+
+// upsertMenu writes a menu by identifier, replacing its pages, and returns
+// its id.
+func upsertMenu(ctx context.Context, tx *tx, m openentry.ProjectMenu, position int64) (int64, error) {
+	var id int64
+	err := tx.QueryRowContext(ctx, `
+		INSERT INTO menus (identifier, localize_infos, position) VALUES (?, ?, ?)
+		ON CONFLICT (identifier) DO UPDATE SET localize_infos = excluded.localize_infos, position = excluded.position,
+			version = menus.version + 1
+		RETURNING id`, m.Identifier, mustJSON(openentry.Titles(m.Title)), position).Scan(&id)
+	if err != nil {
+		return 0, err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM menu_pages WHERE menu_id = ?`, id); err != nil {
+		return 0, err
+	}
+	for j, pg := range m.Pages {
+		// No page has the url "", so a top-level item gets NULL.
+		_, err := tx.ExecContext(ctx, `
+			INSERT INTO menu_pages (menu_id, page_id, parent_page_id, position)
+			SELECT ?, id, (SELECT id FROM pages WHERE page_url = ?), ? FROM pages WHERE page_url = ?`,
+			id, pg.ParentURL, j+1, pg.PageURL)
+		if err != nil {
+			return 0, fmt.Errorf("page %q: %w", pg.PageURL, err)
+		}
+	}
+	return id, nil
 }
 
 // checkMenuReferences reports, through bad, the pages the file's menus name

@@ -13,7 +13,7 @@ import (
 // pageColumns read a page with its set's attributes and its counts: FROM
 // pages p LEFT JOIN attribute_sets s …; the two ? are true (visible).
 const pageColumns = `p.id, COALESCE(p.parent_id, 0), p.page_url, p.depth, p.position, p.type, p.is_visible, p.localize_infos,
-	p.attribute_set, p.attribute_values, p.template_identifier, p.config, p.updated_ms, COALESCE(s.attributes, '[]'), p.blocks,
+	p.attribute_set, p.attribute_values, p.template_identifier, p.config, p.updated_ms, COALESCE(s.attributes, '[]'), p.blocks, p.version,
 	(SELECT COUNT(*) FROM product_pages pp JOIN products pr ON pr.id = pp.product_id WHERE pp.page_id = p.id AND pr.is_visible = ?),
 	(SELECT COUNT(*) FROM pages c WHERE c.parent_id = p.id AND c.is_visible = ?)`
 
@@ -24,7 +24,7 @@ func scanPage(row interface{ Scan(...any) error }) (*openentry.ContentPage, erro
 	var infos, values, config, attrs, blocks string
 	var updated int64
 	if err := row.Scan(&p.ID, &p.ParentID, &p.PageURL, &p.Depth, &p.Position, &p.Type, &p.IsVisible, &infos,
-		&p.AttributeSetIdentifier, &values, &p.TemplateIdentifier, &config, &updated, &attrs, &blocks, &p.Products, &p.ChildrenCount); err != nil {
+		&p.AttributeSetIdentifier, &values, &p.TemplateIdentifier, &config, &updated, &attrs, &blocks, &p.Version, &p.Products, &p.ChildrenCount); err != nil {
 		return nil, err
 	}
 	p.UpdatedAt = time.UnixMilli(updated).UTC()
@@ -163,20 +163,7 @@ func (d *DB) PageDescendants(ctx context.Context, pageURL string, nested bool) (
 // recomputes every page's depth, refusing a cycle. Nothing is deleted.
 func applyPages(ctx context.Context, tx *tx, pages []openentry.ProjectPage) error {
 	for i, pg := range pages {
-		typ := pg.Type
-		if typ == "" {
-			typ = openentry.PageTypeCommon
-		}
-		infos, values, config := pg.LocalizeInfos, pg.AttributeValues, pg.Config
-		if infos == nil {
-			infos = map[string]json.RawMessage{}
-		}
-		if values == nil {
-			values = openentry.AttributeValues{}
-		}
-		if config == nil {
-			config = map[string]int64{}
-		}
+		r := newPageRow(pg)
 		_, err := tx.ExecContext(ctx, `
 			INSERT INTO pages (page_url, parent_id, depth, position, type, is_visible, localize_infos, attribute_set,
 				attribute_values, template_identifier, config, blocks, updated_ms)
@@ -184,25 +171,68 @@ func applyPages(ctx context.Context, tx *tx, pages []openentry.ProjectPage) erro
 			ON CONFLICT (page_url) DO UPDATE SET position = excluded.position, type = excluded.type,
 				is_visible = excluded.is_visible, localize_infos = excluded.localize_infos, attribute_set = excluded.attribute_set,
 				attribute_values = excluded.attribute_values, template_identifier = excluded.template_identifier,
-				config = excluded.config, blocks = excluded.blocks, updated_ms = excluded.updated_ms`,
-			pg.PageURL, i+1, typ, !pg.Hidden, mustJSON(infos), pg.AttributeSetIdentifier, mustJSON(values),
-			pg.TemplateIdentifier, mustJSON(config), mustJSON(pageBlocks(pg.Blocks)), tx.nowMS)
+				config = excluded.config, blocks = excluded.blocks, updated_ms = excluded.updated_ms, version = pages.version + 1`,
+			append([]any{pg.PageURL, i + 1}, r.args(tx.nowMS)...)...)
 		if err != nil {
 			return fmt.Errorf("page %q: %w", pg.PageURL, err)
 		}
 	}
 	for _, pg := range pages {
-		// No page has the url "", so a top-level page gets NULL.
-		_, err := tx.ExecContext(ctx, `UPDATE pages SET parent_id = (SELECT id FROM pages WHERE page_url = ?) WHERE page_url = ?`,
-			pg.ParentURL, pg.PageURL)
-		if err != nil {
-			return fmt.Errorf("page %q: %w", pg.PageURL, err)
+		if err := setPageParent(ctx, tx, pg); err != nil {
+			return err
 		}
 	}
 	if len(pages) == 0 {
 		return nil
 	}
 	return updateDepths(ctx, tx)
+}
+
+// pageRow is a page's stored columns from type to updated_ms, defaults
+// filled in: what the apply and an admin write both store.
+type pageRow struct {
+	typ                   string
+	visible               bool
+	infos, set, values    string
+	template, config, blk string
+}
+
+func newPageRow(pg openentry.ProjectPage) pageRow {
+	typ := pg.Type
+	if typ == "" {
+		typ = openentry.PageTypeCommon
+	}
+	infos, values, config := pg.LocalizeInfos, pg.AttributeValues, pg.Config
+	if infos == nil {
+		infos = map[string]json.RawMessage{}
+	}
+	if values == nil {
+		values = openentry.AttributeValues{}
+	}
+	if config == nil {
+		config = map[string]int64{}
+	}
+	return pageRow{typ: typ, visible: !pg.Hidden, infos: mustJSON(infos), set: pg.AttributeSetIdentifier, values: mustJSON(values),
+		template: pg.TemplateIdentifier, config: mustJSON(config), blk: mustJSON(pageBlocks(pg.Blocks))}
+}
+
+// args are the row's values in column order: type, is_visible,
+// localize_infos, attribute_set, attribute_values, template_identifier,
+// config, blocks, updated_ms.
+func (r pageRow) args(nowMS int64) []any {
+	return []any{r.typ, r.visible, r.infos, r.set, r.values, r.template, r.config, r.blk, nowMS}
+}
+
+// setPageParent points the page at its parent url's page. No page has the
+// url "", so a top-level page gets NULL, and so does an unknown parent, for
+// checkPageReferences to report.
+func setPageParent(ctx context.Context, tx *tx, pg openentry.ProjectPage) error {
+	_, err := tx.ExecContext(ctx, `UPDATE pages SET parent_id = (SELECT id FROM pages WHERE page_url = ?) WHERE page_url = ?`,
+		pg.ParentURL, pg.PageURL)
+	if err != nil {
+		return fmt.Errorf("page %q: %w", pg.PageURL, err)
+	}
+	return nil
 }
 
 // updateDepths recomputes the depth of every page from the parents, since
@@ -243,7 +273,7 @@ func updateDepths(ctx context.Context, tx *tx) error {
 			return 0, nil
 		}
 		if onPath[id] {
-			return 0, fmt.Errorf("page %q: is its own ancestor", n.url)
+			return 0, openentry.Invalid(fmt.Sprintf("page %q: is its own ancestor", n.url))
 		}
 		onPath[id] = true
 		d, err := depthOf(n.parent, onPath)

@@ -667,20 +667,7 @@ func indexLocales(ctx context.Context, q queryer) ([]string, error) {
 }
 
 func queryIDs(ctx context.Context, q queryer, query string, args ...any) ([]int64, error) {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return queryColumn[int64](ctx, q, query, args...)
 }
 
 // listProductFrom is productFrom with the set's attributes left out
