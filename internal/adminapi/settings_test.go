@@ -292,6 +292,11 @@ func TestPaymentAccountSettings(t *testing.T) {
 		if got := strings.Join(offered(), ","); got != "stripe" {
 			t.Errorf("offered after deactivating cash: %s", got)
 		}
+		_, err := sdk.Orders.CreateOrder(ctx, "orders", oneentry.OrderCreate{FormIdentifier: "order", PaymentAccountIdentifier: "cash",
+			FormData: oneentry.FormData{{Marker: "name", Type: "string", Value: "Ann"}}, Products: []oneentry.OrderItem{{ProductID: 14, Quantity: 1}}})
+		if err == nil {
+			t.Error("an order paid with the deactivated account was placed")
+		}
 		cash = got
 	})
 
