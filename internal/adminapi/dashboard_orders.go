@@ -98,9 +98,9 @@ func (d *dashboard) order(w http.ResponseWriter, r *http.Request, a openentry.Ac
 	}{o, statuses}})
 }
 
-// orderAction runs one write on an order from its page's form, then sends
-// the browser back to the order.
-func (d *dashboard) orderAction(do func(r *http.Request, a openentry.Actor, id, version int64) (string, error)) pageHandler {
+// action runs one write of a page's form (its path names the object,
+// the form its version), then sends the browser back to back(r, id).
+func (d *dashboard) action(back func(r *http.Request, id int64) string, do func(r *http.Request, a openentry.Actor, id, version int64) (string, error)) pageHandler {
 	return func(w http.ResponseWriter, r *http.Request, a openentry.Actor) {
 		id, err := idOf(r, "id")
 		if err != nil {
@@ -113,13 +113,20 @@ func (d *dashboard) orderAction(do func(r *http.Request, a openentry.Actor, id, 
 			d.fail(w, r, &a, err)
 			return
 		}
-		order := id
-		if o, err := strconv.ParseInt(r.PostFormValue("order"), 10, 64); err == nil && o > 0 {
-			order = o // a session's or refund's action returns to its order
-		}
-		done(w, r, fmt.Sprintf("/admin/orders/%d", order), notice)
+		done(w, r, back(r, id), notice)
 	}
 }
+
+// toOrder is where an order's actions return: the order, or for a
+// session's or refund's action the order its form names.
+func toOrder(r *http.Request, id int64) string {
+	if o, err := strconv.ParseInt(r.PostFormValue("order"), 10, 64); err == nil && o > 0 {
+		id = o
+	}
+	return fmt.Sprintf("/admin/orders/%d", id)
+}
+
+func toUser(_ *http.Request, id int64) string { return fmt.Sprintf("/admin/users/%d", id) }
 
 func (d *dashboard) setOrderStatus(r *http.Request, a openentry.Actor, id, version int64) (string, error) {
 	o, err := d.cfg.Orders.SetStatus(r.Context(), a, id, version, r.PostFormValue("status"))

@@ -3,7 +3,6 @@ package adminapi
 import (
 	"fmt"
 	"net/http"
-	"strconv"
 
 	"github.com/openentry/openentry"
 )
@@ -40,24 +39,6 @@ func (d *dashboard) user(w http.ResponseWriter, r *http.Request, a openentry.Act
 		return
 	}
 	d.render(w, r, http.StatusOK, "user", view{Title: u.Account.Identifier, Actor: a, CSRF: d.csrf(r), Data: u})
-}
-
-// userAction runs one write on a user from its page, then goes back to it.
-func (d *dashboard) userAction(do func(r *http.Request, a openentry.Actor, id, version int64) (string, error)) pageHandler {
-	return func(w http.ResponseWriter, r *http.Request, a openentry.Actor) {
-		id, err := idOf(r, "id")
-		if err != nil {
-			d.fail(w, r, &a, err)
-			return
-		}
-		version, _ := strconv.ParseInt(r.PostFormValue("version"), 10, 64)
-		notice, err := do(r, a, id, version)
-		if err != nil {
-			d.fail(w, r, &a, err)
-			return
-		}
-		done(w, r, fmt.Sprintf("/admin/users/%d", id), notice)
-	}
 }
 
 func (d *dashboard) archiveUser(r *http.Request, a openentry.Actor, id, version int64) (string, error) {
