@@ -36,6 +36,7 @@ type Store interface {
 	SitemapStore
 	CollectionStore
 	StaffStore
+	CatalogAdminStore
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 }

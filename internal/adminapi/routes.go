@@ -15,6 +15,8 @@ import (
 // Config is what the admin handler serves.
 type Config struct {
 	Staff *shop.Staff
+	// Catalogue is the catalogue's admin side: products.
+	Catalogue *shop.CatalogueAdmin
 }
 
 // NewHandler returns the admin API; routes.go is its whole surface. Each
@@ -38,6 +40,17 @@ func NewHandler(logger *slog.Logger, cfg Config) http.Handler {
 	mux.Handle("POST /api/admin/api-keys", as(openentry.PermStaff, handleCreateKey(logger, staff)))
 	mux.Handle("DELETE /api/admin/api-keys/{id}", as(openentry.PermStaff, handleRevokeKey(logger, staff)))
 	mux.Handle("GET /api/admin/journal", as(openentry.PermRead, handleJournal(logger, staff)))
+
+	cat := cfg.Catalogue
+	mux.Handle("GET /api/admin/products", as(openentry.PermRead, handleListProducts(logger, cat)))
+	mux.Handle("POST /api/admin/products", as(openentry.PermCatalogue, handleCreateProduct(logger, cat)))
+	mux.Handle("POST /api/admin/products/reorder", as(openentry.PermCatalogue, handleReorderProducts(logger, cat)))
+	mux.Handle("GET /api/admin/products/{id}", as(openentry.PermRead, handleGetProduct(logger, cat)))
+	mux.Handle("PUT /api/admin/products/{id}", as(openentry.PermCatalogue, handleUpdateProduct(logger, cat)))
+	mux.Handle("DELETE /api/admin/products/{id}", as(openentry.PermCatalogue, handleDeleteProduct(logger, cat)))
+	mux.Handle("POST /api/admin/products/{id}/hide", as(openentry.PermCatalogue, handleSetProductVisible(logger, cat, false)))
+	mux.Handle("POST /api/admin/products/{id}/show", as(openentry.PermCatalogue, handleSetProductVisible(logger, cat, true)))
+	mux.Handle("POST /api/admin/products/{id}/images", as(openentry.PermCatalogue, handleProductImage(logger, cat)))
 
 	mux.Handle("/api/admin/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeStatus(w, http.StatusNotFound, "Cannot "+r.Method+" "+r.URL.Path)

@@ -317,8 +317,10 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 			cfg.MaxUploadSize),
 		MaxUploadSize: cfg.MaxUploadSize,
 		Collections:   shop.NewCollections(db),
-		Admin:         adminapi.NewHandler(logger, adminapi.Config{Staff: staff}),
-		Staff:         staff,
+		Admin: adminapi.NewHandler(logger, adminapi.Config{Staff: staff,
+			Catalogue: shop.NewCatalogueAdmin(db),
+		}),
+		Staff: staff,
 	},
 		auth, auth, catalogue, catalogue, a.orders, a.payments, a.refunds, shop.NewPages(db),
 		catalogue, catalogue, shop.NewProductLists(db), shop.NewLocales(db), shop.NewMenus(db))

@@ -130,14 +130,20 @@ func (d *DB) ProductsByID(ctx context.Context, ids []int64) (map[int64]openentry
 // productPages fills in the visible pages each product is listed on, in
 // one query.
 func productPages(ctx context.Context, q queryer, products []*openentry.Product) error {
+	return listedPages(ctx, q, products, true)
+}
+
+// listedPages fills in the pages each product is listed on, only the
+// visible ones or (the admin's view) all, in one query.
+func listedPages(ctx context.Context, q queryer, products []*openentry.Product, visibleOnly bool) error {
 	if len(products) == 0 {
 		return nil
 	}
 	byID := make(map[int64]*openentry.Product, len(products))
 	var b query
 	b.WriteString(`SELECT pp.product_id, pp.page_id, pg.page_url, pp.position FROM product_pages pp
-		JOIN pages pg ON pg.id = pp.page_id WHERE pg.is_visible = ? AND pp.product_id IN `)
-	b.args = append(b.args, true)
+		JOIN pages pg ON pg.id = pp.page_id WHERE (pg.is_visible = ? OR ?) AND pp.product_id IN `)
+	b.args = append(b.args, true, !visibleOnly)
 	ids := make([]int64, 0, len(products))
 	for _, p := range products {
 		byID[p.ID] = p
