@@ -66,7 +66,22 @@ type CatalogAdminStore interface {
 	// ReorderProducts gives the products ids, in that order, the positions
 	// they hold between them. ErrNotFound if one is unknown.
 	ReorderProducts(ctx context.Context, ids []int64, a Audit) error
+	// SaveProductStatus creates or changes a product status, the only
+	// default one when it is the default. ErrConflict for a taken
+	// identifier or a stale version, ErrNotFound for an unknown one.
+	SaveProductStatus(ctx context.Context, w ProductStatusWrite, a Audit) (*ProductStatus, error)
+	// DeleteProductStatus deletes a status no product is in: ErrConflict
+	// if one is, ErrNotFound if there is none.
+	DeleteProductStatus(ctx context.Context, identifier string, a Audit) error
 	// PutProductFile stores a file for one of the product's attribute
 	// values (PutFile's rule: once per digest). ErrNotFound.
 	PutProductFile(ctx context.Context, productID int64, f *File, a Audit) error
+}
+
+// ProductStatusWrite is an admin's creation or change of a product status,
+// checked and stored as a project file's.
+type ProductStatusWrite struct {
+	Status  ProjectProductStatus
+	Create  bool
+	Version int64 // a change: the version it was read at
 }

@@ -40,19 +40,11 @@ type productJSON struct {
 }
 
 func toProductJSON(p openentry.AdminProduct) productJSON {
-	out := productJSON{ID: p.ID, Version: p.Version, Title: map[string]string{}, LocalizeInfos: p.LocalizeInfos,
+	out := productJSON{ID: p.ID, Version: p.Version, Title: titles(p.LocalizeInfos), LocalizeInfos: p.LocalizeInfos,
 		Price: p.Price.Fixed(), Currency: p.Price.Currency, Sku: p.Sku, Status: p.StatusIdentifier, Visible: p.IsVisible,
 		Position: p.Position, AttributeSetIdentifier: p.AttributeSetIdentifier, AttributeValues: p.AttributeValues,
 		StockAttribute: p.StockAttribute, Stock: p.Stock, RelatedIDs: p.RelatedIDs, Pages: p.Categories(), Blocks: p.Blocks,
 		CreatedAt: openentry.Time(p.CreatedAt), UpdatedAt: openentry.Time(p.UpdatedAt)}
-	for lang, raw := range p.LocalizeInfos {
-		var t struct {
-			Title string `json:"title"`
-		}
-		if json.Unmarshal(raw, &t) == nil {
-			out.Title[lang] = t.Title
-		}
-	}
 	if out.LocalizeInfos == nil {
 		out.LocalizeInfos = openentry.Localized{}
 	}
@@ -337,4 +329,90 @@ func imagePart(w http.ResponseWriter, r *http.Request) (openentry.UploadPart, st
 		return openentry.UploadPart{}, "", openentry.Invalid("file: its name is not valid UTF-8")
 	}
 	return openentry.UploadPart{Name: h.Filename, Bytes: data}, marker, nil
+}
+
+type productStatusJSON struct {
+	Identifier string            `json:"identifier"`
+	Title      map[string]string `json:"title"`
+	Position   int64             `json:"position"`
+	IsDefault  bool              `json:"isDefault"`
+	NotForSale bool              `json:"notForSale"`
+	Version    int64             `json:"version"`
+}
+
+func toProductStatusJSON(st openentry.ProductStatus) productStatusJSON {
+	return productStatusJSON{Identifier: st.Identifier, Title: titles(st.LocalizeInfos), Position: st.Position,
+		IsDefault: st.IsDefault, NotForSale: !st.Purchasable, Version: st.Version}
+}
+
+// titles reads the title of each locale of localizeInfos.
+func titles(infos openentry.Localized) map[string]string {
+	out := map[string]string{}
+	for lang, raw := range infos {
+		var t struct {
+			Title string `json:"title"`
+		}
+		if json.Unmarshal(raw, &t) == nil {
+			out[lang] = t.Title
+		}
+	}
+	return out
+}
+
+func handleListProductStatuses(logger *slog.Logger, cat *shop.CatalogueAdmin) actorHandler {
+	return handleActor(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request, a openentry.Actor) ([]productStatusJSON, error) {
+		all, err := cat.ProductStatuses(r.Context(), a)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]productStatusJSON, len(all))
+		for i, st := range all {
+			out[i] = toProductStatusJSON(st)
+		}
+		return out, nil
+	})
+}
+
+// handleSaveProductStatus creates a status (POST, identifier in the body)
+// or changes one (PUT, identifier in the path, with its version).
+func handleSaveProductStatus(logger *slog.Logger, cat *shop.CatalogueAdmin, create bool) actorHandler {
+	type request struct {
+		Identifier string            `json:"identifier"` // POST only
+		Version    int64             `json:"version"`    // PUT only
+		Title      map[string]string `json:"title"`
+		IsDefault  bool              `json:"isDefault"`
+		NotForSale bool              `json:"notForSale"`
+	}
+	status := http.StatusOK
+	if create {
+		status = http.StatusCreated
+	}
+	return handleActor(logger, status, func(w http.ResponseWriter, r *http.Request, a openentry.Actor) (productStatusJSON, error) {
+		in, err := decode[request](w, r)
+		if err != nil {
+			return productStatusJSON{}, err
+		}
+		if create && in.Version != 0 || !create && in.Identifier != "" {
+			return productStatusJSON{}, openentry.Invalid("identifier goes in the body of a creation, version in that of a change")
+		}
+		if !create {
+			in.Identifier = r.PathValue("marker")
+		}
+		st, err := cat.SaveProductStatus(r.Context(), a, openentry.ProductStatusWrite{Create: create, Version: in.Version,
+			Status: openentry.ProjectProductStatus{Identifier: in.Identifier, Title: in.Title, IsDefault: in.IsDefault, NotForSale: in.NotForSale}})
+		if err != nil {
+			return productStatusJSON{}, err
+		}
+		return toProductStatusJSON(*st), nil
+	})
+}
+
+func handleDeleteProductStatus(logger *slog.Logger, cat *shop.CatalogueAdmin) actorHandler {
+	return func(w http.ResponseWriter, r *http.Request, a openentry.Actor) {
+		if err := cat.DeleteProductStatus(r.Context(), a, r.PathValue("marker")); err != nil {
+			writeError(w, r, logger, err)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	}
 }

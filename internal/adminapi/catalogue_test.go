@@ -713,3 +713,67 @@ func TestConcurrentAdminWritesAreNeitherLostNorMerged(t *testing.T) {
 		t.Errorf("%d of %d writes from one read won, want 1", won, n)
 	}
 }
+
+func TestAdminProductStatuses(t *testing.T) {
+	t.Parallel()
+	srv, owner, c := start(t, apptest.WithDemoShop())
+	type statusJSON struct {
+		Identifier string            `json:"identifier"`
+		Title      map[string]string `json:"title"`
+		IsDefault  bool              `json:"isDefault"`
+		NotForSale bool              `json:"notForSale"`
+		Version    int64             `json:"version"`
+	}
+	var st statusJSON
+	owner.Expect(t, "POST", "/api/admin/product-statuses", map[string]any{"identifier": "preorder", "title": map[string]string{"en_US": "Pre-order"},
+		"isDefault": true, "notForSale": true}, http.StatusCreated, &st)
+	if st.Version != 1 || !st.IsDefault || !st.NotForSale {
+		t.Fatalf("created: %+v", st)
+	}
+	owner.Expect(t, "POST", "/api/admin/product-statuses", map[string]any{"identifier": "preorder", "title": map[string]string{"en_US": "Again"}}, http.StatusConflict, nil)
+	owner.Expect(t, "POST", "/api/admin/product-statuses", map[string]any{"identifier": "no spaces", "title": map[string]string{"en_US": "x"}}, http.StatusBadRequest, nil)
+	owner.Expect(t, "POST", "/api/admin/product-statuses", map[string]any{"identifier": "untitled"}, http.StatusBadRequest, nil)
+	var all []statusJSON
+	owner.Expect(t, "GET", "/api/admin/product-statuses", nil, http.StatusOK, &all)
+	defaults := 0
+	for _, s := range all {
+		if s.IsDefault {
+			defaults++
+		}
+	}
+	if len(all) != 3 || defaults != 1 {
+		t.Fatalf("statuses: %+v", all)
+	}
+	// A product put in it shows its title in the Content API at once.
+	var p productJSON
+	owner.Expect(t, "GET", productPath(100), nil, http.StatusOK, &p)
+	owner.Expect(t, "PUT", productPath(100), update(p, func(m map[string]any) { m["status"] = "preorder" }), http.StatusOK, nil)
+	owner.Expect(t, "PUT", "/api/admin/product-statuses/preorder", map[string]any{"version": st.Version, "title": map[string]string{"en_US": "Coming soon"}, "notForSale": true}, http.StatusOK, &st)
+	if _, body := content(t, srv, "GET", "/api/content/products/100?langCode=en_US", "", nil); !strings.Contains(string(body), "Coming soon") {
+		t.Errorf("getProductById: %s", body)
+	}
+	owner.Expect(t, "PUT", "/api/admin/product-statuses/preorder", map[string]any{"version": 1, "title": map[string]string{"en_US": "Stale"}}, http.StatusConflict, nil)
+	owner.Expect(t, "PUT", "/api/admin/product-statuses/nope", map[string]any{"version": 1, "title": map[string]string{"en_US": "x"}}, http.StatusNotFound, nil)
+	owner.Expect(t, "DELETE", "/api/admin/product-statuses/preorder", nil, http.StatusConflict, nil)
+	for _, role := range []string{"support", "viewer"} {
+		who := as(t, srv, c, role+"-st@shop.test", role)
+		who.Expect(t, "GET", "/api/admin/product-statuses", nil, http.StatusOK, nil)
+		who.Expect(t, "POST", "/api/admin/product-statuses", map[string]any{"identifier": "x", "title": map[string]string{"en_US": "x"}}, http.StatusForbidden, nil)
+		who.Expect(t, "PUT", "/api/admin/product-statuses/preorder", map[string]any{"version": st.Version, "title": map[string]string{"en_US": "x"}}, http.StatusForbidden, nil)
+		who.Expect(t, "DELETE", "/api/admin/product-statuses/preorder", nil, http.StatusForbidden, nil)
+	}
+	manager := as(t, srv, c, "manager-st@shop.test", "manager")
+	owner.Expect(t, "GET", productPath(100), nil, http.StatusOK, &p)
+	owner.Expect(t, "PUT", productPath(100), update(p, func(m map[string]any) { m["status"] = "in_stock" }), http.StatusOK, nil)
+	manager.Expect(t, "DELETE", "/api/admin/product-statuses/preorder", nil, http.StatusNoContent, nil)
+	manager.Expect(t, "DELETE", "/api/admin/product-statuses/preorder", nil, http.StatusNotFound, nil)
+	var j journal
+	owner.Expect(t, "GET", "/api/admin/journal?objectKind=product_status&objectId=preorder", nil, http.StatusOK, &j)
+	var actions []string
+	for _, e := range j.Items {
+		actions = append(actions, e.Action)
+	}
+	if strings.Join(actions, " ") != "product_status.delete product_status.update product_status.create" {
+		t.Errorf("journal: %v", actions)
+	}
+}

@@ -15,7 +15,7 @@ import (
 // Config is what the admin handler serves.
 type Config struct {
 	Staff *shop.Staff
-	// Catalogue is the catalogue's admin side: products.
+	// Catalogue is the catalogue's admin side: products and product statuses.
 	Catalogue *shop.CatalogueAdmin
 }
 
@@ -51,6 +51,10 @@ func NewHandler(logger *slog.Logger, cfg Config) http.Handler {
 	mux.Handle("POST /api/admin/products/{id}/hide", as(openentry.PermCatalogue, handleSetProductVisible(logger, cat, false)))
 	mux.Handle("POST /api/admin/products/{id}/show", as(openentry.PermCatalogue, handleSetProductVisible(logger, cat, true)))
 	mux.Handle("POST /api/admin/products/{id}/images", as(openentry.PermCatalogue, handleProductImage(logger, cat)))
+	mux.Handle("GET /api/admin/product-statuses", as(openentry.PermRead, handleListProductStatuses(logger, cat)))
+	mux.Handle("POST /api/admin/product-statuses", as(openentry.PermCatalogue, handleSaveProductStatus(logger, cat, true)))
+	mux.Handle("PUT /api/admin/product-statuses/{marker}", as(openentry.PermCatalogue, handleSaveProductStatus(logger, cat, false)))
+	mux.Handle("DELETE /api/admin/product-statuses/{marker}", as(openentry.PermCatalogue, handleDeleteProductStatus(logger, cat)))
 
 	mux.Handle("/api/admin/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeStatus(w, http.StatusNotFound, "Cannot "+r.Method+" "+r.URL.Path)

@@ -244,3 +244,47 @@ func (c *CatalogueAdmin) ProductImage(ctx context.Context, by openentry.Actor, i
 	}
 	return &openentry.FileRef{FileID: f.ID, Filename: stem + ext, ContentType: f.ContentType, Size: f.Size}, nil
 }
+
+// ProductStatuses lists the product statuses.
+func (c *CatalogueAdmin) ProductStatuses(ctx context.Context, by openentry.Actor) ([]openentry.ProductStatus, error) {
+	if err := by.Can(openentry.PermRead); err != nil {
+		return nil, err
+	}
+	return c.store.ProductStatuses(ctx)
+}
+
+// SaveProductStatus creates a product status or, at version, changes one;
+// it is checked as a project file's.
+func (c *CatalogueAdmin) SaveProductStatus(ctx context.Context, by openentry.Actor, w openentry.ProductStatusWrite) (*openentry.ProductStatus, error) {
+	if err := by.Can(openentry.PermCatalogue); err != nil {
+		return nil, err
+	}
+	if !w.Create && w.Version <= 0 {
+		return nil, openentry.Invalid("version: the version the status was read at is required")
+	}
+	if len(w.Status.Title) == 0 {
+		return nil, openentry.Invalid("title: a title in at least one locale is required")
+	}
+	for lang, t := range w.Status.Title {
+		if utf8.RuneCountInString(t) > maxProductTitle {
+			return nil, openentry.Invalid(fmt.Sprintf("title.%s: at most %d characters", lang, maxProductTitle))
+		}
+	}
+	one := &openentry.Project{ProductStatuses: []openentry.ProjectProductStatus{w.Status}}
+	if err := one.Validate(nil); err != nil {
+		return nil, openentry.Invalid(fmt.Sprintf("identifier: %q must be 1 to 64 letters, digits, _ or -", w.Status.Identifier))
+	}
+	action := "product_status.update"
+	if w.Create {
+		action = "product_status.create"
+	}
+	return c.store.SaveProductStatus(ctx, w, openentry.Audit{Actor: by, Action: action})
+}
+
+// DeleteProductStatus deletes a status no product is in.
+func (c *CatalogueAdmin) DeleteProductStatus(ctx context.Context, by openentry.Actor, identifier string) error {
+	if err := by.Can(openentry.PermCatalogue); err != nil {
+		return err
+	}
+	return c.store.DeleteProductStatus(ctx, identifier, openentry.Audit{Actor: by, Action: "product_status.delete"})
+}

@@ -267,13 +267,13 @@ func (d *DB) AttributeSet(ctx context.Context, marker string) (*openentry.Attrib
 	return s, nil
 }
 
-const productStatusColumns = `id, identifier, localize_infos, position, is_default, not_for_sale`
+const productStatusColumns = `id, identifier, localize_infos, position, is_default, not_for_sale, version`
 
 func scanProductStatus(row interface{ Scan(...any) error }) (*openentry.ProductStatus, error) {
 	var st openentry.ProductStatus
 	var infos string
 	var notForSale bool
-	if err := row.Scan(&st.ID, &st.Identifier, &infos, &st.Position, &st.IsDefault, &notForSale); err != nil {
+	if err := row.Scan(&st.ID, &st.Identifier, &infos, &st.Position, &st.IsDefault, &notForSale, &st.Version); err != nil {
 		return nil, err
 	}
 	st.Purchasable = !notForSale

@@ -459,3 +459,107 @@ func (d *DB) PutProductFile(ctx context.Context, productID int64, f *openentry.F
 	}
 	return tx.Commit()
 }
+
+// upsertProductStatus writes a status, a project file's or an admin's, at
+// position, moving its version.
+func upsertProductStatus(ctx context.Context, tx *tx, st openentry.ProjectProductStatus, position int64) error {
+	_, err := tx.ExecContext(ctx, `
+		INSERT INTO product_statuses (identifier, localize_infos, position, is_default, not_for_sale, version) VALUES (?, ?, ?, ?, ?, 1)
+		ON CONFLICT (identifier) DO UPDATE SET localize_infos = excluded.localize_infos, position = excluded.position,
+			is_default = excluded.is_default, not_for_sale = excluded.not_for_sale, version = product_statuses.version + 1`,
+		st.Identifier, mustJSON(openentry.Titles(st.Title)), position, st.IsDefault, st.NotForSale)
+	return err
+}
+
+func productStatus(ctx context.Context, q queryer, identifier string) (*openentry.ProductStatus, error) {
+	st, err := scanProductStatus(q.QueryRowContext(ctx, `SELECT `+productStatusColumns+` FROM product_statuses WHERE identifier = ?`, identifier))
+	if err != nil {
+		return nil, notFound(err, fmt.Sprintf("Product status %q not found", identifier))
+	}
+	return st, nil
+}
+
+// productStatusView is a status as the journal shows it.
+func productStatusView(st *openentry.ProductStatus) any {
+	if st == nil {
+		return nil
+	}
+	return map[string]any{"identifier": st.Identifier, "localizeInfos": st.LocalizeInfos, "position": st.Position,
+		"isDefault": st.IsDefault, "notForSale": !st.Purchasable, "version": st.Version}
+}
+
+// SaveProductStatus creates or changes a product status; the products in
+// it render anew (the catalogue revision moves).
+func (d *DB) SaveProductStatus(ctx context.Context, w openentry.ProductStatusWrite, a openentry.Audit) (*openentry.ProductStatus, error) {
+	tx, err := d.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	if err := bumpCatalogRevision(ctx, tx); err != nil { // first: writers take turns (see SaveProduct)
+		return nil, err
+	}
+	st := w.Status
+	before, err := productStatus(ctx, tx, st.Identifier)
+	var position int64
+	switch {
+	case w.Create && err == nil:
+		return nil, &openentry.Error{Code: openentry.ErrConflict, Message: fmt.Sprintf("Product status %q exists", st.Identifier)}
+	case w.Create && errors.Is(err, openentry.ErrNotFound):
+		before = nil
+		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(position), 0) + 1 FROM product_statuses`).Scan(&position); err != nil {
+			return nil, err
+		}
+	case err != nil:
+		return nil, err
+	case before.Version != w.Version:
+		return nil, &openentry.Error{Code: openentry.ErrConflict,
+			Message: fmt.Sprintf("Product status %q changed since version %d (now %d); reload it", st.Identifier, w.Version, before.Version)}
+	default:
+		position = before.Position
+	}
+	if st.IsDefault {
+		if _, err := tx.ExecContext(ctx, `UPDATE product_statuses SET is_default = ? WHERE is_default = ? AND identifier <> ?`, false, true, st.Identifier); err != nil {
+			return nil, err
+		}
+	}
+	if err := upsertProductStatus(ctx, tx, st, position); err != nil {
+		return nil, err
+	}
+	after, err := productStatus(ctx, tx, st.Identifier)
+	if err != nil {
+		return nil, err
+	}
+	if err := journal(ctx, tx, a, "product_status", st.Identifier, productStatusView(before), productStatusView(after)); err != nil {
+		return nil, err
+	}
+	return after, tx.Commit()
+}
+
+// DeleteProductStatus deletes a status no product is in.
+func (d *DB) DeleteProductStatus(ctx context.Context, identifier string, a openentry.Audit) error {
+	tx, err := d.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := bumpCatalogRevision(ctx, tx); err != nil {
+		return err
+	}
+	before, err := productStatus(ctx, tx, identifier)
+	if err != nil {
+		return err
+	}
+	if err := exists(ctx, tx, `SELECT EXISTS (SELECT 1 FROM products WHERE status_identifier = ?)`, identifier); err == nil {
+		return &openentry.Error{Code: openentry.ErrConflict, Message: fmt.Sprintf("Product status %q has products; move them first", identifier)}
+	} else if !errors.Is(err, openentry.ErrNotFound) {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM product_statuses WHERE identifier = ?`, identifier); err != nil {
+		return err
+	}
+	if err := journal(ctx, tx, a, "product_status", identifier, productStatusView(before), nil); err != nil {
+		return err
+	}
+	return tx.Commit()
+}

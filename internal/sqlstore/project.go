@@ -84,12 +84,7 @@ func (d *DB) ApplyProject(ctx context.Context, p *openentry.Project, a openentry
 		}
 	}
 	for i, st := range p.ProductStatuses {
-		_, err := tx.ExecContext(ctx, `
-			INSERT INTO product_statuses (identifier, localize_infos, position, is_default, not_for_sale) VALUES (?, ?, ?, ?, ?)
-			ON CONFLICT (identifier) DO UPDATE SET localize_infos = excluded.localize_infos, position = excluded.position,
-				is_default = excluded.is_default, not_for_sale = excluded.not_for_sale`,
-			st.Identifier, mustJSON(openentry.Titles(st.Title)), i+1, st.IsDefault, st.NotForSale)
-		if err != nil {
+		if err := upsertProductStatus(ctx, tx, st, int64(i+1)); err != nil {
 			return fmt.Errorf("product status %q: %w", st.Identifier, err)
 		}
 	}

@@ -6,3 +6,5 @@ ALTER TABLE products ADD COLUMN version BIGINT NOT NULL DEFAULT 1;
 -- of every locale and the sku, folded (openentry.Fold), one per line.
 -- NULL until the product is next written.
 ALTER TABLE products ADD COLUMN search_text TEXT;
+-- The same precondition for product statuses.
+ALTER TABLE product_statuses ADD COLUMN version BIGINT NOT NULL DEFAULT 1;
