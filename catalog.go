@@ -268,4 +268,5 @@ type ProductStatus struct {
 	IsDefault     bool
 	// Purchasable is false for a status whose products cannot be ordered.
 	Purchasable bool
+	Version     int64 // the precondition of admin writes
 }

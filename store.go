@@ -42,6 +42,7 @@ type Store interface {
 	ExportStore
 	SettingsStore
 	ContentAdminStore
+	CatalogAdminStore
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 }

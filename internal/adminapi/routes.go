@@ -29,6 +29,9 @@ type Config struct {
 
 	// Content edits pages, blocks and menus.
 	Content *shop.Content
+
+	// Catalogue is the catalogue's admin side: products and product statuses.
+	Catalogue *shop.CatalogueAdmin
 }
 
 // NewHandler returns the admin API; routes.go is its whole surface. Each
@@ -52,6 +55,21 @@ func NewHandler(logger *slog.Logger, cfg Config) http.Handler {
 	mux.Handle("POST /api/admin/api-keys", as(openentry.PermStaff, handleCreateKey(logger, staff)))
 	mux.Handle("DELETE /api/admin/api-keys/{id}", as(openentry.PermStaff, handleRevokeKey(logger, staff)))
 	mux.Handle("GET /api/admin/journal", as(openentry.PermRead, handleJournal(logger, staff)))
+
+	cat := cfg.Catalogue
+	mux.Handle("GET /api/admin/products", as(openentry.PermRead, handleListProducts(logger, cat)))
+	mux.Handle("POST /api/admin/products", as(openentry.PermCatalogue, handleCreateProduct(logger, cat)))
+	mux.Handle("POST /api/admin/products/reorder", as(openentry.PermCatalogue, handleReorderProducts(logger, cat)))
+	mux.Handle("GET /api/admin/products/{id}", as(openentry.PermRead, handleGetProduct(logger, cat)))
+	mux.Handle("PUT /api/admin/products/{id}", as(openentry.PermCatalogue, handleUpdateProduct(logger, cat)))
+	mux.Handle("DELETE /api/admin/products/{id}", as(openentry.PermCatalogue, handleDeleteProduct(logger, cat)))
+	mux.Handle("POST /api/admin/products/{id}/hide", as(openentry.PermCatalogue, handleSetProductVisible(logger, cat, false)))
+	mux.Handle("POST /api/admin/products/{id}/show", as(openentry.PermCatalogue, handleSetProductVisible(logger, cat, true)))
+	mux.Handle("POST /api/admin/products/{id}/images", as(openentry.PermCatalogue, handleProductImage(logger, cat)))
+	mux.Handle("GET /api/admin/product-statuses", as(openentry.PermRead, handleListProductStatuses(logger, cat)))
+	mux.Handle("POST /api/admin/product-statuses", as(openentry.PermCatalogue, handleSaveProductStatus(logger, cat, true)))
+	mux.Handle("PUT /api/admin/product-statuses/{marker}", as(openentry.PermCatalogue, handleSaveProductStatus(logger, cat, false)))
+	mux.Handle("DELETE /api/admin/product-statuses/{marker}", as(openentry.PermCatalogue, handleDeleteProductStatus(logger, cat)))
 
 	// Shop users and form entries (users_handlers.go).
 	mux.Handle("GET /api/admin/users", as(openentry.PermRead, handleListUsers(logger, cfg.Users)))

@@ -39,11 +39,11 @@ type storageSettingsJSON struct {
 
 func toStorageSettingsJSON(s openentry.StorageSettings) storageSettingsJSON {
 	out := storageSettingsJSON{ID: s.ID, Identifier: s.Identifier, Version: s.Version, UpdatedAt: openentry.Time(s.UpdatedAt),
-		Position: s.Position, Title: titles(s.Title), FormIdentifier: s.FormIdentifier, PaymentAccounts: s.PaymentAccounts,
+		Position: s.Position, Title: nonNilTitles(s.Title), FormIdentifier: s.FormIdentifier, PaymentAccounts: s.PaymentAccounts,
 		Statuses: make([]orderStatusJSON, len(s.Statuses)), PaidStatus: s.PaidStatus, CanceledStatus: s.CanceledStatus,
 		CancelUnpaidAfter: int64(s.CancelUnpaidAfter), RequiredFields: s.RequiredFields}
 	for i, st := range s.Statuses {
-		out.Statuses[i] = orderStatusJSON{Identifier: st.Identifier, Title: titles(st.Title), IsDefault: st.IsDefault,
+		out.Statuses[i] = orderStatusJSON{Identifier: st.Identifier, Title: nonNilTitles(st.Title), IsDefault: st.IsDefault,
 			Position: int64(i + 1), Orders: s.StatusOrders[st.Identifier]}
 	}
 	if out.RequiredFields == nil {
@@ -77,7 +77,7 @@ type accountSettingsJSON struct {
 // toAccountSettingsJSON shows the secrets only as set or not set.
 func toAccountSettingsJSON(a openentry.AccountSettings) accountSettingsJSON {
 	return accountSettingsJSON{ID: a.ID, Identifier: a.Identifier, Type: a.Type, Version: a.Version, UpdatedAt: openentry.Time(a.UpdatedAt),
-		Position: a.Position, Title: titles(a.Title), Active: !a.Inactive, Visible: a.Visible, TestMode: a.TestMode,
+		Position: a.Position, Title: nonNilTitles(a.Title), Active: !a.Inactive, Visible: a.Visible, TestMode: a.TestMode,
 		SessionTimeout: a.SessionTimeout, SuccessURL: a.SuccessURL, CancelURL: a.CancelURL,
 		Secrets: secretsJSON{SecretKey: openentry.SecretState(a.SecretKey), WebhookSecret: openentry.SecretState(a.WebhookSecret)}}
 }
@@ -100,7 +100,7 @@ type providerSettingsJSON struct {
 
 func toProviderSettingsJSON(p openentry.ProviderSettings) providerSettingsJSON {
 	out := providerSettingsJSON{ID: p.ID, Identifier: p.Identifier, Type: p.Type, FormIdentifier: p.FormIdentifier, Version: p.Version,
-		UpdatedAt: openentry.Time(p.UpdatedAt), Position: p.Position, Title: titles(p.Title), Active: !p.Inactive,
+		UpdatedAt: openentry.Time(p.UpdatedAt), Position: p.Position, Title: nonNilTitles(p.Title), Active: !p.Inactive,
 		IsCheckCode: p.IsCheckCode, UserGroup: p.UserGroup, Config: p.Config, Events: p.Events}
 	if out.Config == nil {
 		out.Config = map[string]string{}
@@ -111,7 +111,7 @@ func toProviderSettingsJSON(p openentry.ProviderSettings) providerSettingsJSON {
 	return out
 }
 
-func titles(t map[string]string) map[string]string {
+func nonNilTitles(t map[string]string) map[string]string {
 	if t == nil {
 		return map[string]string{}
 	}

@@ -311,6 +311,8 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 	admin := adminapi.Config{Staff: staff}
 	// Admin: shop users and form entries.
 	admin.Users, admin.FormEntries = shop.NewUsers(auth), formEntries
+	// Admin: products and product statuses.
+	admin.Catalogue = shop.NewCatalogueAdmin(db)
 	// Admin: pages, blocks and menus.
 	admin.Content = shop.NewContent(db, projects)
 	// Admin: shop settings.

@@ -130,14 +130,20 @@ func (d *DB) ProductsByID(ctx context.Context, ids []int64) (map[int64]openentry
 // productPages fills in the visible pages each product is listed on, in
 // one query.
 func productPages(ctx context.Context, q queryer, products []*openentry.Product) error {
+	return listedPages(ctx, q, products, true)
+}
+
+// listedPages fills in the pages each product is listed on, only the
+// visible ones or (the admin's view) all, in one query.
+func listedPages(ctx context.Context, q queryer, products []*openentry.Product, visibleOnly bool) error {
 	if len(products) == 0 {
 		return nil
 	}
 	byID := make(map[int64]*openentry.Product, len(products))
 	var b query
 	b.WriteString(`SELECT pp.product_id, pp.page_id, pg.page_url, pp.position FROM product_pages pp
-		JOIN pages pg ON pg.id = pp.page_id WHERE pg.is_visible = ? AND pp.product_id IN `)
-	b.args = append(b.args, true)
+		JOIN pages pg ON pg.id = pp.page_id WHERE (pg.is_visible = ? OR ?) AND pp.product_id IN `)
+	b.args = append(b.args, true, !visibleOnly)
 	ids := make([]int64, 0, len(products))
 	for _, p := range products {
 		byID[p.ID] = p
@@ -261,13 +267,13 @@ func (d *DB) AttributeSet(ctx context.Context, marker string) (*openentry.Attrib
 	return s, nil
 }
 
-const productStatusColumns = `id, identifier, localize_infos, position, is_default, not_for_sale`
+const productStatusColumns = `id, identifier, localize_infos, position, is_default, not_for_sale, version`
 
 func scanProductStatus(row interface{ Scan(...any) error }) (*openentry.ProductStatus, error) {
 	var st openentry.ProductStatus
 	var infos string
 	var notForSale bool
-	if err := row.Scan(&st.ID, &st.Identifier, &infos, &st.Position, &st.IsDefault, &notForSale); err != nil {
+	if err := row.Scan(&st.ID, &st.Identifier, &infos, &st.Position, &st.IsDefault, &notForSale, &st.Version); err != nil {
 		return nil, err
 	}
 	st.Purchasable = !notForSale

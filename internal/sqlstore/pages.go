@@ -305,16 +305,25 @@ func applyProductPages(ctx context.Context, tx *tx, products []openentry.Project
 		if pr.Pages == nil {
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM product_pages WHERE product_id = ?`, pr.ID); err != nil {
+		if err := setProductPages(ctx, tx, pr.ID, pr.Pages, int64(i+1)); err != nil {
 			return fmt.Errorf("product %d: %w", pr.ID, err)
 		}
-		for _, u := range pr.Pages {
-			// An unknown url inserts nothing; checkPageReferences reports it.
-			_, err := tx.ExecContext(ctx, `INSERT INTO product_pages (product_id, page_id, position)
-				SELECT ?, id, ? FROM pages WHERE page_url = ?`, pr.ID, i+1, u)
-			if err != nil {
-				return fmt.Errorf("product %d: page %q: %w", pr.ID, u, err)
-			}
+	}
+	return nil
+}
+
+// setProductPages replaces a product's pages by those urls, placing it at
+// position on each.
+func setProductPages(ctx context.Context, tx *tx, id int64, urls []string, position int64) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM product_pages WHERE product_id = ?`, id); err != nil {
+		return err
+	}
+	for _, u := range urls {
+		// An unknown url inserts nothing; checkPageReferences reports it.
+		_, err := tx.ExecContext(ctx, `INSERT INTO product_pages (product_id, page_id, position)
+			SELECT ?, id, ? FROM pages WHERE page_url = ?`, id, position, u)
+		if err != nil {
+			return fmt.Errorf("page %q: %w", u, err)
 		}
 	}
 	return nil

@@ -72,12 +72,7 @@ func (d *DB) ApplyProject(ctx context.Context, p *openentry.Project, a openentry
 		}
 	}
 	for i, st := range p.ProductStatuses {
-		_, err := tx.ExecContext(ctx, `
-			INSERT INTO product_statuses (identifier, localize_infos, position, is_default, not_for_sale) VALUES (?, ?, ?, ?, ?)
-			ON CONFLICT (identifier) DO UPDATE SET localize_infos = excluded.localize_infos, position = excluded.position,
-				is_default = excluded.is_default, not_for_sale = excluded.not_for_sale`,
-			st.Identifier, mustJSON(openentry.Titles(st.Title)), i+1, st.IsDefault, st.NotForSale)
-		if err != nil {
+		if err := upsertProductStatus(ctx, tx, st, int64(i+1)); err != nil {
 			return fmt.Errorf("product status %q: %w", st.Identifier, err)
 		}
 	}
@@ -106,50 +101,13 @@ func (d *DB) ApplyProject(ctx context.Context, p *openentry.Project, a openentry
 		return err
 	}
 	for i, pr := range p.Products {
-		price, _ := openentry.ParseMoney(pr.Price.String(), pr.Currency) // checked by Validate
-		status := pr.Status
-		if status == "" {
-			status = "in_stock"
-		}
-		values, related := pr.AttributeValues, pr.RelatedIDs
-		if values == nil {
-			values = openentry.AttributeValues{}
-		}
-		if related == nil {
-			related = []int64{}
-		}
 		var stock sql.NullInt64
 		if n, ok := a.Stock[pr.ID]; ok {
 			stock = sql.NullInt64{Int64: n, Valid: true}
 		}
-		var before productState
-		err := tx.QueryRowContext(ctx, `SELECT price_minor, currency, stock FROM products WHERE id = ?`, pr.ID).Scan(&before.price, &before.currency, &before.stock)
-		isNew := errors.Is(err, sql.ErrNoRows)
-		if err != nil && !isNew {
-			return fmt.Errorf("product %d: %w", pr.ID, err)
-		}
-		after := productState{price: price.Minor, currency: price.Currency}
 		// stock changes only when the file's figure did (see ProjectApply.Stock).
-		err = tx.QueryRowContext(ctx, `
-			INSERT INTO products (id, localize_infos, price_minor, currency, sku, status_identifier, position, is_visible, updated_ms,
-				attribute_set, attribute_values, related_ids, stock, stock_applied, blocks)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (id) DO UPDATE SET localize_infos = excluded.localize_infos, price_minor = excluded.price_minor,
-				currency = excluded.currency, sku = excluded.sku, status_identifier = excluded.status_identifier,
-				position = excluded.position, is_visible = excluded.is_visible, updated_ms = excluded.updated_ms,
-				attribute_set = excluded.attribute_set, attribute_values = excluded.attribute_values, related_ids = excluded.related_ids,
-				stock = CASE WHEN products.stock_applied IS NOT DISTINCT FROM excluded.stock_applied THEN products.stock ELSE excluded.stock END,
-				stock_applied = excluded.stock_applied, blocks = excluded.blocks
-			RETURNING stock`,
-			pr.ID, mustJSON(openentry.Titles(pr.Title)), price.Minor, price.Currency, pr.Sku, status, i+1, !pr.Hidden, tx.nowMS,
-			pr.AttributeSetIdentifier, mustJSON(values), mustJSON(related), stock, stock, mustJSON(pageBlocks(pr.Blocks))).Scan(&after.stock)
-		if err != nil {
+		if _, err := writeProduct(ctx, tx, pr, productRow{position: int64(i + 1), visible: !pr.Hidden, stock: stock, stockRule: stockIfFigureMoved}); err != nil {
 			return fmt.Errorf("product %d: %w", pr.ID, err)
-		}
-		if !isNew {
-			if err := recordProductChange(ctx, tx, pr.ID, before, after); err != nil {
-				return fmt.Errorf("product %d: %w", pr.ID, err)
-			}
 		}
 	}
 	if err := applyProductPages(ctx, tx, p.Products); err != nil {

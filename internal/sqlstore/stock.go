@@ -16,7 +16,7 @@ import (
 func insertLines(ctx context.Context, tx *tx, orderID int64, lines []openentry.OrderLine) error {
 	for i, l := range lines {
 		if l.TakesStock {
-			res, err := tx.ExecContext(ctx, `UPDATE products SET stock = stock - ? WHERE id = ? AND stock >= ?`, l.Quantity, l.ProductID, l.Quantity)
+			res, err := tx.ExecContext(ctx, `UPDATE products SET stock = stock - ?, version = version + 1 WHERE id = ? AND stock >= ?`, l.Quantity, l.ProductID, l.Quantity)
 			if err != nil {
 				return err
 			}
@@ -71,7 +71,7 @@ func returnStock(ctx context.Context, tx *tx, orderID int64, quantities map[int6
 			continue
 		}
 		var after productState
-		err := tx.QueryRowContext(ctx, `UPDATE products SET stock = stock + ? WHERE id = ? AND stock IS NOT NULL RETURNING price_minor, currency, stock`,
+		err := tx.QueryRowContext(ctx, `UPDATE products SET stock = stock + ?, version = version + 1 WHERE id = ? AND stock IS NOT NULL RETURNING price_minor, currency, stock`,
 			back[id], id).Scan(&after.price, &after.currency, &after.stock)
 		if errors.Is(err, sql.ErrNoRows) {
 			continue // stock not counted
