@@ -160,6 +160,9 @@ func (d *dashboard) page(perm openentry.Permission, next pageHandler) http.Handl
 			d.fail(w, r, nil, openentry.Forbidden("Cross-site form refused"))
 			return
 		}
+		if !safe(r.Method) {
+			r.Body = http.MaxBytesReader(w, r.Body, maxImageBody) // the largest form is an image upload
+		}
 		c, err := r.Cookie(SessionCookie)
 		if err != nil || c.Value == "" {
 			d.toSignIn(w, r)
@@ -220,6 +223,7 @@ func (d *dashboard) signIn(w http.ResponseWriter, r *http.Request) {
 		d.fail(w, r, nil, openentry.Forbidden("Cross-site form refused"))
 		return
 	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
 	next := localNext(r.PostFormValue("next"))
 	s, err := d.staff.SignIn(r.Context(), r.PostFormValue("email"), r.PostFormValue("password"), clientAddress(r), r.UserAgent())
 	if err != nil {

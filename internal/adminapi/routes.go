@@ -146,6 +146,12 @@ func NewHandler(logger *slog.Logger, cfg Config) http.Handler {
 	mux.Handle("POST /admin/payments/sessions/{id}/settle", d.page(openentry.PermOrders, d.action(toOrder, d.settleSession)))
 	mux.Handle("POST /admin/refunds/{id}/approve", d.page(openentry.PermOrders, d.action(toOrder, d.approveRefund)))
 	mux.Handle("POST /admin/refunds/{id}/reject", d.page(openentry.PermOrders, d.action(toOrder, d.rejectRefund)))
+	mux.Handle("GET /admin/products", d.page(openentry.PermRead, d.products))
+	mux.Handle("GET /admin/products/{id}", d.page(openentry.PermRead, d.productPage)) // {id} "new": the new-product editor
+	mux.Handle("POST /admin/products", d.page(openentry.PermCatalogue, d.createProduct))
+	mux.Handle("POST /admin/products/{id}", d.page(openentry.PermCatalogue, d.action(toProduct, d.updateProduct)))
+	mux.Handle("POST /admin/products/{id}/visibility", d.page(openentry.PermCatalogue, d.action(toProduct, d.setProductVisible)))
+	mux.Handle("POST /admin/products/{id}/image", d.page(openentry.PermCatalogue, d.action(toProduct, d.productImage)))
 	mux.Handle("GET /admin/users", d.page(openentry.PermRead, d.users))
 	mux.Handle("GET /admin/users/{id}", d.page(openentry.PermRead, d.user))
 	mux.Handle("POST /admin/users/{id}/archive", d.page(openentry.PermUsers, d.action(toUser, d.archiveUser)))

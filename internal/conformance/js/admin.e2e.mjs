@@ -7,7 +7,7 @@
 // admin-orders.png and admin-order.png (default: a temp dir).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
@@ -112,6 +112,58 @@ test('a viewer sees the shop but cannot change anything', async () => {
   // The page fits a phone: nothing wider than the screen but the scrolling tables.
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.ok(overflow <= 0, `the journal is ${overflow}px wider than a phone`);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+// A 2×2 PNG, made here: the test downloads nothing.
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP4z8DwHwyBDAYGBgYGAwBfaAb6ZrqHmwAAAABJRU5ErkJggg==', 'base64');
+
+test('the owner creates a product with stock and an image, and the SDK shows it', async () => {
+  const { context, page, problems } = await newPage();
+  await signIn(page, OWNER, PASSWORD);
+  await page.click('nav >> text=Products');
+  await page.click('text=New product');
+  await page.fill('textarea[name=content]', JSON.stringify({
+    title: { en_US: 'Dashboard lamp' }, price: '49.90', currency: 'USD', sku: 'DASH-1', status: '',
+    attributeSetIdentifier: 'product', attributeValues: { en_US: { price: 49.9, units_product: 7 } },
+    relatedIds: [], pages: [], blocks: [],
+  }));
+  await page.click('[data-testid=new-product] button');
+  await page.waitForSelector('text=created');
+  const id = Number((await text(page, 'h1')).replace('Product ', ''));
+  assert.ok(id > 0);
+  assert.equal(await text(page, '[data-testid=product-units]'), '7');
+
+  const file = path.join(tmp, 'lamp.png');
+  await writeFile(file, PNG);
+  await page.setInputFiles('[data-testid=image-upload] input[type=file]', file);
+  await page.click('[data-testid=image-upload] button');
+  await page.waitForSelector('text=Image lamp.png is the product');
+
+  await page.fill('[data-testid=quick-edit] input[name=units]', '3');
+  await page.click('[data-testid=quick-edit] button');
+  await page.waitForSelector('text=saved');
+  assert.equal(await text(page, '[data-testid=product-units]'), '3');
+
+  // The shop sees it at once, in strict mode.
+  const shop = sdk();
+  const p = ok(await shop.Products.getProductById(id, 'en_US'), 'getProductById');
+  assert.equal(p.localizeInfos.title, 'Dashboard lamp');
+  assert.equal(p.attributeValues.units_product.value, 3);
+  const link = p.attributeValues.pic.value.downloadLink ?? p.attributeValues.pic.value[0]?.downloadLink;
+  assert.match(link, /\/cloud-static\/files\//);
+  const img = await fetch(link);
+  assert.equal(img.status, 200);
+  assert.equal(img.headers.get('content-type'), 'image/png');
+  const found = ok(await shop.Products.searchProduct('Dashboard lamp', 'en_US'), 'searchProduct');
+  assert.ok(found.some((f) => f.id === id), 'searchProduct does not find the new product');
+
+  // Hidden, it leaves the shop.
+  await page.click('text=Hide from the shop');
+  await page.waitForSelector('text=Product hidden from the shop');
+  const gone = await shop.Products.getProductById(id, 'en_US');
+  assert.equal(gone.statusCode, 404);
   assert.deepEqual(problems, []);
   await context.close();
 });
