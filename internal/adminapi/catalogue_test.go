@@ -15,8 +15,10 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/openentry/openentry"
 	"github.com/openentry/openentry/internal/adminapi"
 	"github.com/openentry/openentry/internal/app/apptest"
+	"github.com/openentry/openentry/internal/demo"
 	"github.com/openentry/openentry/internal/httpapi/openapitest"
 	"github.com/openentry/openentry/internal/mail"
 	"github.com/openentry/openentry/internal/mail/mailtest"
@@ -502,6 +504,21 @@ func TestAdminProductStockNeedsTheVersionOfTheLastSale(t *testing.T) {
 	if *fresh.Stock != 40 {
 		t.Fatalf("stock %d, want 40", *fresh.Stock)
 	}
+	// Into a set that counts no units, it has none; back, it counts from 0.
+	owner.Expect(t, "PUT", productPath(104), update(fresh, func(m map[string]any) {
+		m["attributeSetIdentifier"] = "service"
+		m["attributeValues"] = map[string]any{"en_US": map[string]any{"price": 5}}
+	}), http.StatusOK, &fresh)
+	if fresh.Stock != nil {
+		t.Fatalf("in a set without stock: %d units", *fresh.Stock)
+	}
+	owner.Expect(t, "PUT", productPath(104), update(fresh, func(m map[string]any) {
+		m["attributeSetIdentifier"] = "product"
+		m["attributeValues"] = map[string]any{"en_US": map[string]any{"price": 5}}
+	}), http.StatusOK, &fresh)
+	if fresh.Stock == nil || *fresh.Stock != 0 {
+		t.Fatalf("back in a counting set: %v units, want 0", fresh.Stock)
+	}
 }
 
 // buy places a cash order for quantity units of a product as a new user.
@@ -776,4 +793,49 @@ func TestAdminProductStatuses(t *testing.T) {
 	if strings.Join(actions, " ") != "product_status.delete product_status.update product_status.create" {
 		t.Errorf("journal: %v", actions)
 	}
+}
+
+func TestProjectApplyMovesTheVersionOnlyWhenItChangesAProduct(t *testing.T) {
+	t.Parallel()
+	srv, owner, _ := start(t, apptest.WithDemoShop())
+	reapply := func(change func(p *openentry.Project)) {
+		t.Helper()
+		base, err := demo.Project()
+		if err != nil {
+			t.Fatal(err)
+		}
+		shop, err := demo.Shop()
+		if err != nil {
+			t.Fatal(err)
+		}
+		change(shop)
+		a, err := apptest.Open(srv.DSN, base, shop)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a.Close()
+	}
+	var p productJSON
+	owner.Expect(t, "GET", productPath(105), nil, http.StatusOK, &p)
+	statuses := func() string {
+		return string(owner.Expect(t, "GET", "/api/admin/product-statuses", nil, http.StatusOK, nil))
+	}
+	before := statuses()
+	reapply(func(*openentry.Project) {}) // a restart applies the same file
+	var again productJSON
+	owner.Expect(t, "GET", productPath(105), nil, http.StatusOK, &again)
+	if again.Version != p.Version {
+		t.Fatalf("re-applying the same file moved the version %d → %d", p.Version, again.Version)
+	}
+	if after := statuses(); after != before {
+		t.Errorf("re-applying the same file changed the statuses: %s → %s", before, after)
+	}
+	reapply(func(pj *openentry.Project) {
+		for i := range pj.Products {
+			if pj.Products[i].ID == 105 {
+				pj.Products[i].Sku = "FROM-THE-FILE"
+			}
+		}
+	})
+	owner.Expect(t, "PUT", productPath(105), update(p, nil), http.StatusConflict, nil)
 }

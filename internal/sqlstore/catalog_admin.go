@@ -15,10 +15,11 @@ import (
 // productRow is how writeProduct places a product: a project file's at its
 // place in the file, an admin's where it was.
 type productRow struct {
-	position  int64
-	visible   bool
-	stock     sql.NullInt64 // the units to write, by stockRule
-	stockRule string
+	position   int64
+	visible    bool
+	stock      sql.NullInt64 // the units to write, by stockRule
+	stockRule  string
+	alwaysBump bool // an admin's write moves the version even when it changes nothing
 }
 
 // Rules of an existing product's units (ON CONFLICT … SET stock = rule,
@@ -36,7 +37,7 @@ const (
 )
 
 // writeProduct upserts a product's row, a project file's or an admin's,
-// moves its version, and records the change in the outbox when it may fire
+// moves its version if it changed, and records the change in the outbox when it may fire
 // a trigger (priceDrop, backInStock). It returns whether the row is new.
 // The caller bumps the catalogue revision, writes the product's pages,
 // checks its references and reindexes it, in the same transaction.
@@ -57,12 +58,17 @@ func writeProduct(ctx context.Context, tx *tx, pr openentry.ProjectProduct, row 
 		related = []int64{}
 	}
 	var before productState
-	err = tx.QueryRowContext(ctx, `SELECT price_minor, currency, stock FROM products WHERE id = ?`, pr.ID).Scan(&before.price, &before.currency, &before.stock)
+	var content [7]string // what an editor writes back, as stored
+	err = tx.QueryRowContext(ctx, `SELECT price_minor, currency, stock, localize_infos, sku, status_identifier, attribute_set,
+		attribute_values, related_ids, blocks FROM products WHERE id = ?`, pr.ID).Scan(&before.price, &before.currency, &before.stock,
+		&content[0], &content[1], &content[2], &content[3], &content[4], &content[5], &content[6])
 	isNew := errors.Is(err, sql.ErrNoRows)
 	if err != nil && !isNew {
 		return false, err
 	}
 	after := productState{price: price.Minor, currency: price.Currency}
+	written := [7]string{mustJSON(openentry.Titles(pr.Title)), pr.Sku, status, pr.AttributeSetIdentifier, mustJSON(values), mustJSON(related),
+		mustJSON(pageBlocks(pr.Blocks))}
 	err = tx.QueryRowContext(ctx, `
 		INSERT INTO products (id, localize_infos, price_minor, currency, sku, status_identifier, position, is_visible, updated_ms,
 			attribute_set, attribute_values, related_ids, stock, stock_applied, blocks, search_text, version)
@@ -71,17 +77,25 @@ func writeProduct(ctx context.Context, tx *tx, pr openentry.ProjectProduct, row 
 			currency = excluded.currency, sku = excluded.sku, status_identifier = excluded.status_identifier,
 			position = excluded.position, is_visible = excluded.is_visible, updated_ms = excluded.updated_ms,
 			attribute_set = excluded.attribute_set, attribute_values = excluded.attribute_values, related_ids = excluded.related_ids,
-			stock = `+row.stockRule+`, blocks = excluded.blocks, search_text = excluded.search_text, version = products.version + 1
+			stock = `+row.stockRule+`, blocks = excluded.blocks, search_text = excluded.search_text
 		RETURNING stock`,
-		pr.ID, mustJSON(openentry.Titles(pr.Title)), price.Minor, price.Currency, pr.Sku, status, row.position, row.visible, tx.nowMS,
-		pr.AttributeSetIdentifier, mustJSON(values), mustJSON(related), row.stock, row.stock, mustJSON(pageBlocks(pr.Blocks)), searchText(pr)).Scan(&after.stock)
+		pr.ID, written[0], price.Minor, price.Currency, pr.Sku, status, row.position, row.visible, tx.nowMS,
+		pr.AttributeSetIdentifier, written[4], written[5], row.stock, row.stock, written[6], searchText(pr)).Scan(&after.stock)
 	if err != nil {
 		return false, err
 	}
-	if !isNew {
-		if err := recordProductChange(ctx, tx, pr.ID, before, after); err != nil {
+	if isNew {
+		return true, nil
+	}
+	// The version moves with a change only: a file applied again at every
+	// start must not make every open editor's save a conflict.
+	if row.alwaysBump || content != written || before != after {
+		if _, err := tx.ExecContext(ctx, `UPDATE products SET version = version + 1 WHERE id = ?`, pr.ID); err != nil {
 			return false, err
 		}
+	}
+	if err := recordProductChange(ctx, tx, pr.ID, before, after); err != nil {
+		return false, err
 	}
 	return isNew, nil
 }
@@ -245,7 +259,7 @@ func (d *DB) SaveProduct(ctx context.Context, w openentry.ProductWrite, a openen
 		return nil, err
 	}
 	pr := w.Product
-	row := productRow{stockRule: stockSet, visible: !pr.Hidden}
+	row := productRow{stockRule: stockSet, visible: !pr.Hidden, alwaysBump: true}
 	var before *openentry.AdminProduct
 	if w.Create {
 		// Ids are the catalogue's own (project files name them), so a new
@@ -279,8 +293,12 @@ func (d *DB) SaveProduct(ctx context.Context, w openentry.ProductWrite, a openen
 	if w.Stock != nil {
 		row.stock = sql.NullInt64{Int64: *w.Stock, Valid: true}
 	}
-	if w.KeepStock && !w.Create {
-		row.stockRule = stockKept
+	if w.KeepStock && before != nil {
+		if before.Stock != nil {
+			row.stockRule = stockKept
+		} else {
+			row.stock = sql.NullInt64{Valid: true} // its set counts units now: none yet
+		}
 	}
 	if _, err := writeProduct(ctx, tx, pr, row); err != nil {
 		return nil, err
@@ -462,13 +480,24 @@ func (d *DB) PutProductFile(ctx context.Context, productID int64, f *openentry.F
 }
 
 // upsertProductStatus writes a status, a project file's or an admin's, at
-// position, moving its version.
+// position, moving its version when what an editor writes changed (so
+// that a file applied again at every start changes none).
 func upsertProductStatus(ctx context.Context, tx *tx, st openentry.ProjectProductStatus, position int64) error {
 	_, err := tx.ExecContext(ctx, `
 		INSERT INTO product_statuses (identifier, localize_infos, position, is_default, not_for_sale, version) VALUES (?, ?, ?, ?, ?, 1)
 		ON CONFLICT (identifier) DO UPDATE SET localize_infos = excluded.localize_infos, position = excluded.position,
-			is_default = excluded.is_default, not_for_sale = excluded.not_for_sale, version = product_statuses.version + 1`,
+			is_default = excluded.is_default, not_for_sale = excluded.not_for_sale,
+			version = product_statuses.version + CASE WHEN product_statuses.localize_infos = excluded.localize_infos
+				AND product_statuses.is_default = excluded.is_default AND product_statuses.not_for_sale = excluded.not_for_sale THEN 0 ELSE 1 END`,
 		st.Identifier, mustJSON(openentry.Titles(st.Title)), position, st.IsDefault, st.NotForSale)
+	return err
+}
+
+// clearDefaultStatus makes every status but keep ("": all) not the
+// default, moving the versions of those that were.
+func clearDefaultStatus(ctx context.Context, tx *tx, keep string) error {
+	_, err := tx.ExecContext(ctx, `UPDATE product_statuses SET is_default = ?, version = version + 1 WHERE is_default = ? AND identifier <> ?`,
+		false, true, keep)
 	return err
 }
 
@@ -520,7 +549,7 @@ func (d *DB) SaveProductStatus(ctx context.Context, w openentry.ProductStatusWri
 		position = before.Position
 	}
 	if st.IsDefault {
-		if _, err := tx.ExecContext(ctx, `UPDATE product_statuses SET is_default = ? WHERE is_default = ? AND identifier <> ?`, false, true, st.Identifier); err != nil {
+		if err := clearDefaultStatus(ctx, tx, st.Identifier); err != nil {
 			return nil, err
 		}
 	}

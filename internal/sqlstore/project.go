@@ -67,7 +67,13 @@ func (d *DB) ApplyProject(ctx context.Context, p *openentry.Project, a openentry
 		}
 	}
 	if len(p.ProductStatuses) > 0 {
-		if _, err := tx.ExecContext(ctx, `UPDATE product_statuses SET is_default = ?`, false); err != nil {
+		keep := ""
+		for _, st := range p.ProductStatuses {
+			if st.IsDefault {
+				keep = st.Identifier
+			}
+		}
+		if err := clearDefaultStatus(ctx, tx, keep); err != nil {
 			return err
 		}
 	}
