@@ -7,6 +7,9 @@ package adminapi
 import (
 	"log/slog"
 	"net/http"
+	"slices"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/openentry/openentry"
 	"github.com/openentry/openentry/internal/shop"
@@ -169,8 +172,26 @@ func NewHandler(logger *slog.Logger, cfg Config) http.Handler {
 	mux.Handle("/api/admin/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeStatus(w, http.StatusNotFound, "Cannot "+r.Method+" "+r.URL.Path)
 	}))
-	return noStore(mux)
+	return noStore(checkText(mux))
 }
+
+// checkText refuses a path or query that is not valid UTF-8 or holds a
+// NUL, before any handler reads it.
+func checkText(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		bad := !validText(r.URL.Path)
+		for name, values := range r.URL.Query() {
+			bad = bad || !validText(name) || slices.ContainsFunc(values, func(v string) bool { return !validText(v) })
+		}
+		if bad {
+			writeStatus(w, http.StatusBadRequest, "the path and query must be valid UTF-8 without NUL characters")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func validText(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }
 
 // noStore keeps admin answers out of every cache.
 func noStore(next http.Handler) http.Handler {

@@ -291,3 +291,13 @@ func TestUnknownAdminRoutesAnswerJSON404(t *testing.T) {
 	}
 	owner.Expect(t, "GET", "/api/admin/openapi.json", nil, http.StatusOK, nil)
 }
+
+func TestBadTextInTheQueryIsAnAdminError(t *testing.T) {
+	_, owner, _ := start(t)
+	for _, path := range []string{"/api/admin/journal?action=%FF", "/api/admin/journal?action=a%00b", "/api/admin/products?q=%C3%28"} {
+		body := owner.Expect(t, "GET", path, nil, http.StatusBadRequest, nil)
+		if !strings.Contains(string(body), "valid UTF-8") || strings.Contains(string(body), "pageData") {
+			t.Errorf("%s: %s", path, body)
+		}
+	}
+}
