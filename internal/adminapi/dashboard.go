@@ -87,6 +87,8 @@ type dashboard struct {
 	staff  *shop.Staff
 	cfg    Config
 	pages  pages
+	// editables are the kinds edited as JSON through their routes, by name.
+	editables map[string]editable
 }
 
 // render writes a page; a template failure is a 500 with nothing half-sent.

@@ -200,3 +200,60 @@ func TestDashboardUsersPages(t *testing.T) {
 		t.Errorf("bad filter: %d", status)
 	}
 }
+
+func TestDashboardEditsContentAsJSON(t *testing.T) {
+	srv := apptest.Start(t, apptest.WithDemoShop())
+	srv.Staff(t, "manager@shop.test", "manager")
+	srv.Staff(t, "viewer@shop.test", "viewer")
+	b := signInBrowser(t, srv, "manager@shop.test")
+	status, page, _ := b.do("GET", "/admin/edit/menus", nil, "")
+	if status != 200 || !strings.Contains(page, `href="/admin/edit/menus/main_web"`) {
+		t.Fatalf("menus: %d %.500s", status, page)
+	}
+	status, page, _ = b.do("GET", "/admin/edit/menus/main_web", nil, "")
+	m := regexp.MustCompile(`(?s)<textarea name="content"[^>]*>(.*?)</textarea>`).FindStringSubmatch(page)
+	if status != 200 || m == nil {
+		t.Fatalf("menu editor: %d %.500s", status, page)
+	}
+	content := strings.ReplaceAll(m[1], "&#34;", `"`)
+	if strings.Contains(content, `"id"`) || !strings.Contains(content, `"version"`) {
+		t.Errorf("the editor holds more or less than the PUT takes: %s", content)
+	}
+	// A new title, saved through the route's own PUT.
+	edited := regexp.MustCompile(`"en_US": "[^"]*"`).ReplaceAllString(content, `"en_US": "Main menu (edited)"`)
+	status, _, h := b.do("POST", "/admin/edit/menus/main_web", url.Values{"csrf": {b.csrf(page)}, "content": {edited}}, srv.BaseURL)
+	if status != http.StatusSeeOther {
+		t.Fatalf("save: %d", status)
+	}
+	if _, page, _ := b.do("GET", h.Get("Location"), nil, ""); !strings.Contains(page, "Main menu (edited)") || !strings.Contains(page, "Saved") {
+		t.Errorf("after save: %.600s", page)
+	}
+	// The same form again holds the old version: a conflict.
+	if status, _, _ := b.do("POST", "/admin/edit/menus/main_web", url.Values{"csrf": {b.csrf(page)}, "content": {edited}}, srv.BaseURL); status != http.StatusConflict {
+		t.Errorf("stale save: %d", status)
+	}
+	if status, _, _ := b.do("POST", "/admin/edit/menus/main_web", url.Values{"csrf": {b.csrf(page)}, "content": {"{not json"}}, srv.BaseURL); status != http.StatusBadRequest {
+		t.Errorf("bad JSON: %d", status)
+	}
+	// Settings are the owner's: a manager reads them and may not save.
+	if status, _, _ := b.do("GET", "/admin/edit/order-storages/orders", nil, ""); status != 200 {
+		t.Errorf("manager reading a storage: %d", status)
+	}
+	if status, _, _ := b.do("POST", "/admin/edit/order-storages/orders", url.Values{"csrf": {b.csrf(page)}, "content": {"{}"}}, srv.BaseURL); status != http.StatusForbidden {
+		t.Errorf("manager saving a storage: %d", status)
+	}
+	if status, _, _ := b.do("GET", "/admin/edit/payment-accounts/1", nil, ""); status != 200 {
+		t.Errorf("payment account page: %d", status)
+	}
+	v := signInBrowser(t, srv, "viewer@shop.test")
+	_, page, _ = v.do("GET", "/admin/edit/menus/main_web", nil, "")
+	if strings.Contains(page, `name="content"`) {
+		t.Error("a viewer gets the editor")
+	}
+	if status, _, _ := v.do("POST", "/admin/edit/menus/main_web", url.Values{"csrf": {v.csrf(page)}, "content": {edited}}, srv.BaseURL); status != http.StatusForbidden {
+		t.Errorf("viewer save: %d", status)
+	}
+	if status, _, _ := v.do("GET", "/admin/edit/nothing", nil, ""); status != http.StatusNotFound {
+		t.Errorf("unknown kind: %d", status)
+	}
+}

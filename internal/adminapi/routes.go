@@ -132,7 +132,23 @@ func NewHandler(logger *slog.Logger, cfg Config) http.Handler {
 	if err != nil {
 		panic(err) // the embedded templates are checked by every test
 	}
-	d := &dashboard{logger: logger, staff: staff, cfg: cfg, pages: ui}
+	d := &dashboard{logger: logger, staff: staff, cfg: cfg, pages: ui, editables: map[string]editable{}}
+	for _, e := range []editable{
+		{Name: "pages", Title: "Pages", API: "/api/admin/pages", Param: "id", Key: "id", Columns: []string{"id", "pageUrl", "parentUrl", "depth", "isVisible", "version"},
+			Write: openentry.PermCatalogue, list: handleListPages(logger, content), get: handleGetPage(logger, content), put: handleUpdatePage(logger, content)},
+		{Name: "blocks", Title: "Blocks", API: "/api/admin/blocks", Param: "marker", Key: "identifier", Columns: []string{"identifier", "type", "isVisible", "position", "version"},
+			Write: openentry.PermCatalogue, list: handleListBlocks(logger, content), get: handleGetBlock(logger, content), put: handleUpdateBlock(logger, content)},
+		{Name: "menus", Title: "Menus", API: "/api/admin/menus", Param: "marker", Key: "identifier", Columns: []string{"identifier", "position", "version"},
+			Write: openentry.PermCatalogue, list: handleListMenus(logger, content), get: handleGetMenu(logger, content), put: handleUpdateMenu(logger, content)},
+		{Name: "order-storages", Title: "Order storages", API: "/api/admin/order-storages", Param: "marker", Key: "identifier", Columns: []string{"identifier", "formIdentifier", "paidStatus", "canceledStatus", "version"},
+			Write: openentry.PermStaff, list: handleListStorages(logger, settings), get: handleGetStorage(logger, settings), put: handleUpdateStorage(logger, settings)},
+		{Name: "payment-accounts", Title: "Payment accounts", API: "/api/admin/payment-accounts", Param: "id", Key: "id", Columns: []string{"id", "identifier", "type", "active", "visible", "version"},
+			Write: openentry.PermStaff, list: handleListAccounts(logger, settings), put: handleUpdateAccount(logger, settings)},
+		{Name: "auth-providers", Title: "Auth providers", API: "/api/admin/auth-providers", Param: "marker", Key: "identifier", Columns: []string{"identifier", "type", "formIdentifier", "active", "version"},
+			Write: openentry.PermStaff, list: handleListProviders(logger, settings), put: handleUpdateProvider(logger, settings)},
+	} {
+		d.editables[e.Name] = e
+	}
 	mux.Handle("GET /admin/{$}", http.RedirectHandler("/admin/overview", http.StatusSeeOther))
 	mux.Handle("GET /admin", http.RedirectHandler("/admin/overview", http.StatusSeeOther))
 	mux.Handle("GET /admin/admin.css", asset("admin.css", "text/css; charset=utf-8"))
@@ -155,6 +171,9 @@ func NewHandler(logger *slog.Logger, cfg Config) http.Handler {
 	mux.Handle("POST /admin/products/{id}", d.page(openentry.PermCatalogue, d.action(toProduct, d.updateProduct)))
 	mux.Handle("POST /admin/products/{id}/visibility", d.page(openentry.PermCatalogue, d.action(toProduct, d.setProductVisible)))
 	mux.Handle("POST /admin/products/{id}/image", d.page(openentry.PermCatalogue, d.action(toProduct, d.productImage)))
+	mux.Handle("GET /admin/edit/{kind}", d.page(openentry.PermRead, d.editList))
+	mux.Handle("GET /admin/edit/{kind}/{key}", d.page(openentry.PermRead, d.editItem))
+	mux.Handle("POST /admin/edit/{kind}/{key}", d.page(openentry.PermRead, d.editSave)) // the kind's own write permission is checked, and again by its route
 	mux.Handle("GET /admin/users", d.page(openentry.PermRead, d.users))
 	mux.Handle("GET /admin/users/{id}", d.page(openentry.PermRead, d.user))
 	mux.Handle("POST /admin/users/{id}/archive", d.page(openentry.PermUsers, d.action(toUser, d.archiveUser)))
