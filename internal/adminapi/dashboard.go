@@ -236,6 +236,10 @@ func (d *dashboard) signIn(w http.ResponseWriter, r *http.Request) {
 		d.render(w, r, c.Status, "sign-in", view{Title: "Sign in", Error: c.Message, Data: next})
 		return
 	}
+	if err := endPrevious(r, d.staff); err != nil {
+		d.fail(w, r, nil, err)
+		return
+	}
 	setSession(w, s.Token, s.ExpiresAt)
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }

@@ -31,7 +31,12 @@ func handleSignIn(logger *slog.Logger, staff *shop.Staff) http.Handler {
 			writeError(w, r, logger, err)
 			return
 		}
-		// A new token at every sign-in: a cookie planted before it is worthless.
+		// A new token at every sign-in: a cookie planted before it is worthless,
+		// and the session it named ends.
+		if err := endPrevious(r, staff); err != nil {
+			writeError(w, r, logger, err)
+			return
+		}
 		setSession(w, s.Token, s.ExpiresAt)
 		encode(w, http.StatusCreated, response{Staff: toStaffJSON(s.Staff), CSRFToken: s.CSRFToken, ExpiresAt: openentry.Time(s.ExpiresAt)})
 	})
@@ -225,4 +230,12 @@ func journalFilter(r *http.Request) (openentry.JournalFilter, error) {
 		return f, openentry.Invalid("actorKind must be staff, api_key or system")
 	}
 	return f, nil
+}
+
+// endPrevious closes the session of the cookie a sign-in came with.
+func endPrevious(r *http.Request, staff *shop.Staff) error {
+	if c, err := r.Cookie(SessionCookie); err == nil && c.Value != "" {
+		return staff.EndSession(r.Context(), c.Value)
+	}
+	return nil
 }

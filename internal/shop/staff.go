@@ -221,6 +221,19 @@ func (s *Staff) Key(ctx context.Context, key string) (*openentry.Actor, error) {
 	return &openentry.Actor{Kind: openentry.ActorAPIKey, ID: k.ID, Name: k.Name, Role: k.Role}, nil
 }
 
+// EndSession closes the session of a token, if it is open: a sign-in made
+// from a browser that still holds a session replaces it.
+func (s *Staff) EndSession(ctx context.Context, token string) error {
+	ss, err := s.store.StaffSession(ctx, digestOf(token))
+	if errors.Is(err, openentry.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return s.store.CloseStaffSession(ctx, ss.ID)
+}
+
 // SignOut closes the actor's dashboard session.
 func (s *Staff) SignOut(ctx context.Context, by openentry.Actor) error {
 	if by.SessionID == 0 {
