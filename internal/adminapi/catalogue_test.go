@@ -16,10 +16,8 @@ import (
 	"testing"
 
 	"github.com/openentry/openentry"
-	"github.com/openentry/openentry/internal/adminapi"
 	"github.com/openentry/openentry/internal/app/apptest"
 	"github.com/openentry/openentry/internal/demo"
-	"github.com/openentry/openentry/internal/httpapi/openapitest"
 	"github.com/openentry/openentry/internal/mail"
 	"github.com/openentry/openentry/internal/mail/mailtest"
 )
@@ -659,7 +657,7 @@ func TestAdminPriceDropMailsSubscribersThroughTheOutbox(t *testing.T) {
 		t.Fatal(err)
 	}
 	srv := apptest.Start(t, apptest.WithDemoShop(), apptest.WithMailer(mailer))
-	c := openapitest.NewFor(t, adminapi.OpenAPI())
+	c := checker(t)
 	manager := as(t, srv, c, "manager@shop.test", "manager")
 	alice := signUp(t, srv, "alice@example.com")
 	if status, body := content(t, srv, "POST", "/api/content/events/subscribe/marker/product_price", alice,

@@ -1,13 +1,17 @@
 package adminapi_test
 
 import (
+	"flag"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"os"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/openentry/openentry/internal/adminapi"
@@ -20,7 +24,7 @@ import (
 func start(t *testing.T, opts ...apptest.Option) (*apptest.Server, *apptest.Admin, *openapitest.Checker) {
 	t.Helper()
 	srv := apptest.Start(t, opts...)
-	c := openapitest.NewFor(t, adminapi.OpenAPI())
+	c := checker(t)
 	owner := srv.Staff(t, "owner@shop.test", "owner").Via(c.Proxy(srv.BaseURL))
 	return srv, owner, c
 }
@@ -29,6 +33,54 @@ func start(t *testing.T, opts ...apptest.Option) (*apptest.Server, *apptest.Admi
 func as(t *testing.T, srv *apptest.Server, c *openapitest.Checker, email, role string) *apptest.Admin {
 	t.Helper()
 	return srv.Staff(t, email, role).Via(c.Proxy(srv.BaseURL))
+}
+
+// checkers are every checker the tests made, for TestMain's coverage.
+var checkers struct {
+	sync.Mutex
+	all []*openapitest.Checker
+}
+
+// checker returns a checker of the admin document that TestMain counts.
+func checker(t *testing.T) *openapitest.Checker {
+	t.Helper()
+	c := openapitest.NewFor(t, adminapi.OpenAPI())
+	checkers.Lock()
+	defer checkers.Unlock()
+	checkers.all = append(checkers.all, c)
+	return c
+}
+
+// TestMain runs the tests and then, on a whole run, fails unless every
+// documented operation answered a success through some checking proxy: the
+// document is validated against real answers of every route.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if code != 0 || flag.Lookup("test.run").Value.String() != "" || testing.Short() {
+		os.Exit(code)
+	}
+	t := &testing.T{}
+	doc := openapitest.NewFor(t, adminapi.OpenAPI())
+	var missing []string
+	for _, op := range doc.Operations() {
+		if !doc.DocumentsSuccess(op) {
+			continue
+		}
+		answered := false
+		for _, c := range checkers.all {
+			for _, status := range c.Statuses(op) {
+				answered = answered || (status >= 200 && status < 300)
+			}
+		}
+		if !answered {
+			missing = append(missing, op)
+		}
+	}
+	if len(missing) > 0 {
+		fmt.Fprintf(os.Stderr, "these admin operations never answered a success through a checking proxy:\n  %s\n", strings.Join(missing, "\n  "))
+		os.Exit(1)
+	}
+	os.Exit(code)
 }
 
 var routePattern = regexp.MustCompile(`^(GET|HEAD|POST|PUT|PATCH|DELETE) (/\S*)$`)
