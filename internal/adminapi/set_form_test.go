@@ -183,6 +183,34 @@ func TestAttributeSetsAdmin(t *testing.T) {
 	api.post(t, "/api/content/products/all?langCode=en_US", filter, http.StatusCreated)
 	api.get(t, "/api/content/attributes-sets/product/attributes/material?langCode=en_US", http.StatusOK, nil)
 
+	// Product answers, cached by catalogue revision, show an option's new
+	// colour at once (the value's own title wins over the option's).
+	colorOf := func() any {
+		var pr struct {
+			AttributeValues struct {
+				Color struct {
+					Value map[string]any `json:"value"`
+				} `json:"color"`
+			} `json:"attributeValues"`
+		}
+		api.get(t, "/api/content/products/100?langCode=en_US", http.StatusOK, &pr)
+		ext, _ := pr.AttributeValues.Color.Value["extended"].(map[string]any)
+		return ext["value"]
+	}
+	if got := colorOf(); got != "#f4f4f4" {
+		t.Fatalf("product 100's colour reads %v", got)
+	}
+	pb = product.body()
+	for _, o := range attrOf(pb, "color")["listTitles"].([]map[string]any) {
+		if o["value"] == "white" {
+			o["extended"] = map[string]any{"value": "#ffffff", "type": "color"}
+		}
+	}
+	owner.Expect(t, "PUT", "/api/admin/attribute-sets/product", pb, http.StatusOK, &product)
+	if got := colorOf(); got != "#ffffff" {
+		t.Errorf("after recolouring the option, product 100's colour reads %v", got)
+	}
+
 	// Changes the products' values would not survive are refused, naming them.
 	pb = product.body()
 	body := owner.Expect(t, "PUT", "/api/admin/attribute-sets/product", without(pb, "color"), http.StatusConflict, nil)
@@ -264,6 +292,9 @@ func TestAttributeSetsBadInput(t *testing.T) {
 		}, "pattern"},
 		{"options on a string", func(b map[string]any) {
 			b["attributes"] = []map[string]any{{"marker": "code", "type": "string", "listTitles": []map[string]any{{"title": "A", "value": "a"}}}}
+		}, "listTitles"},
+		{"a repeated option", func(b map[string]any) {
+			b["attributes"] = []map[string]any{{"marker": "tone", "type": "list", "listTitles": []map[string]any{{"title": "A", "value": "a"}, {"title": "B", "value": "a"}}}}
 		}, "listTitles"},
 		{"unknown field", func(b map[string]any) { b["colour"] = "red" }, "colour"},
 		{"negative position", func(b map[string]any) { b["position"] = -1 }, ""},

@@ -2,6 +2,7 @@ package shop
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -77,6 +78,15 @@ func (s *SetsForms) checkSet(ctx context.Context, by openentry.Actor, e openentr
 	for _, a := range e.Set.Attributes {
 		if len(a.ListTitles) > 0 && a.Type != "list" && a.Type != "radioButton" {
 			return openentry.Invalid(fmt.Sprintf("attributes: %q: listTitles are for list and radioButton attributes", a.Marker))
+		}
+		seen := map[string]bool{}
+		for _, o := range a.ListTitles {
+			// An option's value is what products store: a string or a number, once.
+			v := strings.TrimSpace(string(o.Value))
+			if !json.Valid([]byte(v)) || !strings.ContainsAny(v[:1], `"-0123456789`) || seen[v] {
+				return openentry.Invalid(fmt.Sprintf("attributes: %q: listTitles: value %s must be a string or a number, once", a.Marker, v))
+			}
+			seen[v] = true
 		}
 	}
 	return s.projects.checkFragment(ctx, &openentry.Project{AttributeSets: []openentry.ProjectAttributeSet{e.Set}})
