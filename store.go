@@ -43,6 +43,8 @@ type Store interface {
 	SettingsStore
 	ContentAdminStore
 	CatalogAdminStore
+	// SetFormAdminStore: attribute sets and forms (issue 13 part 2).
+	SetFormAdminStore
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 }

@@ -35,6 +35,9 @@ type Config struct {
 
 	// Catalogue is the catalogue's admin side: products and product statuses.
 	Catalogue *shop.CatalogueAdmin
+
+	// SetsForms edits attribute sets and forms.
+	SetsForms *shop.SetsForms
 }
 
 // NewHandler returns the admin API; routes.go is its whole surface. Each
@@ -73,6 +76,19 @@ func NewHandler(logger *slog.Logger, cfg Config) http.Handler {
 	mux.Handle("POST /api/admin/product-statuses", as(openentry.PermCatalogue, handleSaveProductStatus(logger, cat, true)))
 	mux.Handle("PUT /api/admin/product-statuses/{marker}", as(openentry.PermCatalogue, handleSaveProductStatus(logger, cat, false)))
 	mux.Handle("DELETE /api/admin/product-statuses/{marker}", as(openentry.PermCatalogue, handleDeleteProductStatus(logger, cat)))
+
+	// Attribute sets and forms (set_form_handlers.go).
+	sf := cfg.SetsForms
+	mux.Handle("GET /api/admin/attribute-sets", as(openentry.PermRead, handleListAttributeSets(logger, sf)))
+	mux.Handle("POST /api/admin/attribute-sets", as(openentry.PermCatalogue, handleCreateAttributeSet(logger, sf)))
+	mux.Handle("GET /api/admin/attribute-sets/{marker}", as(openentry.PermRead, handleGetAttributeSet(logger, sf)))
+	mux.Handle("PUT /api/admin/attribute-sets/{marker}", as(openentry.PermCatalogue, handleUpdateAttributeSet(logger, sf)))
+	mux.Handle("DELETE /api/admin/attribute-sets/{marker}", as(openentry.PermCatalogue, handleDeleteAttributeSet(logger, sf)))
+	mux.Handle("GET /api/admin/forms", as(openentry.PermRead, handleListForms(logger, sf)))
+	mux.Handle("POST /api/admin/forms", as(openentry.PermCatalogue, handleCreateForm(logger, sf)))
+	mux.Handle("GET /api/admin/forms/{marker}", as(openentry.PermRead, handleGetForm(logger, sf)))
+	mux.Handle("PUT /api/admin/forms/{marker}", as(openentry.PermCatalogue, handleUpdateForm(logger, sf)))
+	mux.Handle("DELETE /api/admin/forms/{marker}", as(openentry.PermCatalogue, handleDeleteForm(logger, sf)))
 
 	// Shop users and form entries (users_handlers.go).
 	mux.Handle("GET /api/admin/users", as(openentry.PermRead, handleListUsers(logger, cfg.Users)))

@@ -260,11 +260,7 @@ func (d *DB) AttributeSets(ctx context.Context, q openentry.AttributeSetQuery) (
 
 // AttributeSet returns a set by marker.
 func (d *DB) AttributeSet(ctx context.Context, marker string) (*openentry.AttributeSet, error) {
-	s, err := scanAttributeSet(d.QueryRowContext(ctx, `SELECT `+setColumns+` FROM attribute_sets WHERE identifier = ?`, marker))
-	if err != nil {
-		return nil, notFound(err, fmt.Sprintf("Attribute set %q not found", marker))
-	}
-	return s, nil
+	return findSet(ctx, d, marker)
 }
 
 const productStatusColumns = `id, identifier, localize_infos, position, is_default, not_for_sale, version`

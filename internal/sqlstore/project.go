@@ -260,15 +260,17 @@ func upsertAttributeSet(ctx context.Context, tx *tx, s openentry.ProjectAttribut
 	if typ == "" {
 		typ = "forProducts"
 	}
-	// version counts real changes only, so re-applying the same file is a no-op.
+	// version counts real changes only (of anything the file sets, which the
+	// admin API's precondition relies on), so re-applying the same file is a no-op.
 	_, err := tx.ExecContext(ctx, `
 		INSERT INTO attribute_sets (identifier, type, localize_infos, position, is_visible, version, attributes, stock_attribute, created_ms, updated_ms)
 		VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?, ?)
 		ON CONFLICT (identifier) DO UPDATE SET type = excluded.type, localize_infos = excluded.localize_infos,
 			position = excluded.position, attributes = excluded.attributes, stock_attribute = excluded.stock_attribute,
-			version = attribute_sets.version + CASE WHEN attribute_sets.attributes = excluded.attributes
+			version = attribute_sets.version + CASE WHEN attribute_sets.attributes = excluded.attributes AND attribute_sets.type = excluded.type
 				AND attribute_sets.localize_infos = excluded.localize_infos AND attribute_sets.stock_attribute = excluded.stock_attribute THEN 0 ELSE 1 END,
-			updated_ms = CASE WHEN attribute_sets.attributes = excluded.attributes AND attribute_sets.localize_infos = excluded.localize_infos
+			updated_ms = CASE WHEN attribute_sets.attributes = excluded.attributes AND attribute_sets.type = excluded.type
+				AND attribute_sets.localize_infos = excluded.localize_infos
 				AND attribute_sets.stock_attribute = excluded.stock_attribute THEN attribute_sets.updated_ms ELSE excluded.updated_ms END`,
 		s.Identifier, typ, mustJSON(openentry.Titles(s.Title)), position, true, mustJSON(attrs), s.StockAttribute, tx.nowMS, tx.nowMS)
 	return err
@@ -299,7 +301,9 @@ func upsertForm(ctx context.Context, tx *tx, f openentry.ProjectForm, position i
 		ON CONFLICT (identifier) DO UPDATE SET type = excluded.type, processing_type = excluded.processing_type,
 			localize_infos = excluded.localize_infos, attributes = excluded.attributes, position = excluded.position,
 			version = forms.version + CASE WHEN forms.attributes = excluded.attributes AND forms.localize_infos = excluded.localize_infos
-				AND forms.type = excluded.type THEN 0 ELSE 1 END,
+				AND forms.type = excluded.type AND forms.processing_type = excluded.processing_type
+				AND forms.entry_statuses = excluded.entry_statuses AND forms.entries_public = excluded.entries_public
+				AND forms.success_message = excluded.success_message THEN 0 ELSE 1 END,
 			entry_statuses = excluded.entry_statuses, entries_public = excluded.entries_public,
 			success_message = excluded.success_message`,
 		f.Identifier, f.Type, processing, mustJSON(openentry.Titles(f.Title)), mustJSON(attrs), position,
