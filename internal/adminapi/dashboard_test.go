@@ -257,3 +257,22 @@ func TestDashboardEditsContentAsJSON(t *testing.T) {
 		t.Errorf("unknown kind: %d", status)
 	}
 }
+
+func TestDashboardEditorOpensEveryKind(t *testing.T) {
+	srv := apptest.Start(t, apptest.WithDemoShop())
+	srv.Staff(t, "owner@shop.test", "owner")
+	b := signInBrowser(t, srv, "owner@shop.test")
+	link := regexp.MustCompile(`href="(/admin/edit/[a-z-]+/[^"]+)"`)
+	for _, kind := range []string{"pages", "blocks", "menus", "attribute-sets", "forms", "order-storages", "payment-accounts", "auth-providers"} {
+		status, page, _ := b.do("GET", "/admin/edit/"+kind, nil, "")
+		m := link.FindStringSubmatch(page)
+		if status != 200 || m == nil {
+			t.Errorf("%s: %d, no item link", kind, status)
+			continue
+		}
+		status, page, _ = b.do("GET", m[1], nil, "")
+		if status != 200 || !strings.Contains(page, `name="content"`) || !strings.Contains(page, "&#34;version&#34;") {
+			t.Errorf("%s: %d, no editor with a version: %.300s", m[1], status, page)
+		}
+	}
+}
