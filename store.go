@@ -42,6 +42,8 @@ type Store interface {
 	ExportStore
 	SettingsStore
 	ContentAdminStore
+	// Locales, templates and integration collections (admin writes).
+	SetupAdminStore
 	CatalogAdminStore
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error

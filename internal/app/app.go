@@ -315,6 +315,8 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 	admin.Catalogue = shop.NewCatalogueAdmin(db)
 	// Admin: pages, blocks and menus.
 	admin.Content = shop.NewContent(db, projects)
+	// Admin: locales, templates and integration collections.
+	admin.Setup = shop.NewSetup(db, projects)
 	// Admin: shop settings.
 	admin.Settings = shop.NewSettings(db, payers)
 	// Admin: orders, payments and refunds.
