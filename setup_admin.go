@@ -26,6 +26,13 @@ type TemplateEdit struct {
 	Version  int64
 }
 
+// TemplatePreviewEdit is a preview template as an admin write gives it.
+type TemplatePreviewEdit struct {
+	Preview  ProjectTemplatePreview
+	Position int64 // as LocaleEdit's
+	Version  int64
+}
+
 // CollectionEdit is an integration collection as an admin write gives it.
 type CollectionEdit struct {
 	Collection ProjectCollection
@@ -55,6 +62,14 @@ type SetupAdminStore interface {
 	UpdateTemplate(ctx context.Context, e TemplateEdit, a Audit) (*Template, error)
 	// DeleteTemplate removes a template no page or block names (ErrConflict).
 	DeleteTemplate(ctx context.Context, marker string, version int64, a Audit) error
+
+	// InsertTemplatePreview stores a new preview template. ErrInvalid for a taken marker.
+	InsertTemplatePreview(ctx context.Context, e TemplatePreviewEdit, a Audit) (*TemplatePreview, error)
+	// UpdateTemplatePreview replaces the preview e names. ErrNotFound, ErrConflict.
+	UpdateTemplatePreview(ctx context.Context, e TemplatePreviewEdit, a Audit) (*TemplatePreview, error)
+	// DeleteTemplatePreview removes a preview template (nothing stored
+	// refers to one). ErrNotFound, ErrConflict.
+	DeleteTemplatePreview(ctx context.Context, marker string, version int64, a Audit) error
 
 	// AdminCollections lists every collection by position.
 	AdminCollections(ctx context.Context) ([]Collection, error)

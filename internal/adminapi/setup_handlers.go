@@ -334,3 +334,99 @@ func handleDeleteCollectionRow(logger *slog.Logger, setup *shop.Setup) actorHand
 		w.WriteHeader(http.StatusNoContent)
 	}
 }
+
+type previewProportions struct {
+	Default openentry.PreviewProportions `json:"default"`
+}
+
+type templatePreviewJSON struct {
+	ID                     int64                     `json:"id"`
+	Identifier             string                    `json:"identifier"`
+	Title                  map[string]string         `json:"title"`
+	Position               int64                     `json:"position"`
+	Proportions            previewProportions        `json:"proportions"`
+	AttributeSetIdentifier string                    `json:"attributeSetIdentifier"`
+	AttributeValues        openentry.AttributeValues `json:"attributeValues"`
+	Version                int64                     `json:"version"`
+}
+
+func toTemplatePreviewJSON(t openentry.TemplatePreview) templatePreviewJSON {
+	out := templatePreviewJSON{ID: t.ID, Identifier: t.Identifier, Title: titles(t.Title), Position: t.Position,
+		Proportions: previewProportions{Default: t.Proportions}, AttributeSetIdentifier: t.AttributeSetIdentifier,
+		AttributeValues: t.AttributeValues, Version: t.Version}
+	if out.AttributeValues == nil {
+		out.AttributeValues = openentry.AttributeValues{}
+	}
+	return out
+}
+
+type templatePreviewBody struct {
+	Title                  map[string]string         `json:"title"`
+	Proportions            previewProportions        `json:"proportions"`
+	AttributeSetIdentifier string                    `json:"attributeSetIdentifier"`
+	AttributeValues        openentry.AttributeValues `json:"attributeValues"`
+	Position               int64                     `json:"position"`
+}
+
+func (b templatePreviewBody) edit(marker string, version int64) openentry.TemplatePreviewEdit {
+	p := openentry.ProjectTemplatePreview{Identifier: marker, Title: b.Title, AttributeSetIdentifier: b.AttributeSetIdentifier,
+		AttributeValues: b.AttributeValues}
+	p.Proportions.Default = b.Proportions.Default
+	return openentry.TemplatePreviewEdit{Version: version, Position: b.Position, Preview: p}
+}
+
+func handleListTemplatePreviews(logger *slog.Logger, setup *shop.Setup) actorHandler {
+	return handleActor(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request, a openentry.Actor) (list[templatePreviewJSON], error) {
+		ts, err := setup.TemplatePreviews(r.Context(), a)
+		if err != nil {
+			return list[templatePreviewJSON]{}, err
+		}
+		return listOf(ts, int64(len(ts)), toTemplatePreviewJSON), nil
+	})
+}
+
+func handleGetTemplatePreview(logger *slog.Logger, setup *shop.Setup) actorHandler {
+	return handleActor(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request, a openentry.Actor) (templatePreviewJSON, error) {
+		t, err := setup.TemplatePreview(r.Context(), a, r.PathValue("marker"))
+		if err != nil {
+			return templatePreviewJSON{}, err
+		}
+		return toTemplatePreviewJSON(*t), nil
+	})
+}
+
+func handleCreateTemplatePreview(logger *slog.Logger, setup *shop.Setup) actorHandler {
+	type request struct {
+		Identifier string `json:"identifier"`
+		templatePreviewBody
+	}
+	return handleActor(logger, http.StatusCreated, func(w http.ResponseWriter, r *http.Request, a openentry.Actor) (templatePreviewJSON, error) {
+		in, err := decode[request](w, r)
+		if err != nil {
+			return templatePreviewJSON{}, err
+		}
+		t, err := setup.CreateTemplatePreview(r.Context(), a, in.edit(in.Identifier, 0))
+		if err != nil {
+			return templatePreviewJSON{}, err
+		}
+		return toTemplatePreviewJSON(*t), nil
+	})
+}
+
+func handleUpdateTemplatePreview(logger *slog.Logger, setup *shop.Setup) actorHandler {
+	type request struct {
+		Version int64 `json:"version"`
+		templatePreviewBody
+	}
+	return handleActor(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request, a openentry.Actor) (templatePreviewJSON, error) {
+		in, err := decode[request](w, r)
+		if err != nil {
+			return templatePreviewJSON{}, err
+		}
+		t, err := setup.UpdateTemplatePreview(r.Context(), a, in.edit(r.PathValue("marker"), in.Version))
+		if err != nil {
+			return templatePreviewJSON{}, err
+		}
+		return toTemplatePreviewJSON(*t), nil
+	})
+}

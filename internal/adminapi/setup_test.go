@@ -298,6 +298,80 @@ func TestTemplatesAdmin(t *testing.T) {
 	}
 }
 
+func TestTemplatePreviewsAdmin(t *testing.T) {
+	srv, owner, c := start(t, apptest.WithDemoShop())
+	api := newContentAPI(t, srv)
+	var all struct {
+		Items []struct {
+			Identifier string `json:"identifier"`
+			Version    int64  `json:"version"`
+		} `json:"items"`
+		Total int64 `json:"total"`
+	}
+	owner.Expect(t, "GET", "/api/admin/template-previews", nil, http.StatusOK, &all)
+	if all.Total == 0 || all.Items[0].Identifier != "product_card" {
+		t.Fatalf("previews %+v", all)
+	}
+	banner := map[string]any{"identifier": "banner", "title": map[string]string{"en_US": "Banner"},
+		"proportions": map[string]any{"default": map[string]any{
+			"horizontal": map[string]any{"width": 1200, "height": 400, "alignmentType": "center"},
+			"square":     map[string]any{"side": 400, "alignmentType": "leftTop"}}}}
+	var made struct {
+		Version     int64 `json:"version"`
+		Proportions struct {
+			Default struct {
+				Horizontal *struct {
+					Width int64 `json:"width"`
+				} `json:"horizontal"`
+			} `json:"default"`
+		} `json:"proportions"`
+	}
+	owner.Expect(t, "POST", "/api/admin/template-previews", banner, http.StatusCreated, &made)
+	if made.Version != 1 || made.Proportions.Default.Horizontal == nil || made.Proportions.Default.Horizontal.Width != 1200 {
+		t.Errorf("created %+v", made)
+	}
+	var got struct {
+		Title string `json:"title"`
+	}
+	api.get(t, "/api/content/template-previews/marker/banner?langCode=en_US", http.StatusOK, &got)
+	if got.Title != "Banner" {
+		t.Errorf("TemplatePreviews.getTemplatePreviewByMarker(banner) = %+v", got)
+	}
+	_, after, _ := lastEntry(t, owner, "template_preview.create")
+	if after["identifier"] != "banner" {
+		t.Errorf("template_preview.create entry %v", after)
+	}
+	delete(banner, "identifier")
+	banner["version"], banner["title"] = 1, map[string]string{"en_US": "Wide banner"}
+	owner.Expect(t, "PUT", "/api/admin/template-previews/banner", banner, http.StatusOK, nil)
+	api.get(t, "/api/content/template-previews/marker/banner?langCode=en_US", http.StatusOK, &got)
+	if got.Title != "Wide banner" {
+		t.Errorf("after the update: %+v", got)
+	}
+	before, after, _ := lastEntry(t, owner, "template_preview.update")
+	if before["version"] != float64(1) || after["version"] != float64(2) {
+		t.Errorf("template_preview.update entry %v → %v", before, after)
+	}
+	owner.Expect(t, "PUT", "/api/admin/template-previews/banner", banner, http.StatusConflict, nil)
+	banner["version"] = 2
+	banner["proportions"] = map[string]any{"default": map[string]any{"square": map[string]any{"side": 0, "alignmentType": "center"}}}
+	owner.Expect(t, "PUT", "/api/admin/template-previews/banner", banner, http.StatusBadRequest, nil)
+	owner.Expect(t, "POST", "/api/admin/template-previews", map[string]any{"identifier": "banner",
+		"proportions": map[string]any{"default": map[string]any{"square": map[string]any{"side": 10, "alignmentType": "center"}}}},
+		http.StatusBadRequest, nil)
+	viewer := as(t, srv, c, "viewer@shop.test", "viewer")
+	viewer.Expect(t, "GET", "/api/admin/template-previews/banner", nil, http.StatusOK, nil)
+	viewer.Expect(t, "DELETE", "/api/admin/template-previews/banner?version=2", nil, http.StatusForbidden, nil)
+	viewer.Expect(t, "POST", "/api/admin/template-previews", map[string]any{"identifier": "x"}, http.StatusForbidden, nil)
+	viewer.Expect(t, "PUT", "/api/admin/template-previews/banner", banner, http.StatusForbidden, nil)
+	owner.Expect(t, "DELETE", "/api/admin/template-previews/banner?version=2", nil, http.StatusNoContent, nil)
+	api.get(t, "/api/content/template-previews/marker/banner?langCode=en_US", http.StatusNotFound, nil)
+	owner.Expect(t, "GET", "/api/admin/template-previews/banner", nil, http.StatusNotFound, nil)
+	if before, _, _ := lastEntry(t, owner, "template_preview.delete"); before["identifier"] != "banner" {
+		t.Errorf("template_preview.delete entry %v", before)
+	}
+}
+
 type collectionOut struct {
 	ID                       int64             `json:"id"`
 	Identifier               string            `json:"identifier"`
@@ -510,4 +584,58 @@ func TestReapplyKeepsLocaleVersions(t *testing.T) {
 		}
 	}
 	owner2.Expect(t, "PUT", "/api/admin/locales/fr_FR", map[string]any{"version": ls["fr_FR"].Version, "name": "French"}, http.StatusOK, nil)
+}
+
+// Writes racing at one version: one wins, the others are told, none is lost.
+func TestConcurrentSetupWritesOneWins(t *testing.T) {
+	_, owner, _ := start(t, apptest.WithDemoShop())
+	fr := localesOf(t, owner)["fr_FR"]
+	var card templateOut
+	owner.Expect(t, "GET", "/api/admin/templates/product_card", nil, http.StatusOK, &card)
+	for _, tc := range []struct {
+		path, action string
+		body         func(i int) map[string]any
+	}{
+		{"/api/admin/locales/fr_FR", "locale.update", func(i int) map[string]any {
+			return map[string]any{"version": fr.Version, "name": fmt.Sprint("writer ", i)}
+		}},
+		{"/api/admin/templates/product_card", "template.update", func(i int) map[string]any {
+			b := card.body()
+			b["title"] = map[string]string{"en_US": fmt.Sprint("writer ", i)}
+			return b
+		}},
+	} {
+		t.Run(tc.action, func(t *testing.T) {
+			won := race(t, owner, 4, tc.path, tc.body)
+			var j journal
+			owner.Expect(t, "GET", "/api/admin/journal?action="+tc.action, nil, http.StatusOK, &j)
+			if won != 1 || j.Total != 1 {
+				t.Errorf("%d writes won, %d journal entries; want exactly one", won, j.Total)
+			}
+		})
+	}
+}
+
+// race sends n PUTs to path at once, body(i) the i-th, and returns how
+// many won; every other must be a 409.
+func race(t *testing.T, a *apptest.Admin, n int, path string, body func(i int) map[string]any) int {
+	t.Helper()
+	statuses := make(chan int, n)
+	for i := range n {
+		go func() {
+			status, _, _ := a.Do(t, "PUT", path, body(i))
+			statuses <- status
+		}()
+	}
+	won := 0
+	for range n {
+		switch s := <-statuses; s {
+		case http.StatusOK:
+			won++
+		case http.StatusConflict:
+		default:
+			t.Errorf("a racing write answered %d", s)
+		}
+	}
+	return won
 }

@@ -232,3 +232,69 @@ func (s *Setup) DeleteCollectionRow(ctx context.Context, by openentry.Actor, mar
 	}
 	return s.store.ModerateCollectionRow(ctx, c.ID, id, openentry.Audit{Actor: by, Action: "collection_row.delete"})
 }
+
+// TemplatePreviews lists every preview template.
+func (s *Setup) TemplatePreviews(ctx context.Context, by openentry.Actor) ([]openentry.TemplatePreview, error) {
+	if err := by.Can(openentry.PermRead); err != nil {
+		return nil, err
+	}
+	return s.store.TemplatePreviews(ctx)
+}
+
+func previewNotFound(marker string) error {
+	return openentry.NotFound(fmt.Sprintf("Template preview %q not found", marker))
+}
+
+// TemplatePreview returns a preview template.
+func (s *Setup) TemplatePreview(ctx context.Context, by openentry.Actor, marker string) (*openentry.TemplatePreview, error) {
+	if err := by.Can(openentry.PermRead); err != nil {
+		return nil, err
+	}
+	if !openentry.ValidMarker(marker) {
+		return nil, previewNotFound(marker)
+	}
+	return s.store.TemplatePreview(ctx, marker)
+}
+
+func (s *Setup) checkPreview(ctx context.Context, by openentry.Actor, e openentry.TemplatePreviewEdit, update bool) error {
+	if err := by.Can(openentry.PermCatalogue); err != nil {
+		return err
+	}
+	if update && !openentry.ValidMarker(e.Preview.Identifier) {
+		return previewNotFound(e.Preview.Identifier)
+	}
+	if err := checkEdit(e.Position, e.Version, update); err != nil {
+		return err
+	}
+	return s.projects.checkFragment(ctx, &openentry.Project{TemplatePreviews: []openentry.ProjectTemplatePreview{e.Preview}})
+}
+
+// CreateTemplatePreview adds a preview template.
+func (s *Setup) CreateTemplatePreview(ctx context.Context, by openentry.Actor, e openentry.TemplatePreviewEdit) (*openentry.TemplatePreview, error) {
+	if err := s.checkPreview(ctx, by, e, false); err != nil {
+		return nil, err
+	}
+	return s.store.InsertTemplatePreview(ctx, e, openentry.Audit{Actor: by, Action: "template_preview.create"})
+}
+
+// UpdateTemplatePreview replaces a preview template at the version read.
+func (s *Setup) UpdateTemplatePreview(ctx context.Context, by openentry.Actor, e openentry.TemplatePreviewEdit) (*openentry.TemplatePreview, error) {
+	if err := s.checkPreview(ctx, by, e, true); err != nil {
+		return nil, err
+	}
+	return s.store.UpdateTemplatePreview(ctx, e, openentry.Audit{Actor: by, Action: "template_preview.update"})
+}
+
+// DeleteTemplatePreview removes a preview template.
+func (s *Setup) DeleteTemplatePreview(ctx context.Context, by openentry.Actor, marker string, version int64) error {
+	if err := by.Can(openentry.PermCatalogue); err != nil {
+		return err
+	}
+	if !openentry.ValidMarker(marker) {
+		return previewNotFound(marker)
+	}
+	if err := checkEdit(0, version, true); err != nil {
+		return err
+	}
+	return s.store.DeleteTemplatePreview(ctx, marker, version, openentry.Audit{Actor: by, Action: "template_preview.delete"})
+}

@@ -221,6 +221,127 @@ func (d *DB) DeleteLocale(ctx context.Context, code string, version int64, a ope
 	return tx.Commit()
 }
 
+// markedKind is what the admin writes of one kind of object kept by
+// marker with a version (templates, template previews, collections) need.
+type markedKind[T any] struct {
+	table, kind, name string // "templates", "template" (the journal's), "Template" (messages)
+	read              func(ctx context.Context, q queryer, marker string) (*T, error)
+	position          func(*T) int64
+	view              func(*T) any
+	// upsert writes the object at position with the apply's SQL; check
+	// then runs the apply's reference checks on it.
+	upsert func(ctx context.Context, tx *tx, position int64) error
+	check  func(ctx context.Context, tx *tx, bad func(string, ...any)) error
+	// inUse says, for a delete, what still refers to the object ("": nothing).
+	inUse func(ctx context.Context, tx *tx, before *T) (string, error)
+	// mayUpdate refuses an update the object's state forbids; nil: any.
+	mayUpdate func(ctx context.Context, tx *tx, before *T) error
+}
+
+func (k markedKind[T]) finish(ctx context.Context, tx *tx, marker string) (*T, error) {
+	if err := referencesOK(func(bad func(string, ...any)) error { return k.check(ctx, tx, bad) }); err != nil {
+		return nil, err
+	}
+	return k.read(ctx, tx, marker)
+}
+
+func (k markedKind[T]) insert(ctx context.Context, d *DB, marker string, position int64, a openentry.Audit) (*T, error) {
+	tx, err := d.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	if err := exists(ctx, tx, `SELECT EXISTS (SELECT 1 FROM `+k.table+` WHERE identifier = ?)`, marker); err == nil {
+		return nil, openentry.Invalid(fmt.Sprintf("identifier: %s %q exists", strings.ToLower(k.name), marker))
+	} else if !errors.Is(err, openentry.ErrNotFound) {
+		return nil, err
+	}
+	if position == 0 {
+		if position, err = nextPosition(ctx, tx, k.table); err != nil {
+			return nil, err
+		}
+	}
+	if err := k.upsert(ctx, tx, position); err != nil {
+		return nil, err
+	}
+	after, err := k.finish(ctx, tx, marker)
+	if err != nil {
+		return nil, err
+	}
+	if err := journal(ctx, tx, a, k.kind, marker, nil, k.view(after)); err != nil {
+		return nil, err
+	}
+	return after, tx.Commit()
+}
+
+func (k markedKind[T]) update(ctx context.Context, d *DB, marker string, position, version int64, a openentry.Audit) (*T, error) {
+	tx, err := d.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	if err := lockVersion(ctx, tx, k.table, "identifier", marker, version, fmt.Sprintf("%s %q", k.name, marker)); err != nil {
+		return nil, err
+	}
+	before, err := k.read(ctx, tx, marker)
+	if err != nil {
+		return nil, err
+	}
+	if k.mayUpdate != nil {
+		if err := k.mayUpdate(ctx, tx, before); err != nil {
+			return nil, err
+		}
+	}
+	if position == 0 {
+		position = k.position(before)
+	}
+	if err := k.upsert(ctx, tx, position); err != nil {
+		return nil, err
+	}
+	// Every admin write moves the version, whatever the upsert counted as
+	// a change, so that the next stale write is caught.
+	if _, err := tx.ExecContext(ctx, `UPDATE `+k.table+` SET version = ? WHERE identifier = ?`, version+1, marker); err != nil {
+		return nil, err
+	}
+	after, err := k.finish(ctx, tx, marker)
+	if err != nil {
+		return nil, err
+	}
+	if err := journal(ctx, tx, a, k.kind, marker, k.view(before), k.view(after)); err != nil {
+		return nil, err
+	}
+	return after, tx.Commit()
+}
+
+func (k markedKind[T]) delete(ctx context.Context, d *DB, marker string, version int64, a openentry.Audit) error {
+	tx, err := d.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := lockVersion(ctx, tx, k.table, "identifier", marker, version, fmt.Sprintf("%s %q", k.name, marker)); err != nil {
+		return err
+	}
+	before, err := k.read(ctx, tx, marker)
+	if err != nil {
+		return err
+	}
+	if k.inUse != nil {
+		if why, err := k.inUse(ctx, tx, before); err != nil {
+			return err
+		} else if why != "" {
+			return conflict("%s %q %s", k.name, marker, why)
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM `+k.table+` WHERE identifier = ?`, marker); err != nil {
+		return err
+	}
+	if err := journal(ctx, tx, a, k.kind, marker, k.view(before), nil); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
 func adminTemplate(ctx context.Context, q queryer, marker string) (*openentry.Template, error) {
 	t, err := scanTemplate(q.QueryRowContext(ctx, `SELECT `+templateColumns+templateFrom+` WHERE t.identifier = ?`, marker))
 	if err != nil {
@@ -229,121 +350,88 @@ func adminTemplate(ctx context.Context, q queryer, marker string) (*openentry.Te
 	return t, nil
 }
 
-func templateView(t *openentry.Template) any {
-	return map[string]any{"id": t.ID, "identifier": t.Identifier, "type": t.Type, "title": t.Title, "position": t.Position,
-		"attributeSetIdentifier": t.AttributeSetIdentifier, "attributeValues": t.AttributeValues, "version": t.Version}
-}
-
-// finishTemplate checks what the template names, as the apply does.
-func finishTemplate(ctx context.Context, tx *tx, t openentry.ProjectTemplate) (*openentry.Template, error) {
-	if err := referencesOK(func(bad func(string, ...any)) error {
-		return checkPageReferences(ctx, tx, &openentry.Project{Templates: []openentry.ProjectTemplate{t}}, bad)
-	}); err != nil {
-		return nil, err
+// templates is the template kind, t the one a write gives.
+func templates(t openentry.ProjectTemplate) markedKind[openentry.Template] {
+	return markedKind[openentry.Template]{table: "templates", kind: "template", name: "Template", read: adminTemplate,
+		position: func(t *openentry.Template) int64 { return t.Position },
+		view: func(t *openentry.Template) any {
+			return map[string]any{"id": t.ID, "identifier": t.Identifier, "type": t.Type, "title": t.Title, "position": t.Position,
+				"attributeSetIdentifier": t.AttributeSetIdentifier, "attributeValues": t.AttributeValues, "version": t.Version}
+		},
+		upsert: func(ctx context.Context, tx *tx, position int64) error { return upsertTemplate(ctx, tx, t, position) },
+		check: func(ctx context.Context, tx *tx, bad func(string, ...any)) error {
+			return checkPageReferences(ctx, tx, &openentry.Project{Templates: []openentry.ProjectTemplate{t}}, bad)
+		},
+		inUse: func(ctx context.Context, tx *tx, before *openentry.Template) (string, error) {
+			pages, err := queryColumn[string](ctx, tx, `SELECT page_url FROM pages WHERE template_identifier = ? ORDER BY page_url`, before.Identifier)
+			if err != nil {
+				return "", err
+			}
+			blocks, err := queryColumn[string](ctx, tx, `SELECT identifier FROM blocks WHERE template_identifier = ? ORDER BY identifier`, before.Identifier)
+			if err != nil || len(pages)+len(blocks) == 0 {
+				return "", err
+			}
+			return fmt.Sprintf("is used by pages [%s] and blocks [%s]: give them another template first",
+				strings.Join(pages, ", "), strings.Join(blocks, ", ")), nil
+		},
 	}
-	return adminTemplate(ctx, tx, t.Identifier)
 }
 
 // InsertTemplate stores a new template.
 func (d *DB) InsertTemplate(ctx context.Context, e openentry.TemplateEdit, a openentry.Audit) (*openentry.Template, error) {
-	tx, err := d.begin(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	t := e.Template
-	if err := exists(ctx, tx, `SELECT EXISTS (SELECT 1 FROM templates WHERE identifier = ?)`, t.Identifier); err == nil {
-		return nil, openentry.Invalid(fmt.Sprintf("identifier: template %q exists", t.Identifier))
-	} else if !errors.Is(err, openentry.ErrNotFound) {
-		return nil, err
-	}
-	pos := e.Position
-	if pos == 0 {
-		if pos, err = nextPosition(ctx, tx, "templates"); err != nil {
-			return nil, err
-		}
-	}
-	if err := upsertTemplate(ctx, tx, t, pos); err != nil {
-		return nil, err
-	}
-	after, err := finishTemplate(ctx, tx, t)
-	if err != nil {
-		return nil, err
-	}
-	if err := journal(ctx, tx, a, "template", t.Identifier, nil, templateView(after)); err != nil {
-		return nil, err
-	}
-	return after, tx.Commit()
+	return templates(e.Template).insert(ctx, d, e.Template.Identifier, e.Position, a)
 }
 
 // UpdateTemplate replaces a template at its version.
 func (d *DB) UpdateTemplate(ctx context.Context, e openentry.TemplateEdit, a openentry.Audit) (*openentry.Template, error) {
-	tx, err := d.begin(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	t := e.Template
-	if err := lockVersion(ctx, tx, "templates", "identifier", t.Identifier, e.Version, fmt.Sprintf("Template %q", t.Identifier)); err != nil {
-		return nil, err
-	}
-	before, err := adminTemplate(ctx, tx, t.Identifier)
-	if err != nil {
-		return nil, err
-	}
-	pos := e.Position
-	if pos == 0 {
-		pos = before.Position
-	}
-	if err := upsertTemplate(ctx, tx, t, pos); err != nil {
-		return nil, err
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE templates SET version = ? WHERE identifier = ?`, before.Version+1, t.Identifier); err != nil {
-		return nil, err
-	}
-	after, err := finishTemplate(ctx, tx, t)
-	if err != nil {
-		return nil, err
-	}
-	if err := journal(ctx, tx, a, "template", t.Identifier, templateView(before), templateView(after)); err != nil {
-		return nil, err
-	}
-	return after, tx.Commit()
+	return templates(e.Template).update(ctx, d, e.Template.Identifier, e.Position, e.Version, a)
 }
 
 // DeleteTemplate removes a template no page or block names.
 func (d *DB) DeleteTemplate(ctx context.Context, marker string, version int64, a openentry.Audit) error {
-	tx, err := d.begin(ctx)
+	return templates(openentry.ProjectTemplate{}).delete(ctx, d, marker, version, a)
+}
+
+func adminTemplatePreview(ctx context.Context, q queryer, marker string) (*openentry.TemplatePreview, error) {
+	t, err := scanTemplatePreview(q.QueryRowContext(ctx, `SELECT `+templatePreviewColumns+templatePreviewFrom+` WHERE t.identifier = ?`, marker))
 	if err != nil {
-		return err
+		return nil, notFound(err, fmt.Sprintf("Template preview %q not found", marker))
 	}
-	defer tx.Rollback()
-	if err := lockVersion(ctx, tx, "templates", "identifier", marker, version, fmt.Sprintf("Template %q", marker)); err != nil {
-		return err
+	return t, nil
+}
+
+// templatePreviews is the preview template kind; nothing refers to one
+// (front ends name them), so any may be deleted.
+func templatePreviews(t openentry.ProjectTemplatePreview) markedKind[openentry.TemplatePreview] {
+	return markedKind[openentry.TemplatePreview]{table: "template_previews", kind: "template_preview", name: "Template preview",
+		read: adminTemplatePreview, position: func(t *openentry.TemplatePreview) int64 { return t.Position },
+		view: func(t *openentry.TemplatePreview) any {
+			return map[string]any{"id": t.ID, "identifier": t.Identifier, "title": t.Title, "position": t.Position,
+				"proportions": t.Proportions, "attributeSetIdentifier": t.AttributeSetIdentifier,
+				"attributeValues": t.AttributeValues, "version": t.Version}
+		},
+		upsert: func(ctx context.Context, tx *tx, position int64) error {
+			return upsertTemplatePreview(ctx, tx, t, position)
+		},
+		check: func(ctx context.Context, tx *tx, bad func(string, ...any)) error {
+			return checkPageReferences(ctx, tx, &openentry.Project{TemplatePreviews: []openentry.ProjectTemplatePreview{t}}, bad)
+		},
 	}
-	before, err := adminTemplate(ctx, tx, marker)
-	if err != nil {
-		return err
-	}
-	pages, err := queryColumn[string](ctx, tx, `SELECT page_url FROM pages WHERE template_identifier = ? ORDER BY page_url`, marker)
-	if err != nil {
-		return err
-	}
-	blocks, err := queryColumn[string](ctx, tx, `SELECT identifier FROM blocks WHERE template_identifier = ? ORDER BY identifier`, marker)
-	if err != nil {
-		return err
-	}
-	if len(pages)+len(blocks) > 0 {
-		return conflict("Template %q is used by pages [%s] and blocks [%s]: give them another template first",
-			marker, strings.Join(pages, ", "), strings.Join(blocks, ", "))
-	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM templates WHERE identifier = ?`, marker); err != nil {
-		return err
-	}
-	if err := journal(ctx, tx, a, "template", marker, templateView(before), nil); err != nil {
-		return err
-	}
-	return tx.Commit()
+}
+
+// InsertTemplatePreview stores a new preview template.
+func (d *DB) InsertTemplatePreview(ctx context.Context, e openentry.TemplatePreviewEdit, a openentry.Audit) (*openentry.TemplatePreview, error) {
+	return templatePreviews(e.Preview).insert(ctx, d, e.Preview.Identifier, e.Position, a)
+}
+
+// UpdateTemplatePreview replaces a preview template at its version.
+func (d *DB) UpdateTemplatePreview(ctx context.Context, e openentry.TemplatePreviewEdit, a openentry.Audit) (*openentry.TemplatePreview, error) {
+	return templatePreviews(e.Preview).update(ctx, d, e.Preview.Identifier, e.Position, e.Version, a)
+}
+
+// DeleteTemplatePreview removes a preview template.
+func (d *DB) DeleteTemplatePreview(ctx context.Context, marker string, version int64, a openentry.Audit) error {
+	return templatePreviews(openentry.ProjectTemplatePreview{}).delete(ctx, d, marker, version, a)
 }
 
 func adminCollection(ctx context.Context, q queryer, marker string) (*openentry.Collection, error) {
@@ -359,132 +447,59 @@ func (d *DB) AdminCollections(ctx context.Context) ([]openentry.Collection, erro
 	return queryCollections(ctx, d, ` ORDER BY c.position, c.id`)
 }
 
-func collectionView(c *openentry.Collection) any {
-	return map[string]any{"id": c.ID, "identifier": c.Identifier, "formIdentifier": c.FormIdentifier, "localizeInfos": c.LocalizeInfos,
-		"position": c.Position, "selectedAttributeMarkers": c.SelectedAttributeMarkers, "rowsPublic": c.RowsPublic, "version": c.Version}
-}
-
-// finishCollection checks the collection's form and columns, as the apply does.
-func finishCollection(ctx context.Context, tx *tx, c openentry.ProjectCollection) (*openentry.Collection, error) {
-	if err := referencesOK(func(bad func(string, ...any)) error {
-		return checkCollectionReferences(ctx, tx, &openentry.Project{IntegrationCollections: []openentry.ProjectCollection{c}}, bad)
-	}); err != nil {
-		return nil, err
-	}
-	return adminCollection(ctx, tx, c.Identifier)
-}
-
-// InsertCollection stores a new collection.
-func (d *DB) InsertCollection(ctx context.Context, e openentry.CollectionEdit, a openentry.Audit) (*openentry.Collection, error) {
-	tx, err := d.begin(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	c := e.Collection
-	if err := exists(ctx, tx, `SELECT EXISTS (SELECT 1 FROM integration_collections WHERE identifier = ?)`, c.Identifier); err == nil {
-		return nil, openentry.Invalid(fmt.Sprintf("identifier: collection %q exists", c.Identifier))
-	} else if !errors.Is(err, openentry.ErrNotFound) {
-		return nil, err
-	}
-	pos := e.Position
-	if pos == 0 {
-		if pos, err = nextPosition(ctx, tx, "integration_collections"); err != nil {
-			return nil, err
-		}
-	}
-	if err := upsertCollection(ctx, tx, c, pos); err != nil {
-		return nil, err
-	}
-	after, err := finishCollection(ctx, tx, c)
-	if err != nil {
-		return nil, err
-	}
-	if err := journal(ctx, tx, a, "collection", c.Identifier, nil, collectionView(after)); err != nil {
-		return nil, err
-	}
-	return after, tx.Commit()
-}
-
 func collectionRowCount(ctx context.Context, tx *tx, id int64) (int64, error) {
 	var n int64
 	err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM collection_rows WHERE collection_id = ?`, id).Scan(&n)
 	return n, err
 }
 
-// UpdateCollection replaces a collection at its version. Its form stays
-// while it has rows: their data was checked against that form.
+// collections is the integration collection kind. A collection with rows
+// is not deleted, and keeps its form: the rows' data was checked against it.
+func collections(c openentry.ProjectCollection) markedKind[openentry.Collection] {
+	return markedKind[openentry.Collection]{table: "integration_collections", kind: "collection", name: "Collection",
+		read: adminCollection, position: func(c *openentry.Collection) int64 { return c.Position },
+		view: func(c *openentry.Collection) any {
+			return map[string]any{"id": c.ID, "identifier": c.Identifier, "formIdentifier": c.FormIdentifier,
+				"localizeInfos": c.LocalizeInfos, "position": c.Position, "selectedAttributeMarkers": c.SelectedAttributeMarkers,
+				"rowsPublic": c.RowsPublic, "version": c.Version}
+		},
+		upsert: func(ctx context.Context, tx *tx, position int64) error { return upsertCollection(ctx, tx, c, position) },
+		check: func(ctx context.Context, tx *tx, bad func(string, ...any)) error {
+			return checkCollectionReferences(ctx, tx, &openentry.Project{IntegrationCollections: []openentry.ProjectCollection{c}}, bad)
+		},
+		mayUpdate: func(ctx context.Context, tx *tx, before *openentry.Collection) error {
+			if c.FormIdentifier == before.FormIdentifier {
+				return nil
+			}
+			n, err := collectionRowCount(ctx, tx, before.ID)
+			if err != nil || n == 0 {
+				return err
+			}
+			return conflict("Collection %q has %d rows written with form %q: its form cannot change", c.Identifier, n, before.FormIdentifier)
+		},
+		inUse: func(ctx context.Context, tx *tx, before *openentry.Collection) (string, error) {
+			n, err := collectionRowCount(ctx, tx, before.ID)
+			if err != nil || n == 0 {
+				return "", err
+			}
+			return fmt.Sprintf("has %d rows: delete them first", n), nil
+		},
+	}
+}
+
+// InsertCollection stores a new collection.
+func (d *DB) InsertCollection(ctx context.Context, e openentry.CollectionEdit, a openentry.Audit) (*openentry.Collection, error) {
+	return collections(e.Collection).insert(ctx, d, e.Collection.Identifier, e.Position, a)
+}
+
+// UpdateCollection replaces a collection at its version.
 func (d *DB) UpdateCollection(ctx context.Context, e openentry.CollectionEdit, a openentry.Audit) (*openentry.Collection, error) {
-	tx, err := d.begin(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	c := e.Collection
-	if err := lockVersion(ctx, tx, "integration_collections", "identifier", c.Identifier, e.Version, fmt.Sprintf("Collection %q", c.Identifier)); err != nil {
-		return nil, err
-	}
-	before, err := adminCollection(ctx, tx, c.Identifier)
-	if err != nil {
-		return nil, err
-	}
-	if c.FormIdentifier != before.FormIdentifier {
-		n, err := collectionRowCount(ctx, tx, before.ID)
-		if err != nil {
-			return nil, err
-		}
-		if n > 0 {
-			return nil, conflict("Collection %q has %d rows written with form %q: its form cannot change", c.Identifier, n, before.FormIdentifier)
-		}
-	}
-	pos := e.Position
-	if pos == 0 {
-		pos = before.Position
-	}
-	if err := upsertCollection(ctx, tx, c, pos); err != nil {
-		return nil, err
-	}
-	if _, err := tx.ExecContext(ctx, `UPDATE integration_collections SET version = ? WHERE identifier = ?`, before.Version+1, c.Identifier); err != nil {
-		return nil, err
-	}
-	after, err := finishCollection(ctx, tx, c)
-	if err != nil {
-		return nil, err
-	}
-	if err := journal(ctx, tx, a, "collection", c.Identifier, collectionView(before), collectionView(after)); err != nil {
-		return nil, err
-	}
-	return after, tx.Commit()
+	return collections(e.Collection).update(ctx, d, e.Collection.Identifier, e.Position, e.Version, a)
 }
 
 // DeleteCollection removes a collection without rows.
 func (d *DB) DeleteCollection(ctx context.Context, marker string, version int64, a openentry.Audit) error {
-	tx, err := d.begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if err := lockVersion(ctx, tx, "integration_collections", "identifier", marker, version, fmt.Sprintf("Collection %q", marker)); err != nil {
-		return err
-	}
-	before, err := adminCollection(ctx, tx, marker)
-	if err != nil {
-		return err
-	}
-	n, err := collectionRowCount(ctx, tx, before.ID)
-	if err != nil {
-		return err
-	}
-	if n > 0 {
-		return conflict("Collection %q has %d rows: delete them first", marker, n)
-	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM integration_collections WHERE identifier = ?`, marker); err != nil {
-		return err
-	}
-	if err := journal(ctx, tx, a, "collection", marker, collectionView(before), nil); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return collections(openentry.ProjectCollection{}).delete(ctx, d, marker, version, a)
 }
 
 // ModerateCollectionRow deletes any user's row of the collection.
