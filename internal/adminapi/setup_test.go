@@ -586,6 +586,30 @@ func TestReapplyKeepsLocaleVersions(t *testing.T) {
 	owner2.Expect(t, "PUT", "/api/admin/locales/fr_FR", map[string]any{"version": ls["fr_FR"].Version, "name": "French"}, http.StatusOK, nil)
 }
 
+// What the file lists it sets again at the next start: an admin edit of a
+// template the file defines is undone, and its version moves so that an
+// editor holding the edited version gets a 409.
+func TestReapplyRestoresFileTemplates(t *testing.T) {
+	srv, owner, _ := start(t, apptest.WithDemoShop())
+	var card templateOut
+	owner.Expect(t, "GET", "/api/admin/templates/product_card", nil, http.StatusOK, &card)
+	b := card.body()
+	b["title"] = map[string]string{"en_US": "Edited"}
+	var edited templateOut
+	owner.Expect(t, "PUT", "/api/admin/templates/product_card", b, http.StatusOK, &edited)
+	owner.Expect(t, "POST", "/api/admin/templates", map[string]any{"identifier": "staff_made", "type": "common_page"}, http.StatusCreated, nil)
+
+	again := apptest.Start(t, apptest.OnDatabase(srv.DSN), apptest.WithDemoShop())
+	owner2 := again.Staff(t, "owner2@shop.test", "owner")
+	var now templateOut
+	owner2.Expect(t, "GET", "/api/admin/templates/product_card", nil, http.StatusOK, &now)
+	if now.Title["en_US"] != card.Title["en_US"] || now.Version <= edited.Version {
+		t.Errorf("product_card after the re-apply: %q at version %d, want the file's %q past %d", now.Title["en_US"], now.Version,
+			card.Title["en_US"], edited.Version)
+	}
+	owner2.Expect(t, "GET", "/api/admin/templates/staff_made", nil, http.StatusOK, nil)
+}
+
 // Writes racing at one version: one wins, the others are told, none is lost.
 func TestConcurrentSetupWritesOneWins(t *testing.T) {
 	_, owner, _ := start(t, apptest.WithDemoShop())
