@@ -20,6 +20,7 @@ type Collection struct {
 	// RowsPublic lets anyone read every row; otherwise a user reads only
 	// their own and a guest none.
 	RowsPublic bool
+	Version    int64 // moves with every change (admin writes' precondition)
 }
 
 // CollectionRow is one record of a collection.

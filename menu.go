@@ -2,6 +2,7 @@ package openentry
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 )
@@ -108,27 +109,46 @@ func (p *Project) validateLocales() []error {
 	codes := map[string]bool{}
 	defaults := 0
 	for _, l := range p.Locales {
-		if !localePattern.MatchString(l.Code) || codes[l.Code] {
+		if codes[l.Code] {
 			bad("locale %q: code must be like en_US and not repeated", l.Code)
 		}
 		codes[l.Code] = true
-		if strings.TrimSpace(l.Name) == "" {
-			bad("locale %q: needs a name", l.Code)
-		}
-		if l.ShortCode != "" && !ValidMarker(l.ShortCode) {
-			bad("locale %q: shortCode %q is malformed", l.Code, l.ShortCode)
-		}
+		l.check(bad)
 		if l.IsDefault {
 			defaults++
-			if l.Hidden {
-				bad("locale %q: the default locale cannot be hidden", l.Code)
-			}
 		}
 	}
 	if len(p.Locales) > 0 && defaults != 1 {
 		bad("locales: exactly one must be isDefault, %d are", defaults)
 	}
 	return errs
+}
+
+// check reports what is wrong with one locale alone.
+func (l ProjectLocale) check(bad func(format string, args ...any)) {
+	if !localePattern.MatchString(l.Code) {
+		bad("locale %q: code must be like en_US and not repeated", l.Code)
+	}
+	if strings.TrimSpace(l.Name) == "" {
+		bad("locale %q: needs a name", l.Code)
+	}
+	if l.ShortCode != "" && !ValidMarker(l.ShortCode) {
+		bad("locale %q: shortCode %q is malformed", l.Code, l.ShortCode)
+	}
+	if l.IsDefault && l.Hidden {
+		bad("locale %q: the default locale cannot be hidden", l.Code)
+	}
+}
+
+// CheckLocale applies the file's rules for one locale to an admin write;
+// which one is the default is the store's to keep.
+func CheckLocale(l ProjectLocale) error {
+	var errs []error
+	l.check(func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) })
+	if len(errs) > 0 {
+		return Invalid(errors.Join(errs...).Error())
+	}
+	return nil
 }
 
 // validateMenus checks the file's menus: identifiers well formed and

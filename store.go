@@ -42,6 +42,8 @@ type Store interface {
 	ExportStore
 	SettingsStore
 	ContentAdminStore
+	// Locales, templates and integration collections (admin writes).
+	SetupAdminStore
 	CatalogAdminStore
 	// SetFormAdminStore: attribute sets and forms (issue 13 part 2).
 	SetFormAdminStore

@@ -587,26 +587,11 @@ func TestContentRoles(t *testing.T) {
 func TestConcurrentPageWritesOneWins(t *testing.T) {
 	_, owner, _ := start(t, apptest.WithDemoShop())
 	p := pagesOf(t, owner).byURL(t, "about_us")
-	const n = 4
-	statuses := make(chan int, n)
-	for i := range n {
-		go func() {
-			b := p.body()
-			b["localizeInfos"] = map[string]any{"en_US": map[string]string{"title": fmt.Sprint("writer ", i)}}
-			status, _, _ := owner.Do(t, "PUT", fmt.Sprintf("/api/admin/pages/%d", p.ID), b)
-			statuses <- status
-		}()
-	}
-	won := 0
-	for range n {
-		switch s := <-statuses; s {
-		case http.StatusOK:
-			won++
-		case http.StatusConflict:
-		default:
-			t.Errorf("a racing write answered %d", s)
-		}
-	}
+	won := race(t, owner, 4, fmt.Sprintf("/api/admin/pages/%d", p.ID), func(i int) map[string]any {
+		b := p.body()
+		b["localizeInfos"] = map[string]any{"en_US": map[string]string{"title": fmt.Sprint("writer ", i)}}
+		return b
+	})
 	var now pageOut
 	owner.Expect(t, "GET", fmt.Sprintf("/api/admin/pages/%d", p.ID), nil, http.StatusOK, &now)
 	var j journal

@@ -38,6 +38,8 @@ type Config struct {
 
 	// SetsForms edits attribute sets and forms.
 	SetsForms *shop.SetsForms
+	// Setup edits locales, templates and integration collections.
+	Setup *shop.Setup
 }
 
 // NewHandler returns the admin API; routes.go is its whole surface. Each
@@ -142,6 +144,30 @@ func NewHandler(logger *slog.Logger, cfg Config) http.Handler {
 	mux.Handle("GET /api/admin/menus", as(openentry.PermRead, handleListMenus(logger, content)))
 	mux.Handle("GET /api/admin/menus/{marker}", as(openentry.PermRead, handleGetMenu(logger, content)))
 	mux.Handle("PUT /api/admin/menus/{marker}", as(openentry.PermCatalogue, handleUpdateMenu(logger, content)))
+
+	// Locales, templates and integration collections (setup_handlers.go).
+	setup := cfg.Setup
+	mux.Handle("GET /api/admin/locales", as(openentry.PermRead, handleListLocales(logger, setup)))
+	mux.Handle("POST /api/admin/locales", as(openentry.PermCatalogue, handleCreateLocale(logger, setup)))
+	mux.Handle("PUT /api/admin/locales/{code}", as(openentry.PermCatalogue, handleUpdateLocale(logger, setup)))
+	mux.Handle("DELETE /api/admin/locales/{code}", as(openentry.PermCatalogue, handleDeleteAt(logger, "code", setup.DeleteLocale)))
+	mux.Handle("GET /api/admin/templates", as(openentry.PermRead, handleListTemplates(logger, setup)))
+	mux.Handle("POST /api/admin/templates", as(openentry.PermCatalogue, handleCreateTemplate(logger, setup)))
+	mux.Handle("GET /api/admin/templates/{marker}", as(openentry.PermRead, handleGetTemplate(logger, setup)))
+	mux.Handle("PUT /api/admin/templates/{marker}", as(openentry.PermCatalogue, handleUpdateTemplate(logger, setup)))
+	mux.Handle("DELETE /api/admin/templates/{marker}", as(openentry.PermCatalogue, handleDeleteAt(logger, "marker", setup.DeleteTemplate)))
+	mux.Handle("GET /api/admin/template-previews", as(openentry.PermRead, handleListTemplatePreviews(logger, setup)))
+	mux.Handle("POST /api/admin/template-previews", as(openentry.PermCatalogue, handleCreateTemplatePreview(logger, setup)))
+	mux.Handle("GET /api/admin/template-previews/{marker}", as(openentry.PermRead, handleGetTemplatePreview(logger, setup)))
+	mux.Handle("PUT /api/admin/template-previews/{marker}", as(openentry.PermCatalogue, handleUpdateTemplatePreview(logger, setup)))
+	mux.Handle("DELETE /api/admin/template-previews/{marker}", as(openentry.PermCatalogue, handleDeleteAt(logger, "marker", setup.DeleteTemplatePreview)))
+	mux.Handle("GET /api/admin/collections", as(openentry.PermRead, handleListCollections(logger, setup)))
+	mux.Handle("POST /api/admin/collections", as(openentry.PermCatalogue, handleCreateCollection(logger, setup)))
+	mux.Handle("GET /api/admin/collections/{marker}", as(openentry.PermRead, handleGetCollection(logger, setup)))
+	mux.Handle("PUT /api/admin/collections/{marker}", as(openentry.PermCatalogue, handleUpdateCollection(logger, setup)))
+	mux.Handle("DELETE /api/admin/collections/{marker}", as(openentry.PermCatalogue, handleDeleteAt(logger, "marker", setup.DeleteCollection)))
+	mux.Handle("GET /api/admin/collections/{marker}/rows", as(openentry.PermRead, handleListCollectionRows(logger, setup)))
+	mux.Handle("DELETE /api/admin/collections/{marker}/rows/{id}", as(openentry.PermCatalogue, handleDeleteCollectionRow(logger, setup)))
 
 	// The dashboard: pages and form actions, signed in with the session cookie only.
 	ui, err := loadPages()

@@ -317,6 +317,8 @@ func Open(ctx context.Context, cfg Config, logger *slog.Logger) (*App, error) {
 	admin.Content = shop.NewContent(db, projects)
 	// Admin: attribute sets and forms.
 	admin.SetsForms = shop.NewSetsForms(db, projects)
+	// Admin: locales, templates and integration collections.
+	admin.Setup = shop.NewSetup(db, projects)
 	// Admin: shop settings.
 	admin.Settings = shop.NewSettings(db, payers)
 	// Admin: orders, payments and refunds.

@@ -12,14 +12,14 @@ import (
 )
 
 const collectionColumns = `c.id, c.identifier, c.form_identifier, COALESCE(f.id, 0), c.localize_infos, c.position,
-	c.selected_markers, c.rows_public`
+	c.selected_markers, c.rows_public, c.version`
 
 const collectionFrom = ` FROM integration_collections c LEFT JOIN forms f ON f.identifier = c.form_identifier`
 
 func scanCollection(row interface{ Scan(...any) error }) (*openentry.Collection, error) {
 	var c openentry.Collection
 	var infos, markers string
-	if err := row.Scan(&c.ID, &c.Identifier, &c.FormIdentifier, &c.FormID, &infos, &c.Position, &markers, &c.RowsPublic); err != nil {
+	if err := row.Scan(&c.ID, &c.Identifier, &c.FormIdentifier, &c.FormID, &infos, &c.Position, &markers, &c.RowsPublic, &c.Version); err != nil {
 		return nil, err
 	}
 	if err := fromJSON(infos, &c.LocalizeInfos); err != nil {
@@ -31,8 +31,11 @@ func scanCollection(row interface{ Scan(...any) error }) (*openentry.Collection,
 // Collections returns a page of collections in the project file's order.
 func (d *DB) Collections(ctx context.Context, page openentry.Page) ([]openentry.Collection, error) {
 	page = clampPage(page)
-	rows, err := d.QueryContext(ctx, `SELECT `+collectionColumns+collectionFrom+` ORDER BY c.position, c.id LIMIT ? OFFSET ?`,
-		page.Limit, page.Offset)
+	return queryCollections(ctx, d, ` ORDER BY c.position, c.id LIMIT ? OFFSET ?`, page.Limit, page.Offset)
+}
+
+func queryCollections(ctx context.Context, q queryer, tail string, args ...any) ([]openentry.Collection, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+collectionColumns+collectionFrom+tail, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -197,21 +200,33 @@ func (d *DB) DeleteCollectionRow(ctx context.Context, userID, collectionID, id i
 // stay, and a collection's form is checked by checkCollectionReferences.
 func applyCollections(ctx context.Context, tx *tx, cs []openentry.ProjectCollection) error {
 	for i, c := range cs {
-		markers := c.SelectedAttributeMarkers
-		if markers == nil {
-			markers = []string{}
-		}
-		if _, err := tx.ExecContext(ctx, `
-			INSERT INTO integration_collections (identifier, form_identifier, localize_infos, position, selected_markers, rows_public)
-			VALUES (?, ?, ?, ?, ?, ?)
-			ON CONFLICT (identifier) DO UPDATE SET form_identifier = excluded.form_identifier,
-				localize_infos = excluded.localize_infos, position = excluded.position,
-				selected_markers = excluded.selected_markers, rows_public = excluded.rows_public`,
-			c.Identifier, c.FormIdentifier, mustJSON(openentry.Titles(c.Title)), i+1, mustJSON(markers), c.RowsPublic); err != nil {
+		if err := upsertCollection(ctx, tx, c, int64(i+1)); err != nil {
 			return fmt.Errorf("integration collection %q: %w", c.Identifier, err)
 		}
 	}
 	return nil
+}
+
+// upsertCollection writes a collection by marker; its version moves with
+// a change.
+func upsertCollection(ctx context.Context, tx *tx, c openentry.ProjectCollection, position int64) error {
+	markers := c.SelectedAttributeMarkers
+	if markers == nil {
+		markers = []string{}
+	}
+	_, err := tx.ExecContext(ctx, `
+		INSERT INTO integration_collections (identifier, form_identifier, localize_infos, position, selected_markers, rows_public)
+		VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (identifier) DO UPDATE SET form_identifier = excluded.form_identifier,
+			localize_infos = excluded.localize_infos, position = excluded.position,
+			selected_markers = excluded.selected_markers, rows_public = excluded.rows_public,
+			version = integration_collections.version + CASE WHEN integration_collections.form_identifier = excluded.form_identifier
+				AND integration_collections.localize_infos = excluded.localize_infos
+				AND integration_collections.position = excluded.position
+				AND integration_collections.selected_markers = excluded.selected_markers
+				AND integration_collections.rows_public = excluded.rows_public THEN 0 ELSE 1 END`,
+		c.Identifier, c.FormIdentifier, mustJSON(openentry.Titles(c.Title)), position, mustJSON(markers), c.RowsPublic)
+	return err
 }
 
 // checkCollectionReferences checks each collection's form and columns.

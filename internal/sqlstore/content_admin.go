@@ -505,8 +505,7 @@ func (d *DB) UpdateBlock(ctx context.Context, e openentry.BlockEdit, a openentry
 // listing returns the keys of the rows of query (candidates found by a
 // LIKE on their JSON list of markers) whose list holds marker exactly.
 func listing(ctx context.Context, tx *tx, query, marker string) ([]string, error) {
-	like := `%"` + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(marker) + `"%`
-	rows, err := tx.QueryContext(ctx, query, like)
+	rows, err := tx.QueryContext(ctx, query, likeJSONString(marker))
 	if err != nil {
 		return nil, err
 	}

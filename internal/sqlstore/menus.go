@@ -87,26 +87,39 @@ func applyLocales(ctx context.Context, tx *tx, locales []openentry.ProjectLocale
 	if len(locales) == 0 {
 		return nil
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE locales SET is_default = ?`, false); err != nil {
-		return err
+	for _, l := range locales {
+		if l.IsDefault {
+			if err := takeDefault(ctx, tx, l.Code); err != nil {
+				return err
+			}
+		}
 	}
 	for i, l := range locales {
-		native := l.NativeName
-		if native == "" {
-			native = l.Name
-		}
-		_, err := tx.ExecContext(ctx, `
-			INSERT INTO locales (code, short_code, name, native_name, image, is_active, is_default, position)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (code) DO UPDATE SET short_code = excluded.short_code, name = excluded.name,
-				native_name = excluded.native_name, image = excluded.image, is_active = excluded.is_active,
-				is_default = excluded.is_default, position = excluded.position`,
-			l.Code, l.LocaleShortCode(), l.Name, native, l.Image, !l.Hidden, l.IsDefault, i+1)
-		if err != nil {
+		if err := upsertLocale(ctx, tx, l, int64(i+1)); err != nil {
 			return fmt.Errorf("locale %q: %w", l.Code, err)
 		}
 	}
 	return nil
+}
+
+// upsertLocale writes a locale by code; its version moves with a change.
+func upsertLocale(ctx context.Context, tx *tx, l openentry.ProjectLocale, position int64) error {
+	native := l.NativeName
+	if native == "" {
+		native = l.Name
+	}
+	_, err := tx.ExecContext(ctx, `
+		INSERT INTO locales (code, short_code, name, native_name, image, is_active, is_default, position)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (code) DO UPDATE SET short_code = excluded.short_code, name = excluded.name,
+			native_name = excluded.native_name, image = excluded.image, is_active = excluded.is_active,
+			is_default = excluded.is_default, position = excluded.position,
+			version = locales.version + CASE WHEN locales.short_code = excluded.short_code AND locales.name = excluded.name
+				AND locales.native_name = excluded.native_name AND locales.image = excluded.image
+				AND locales.is_active = excluded.is_active AND locales.is_default = excluded.is_default
+				AND locales.position = excluded.position THEN 0 ELSE 1 END`,
+		l.Code, l.LocaleShortCode(), l.Name, native, l.Image, !l.Hidden, l.IsDefault, position)
+	return err
 }
 
 // applyMenus upserts the file's menus by identifier and replaces the pages

@@ -61,25 +61,30 @@ func (d *DB) TemplatePreview(ctx context.Context, marker string) (*openentry.Tem
 // counts real changes, so re-applying a file leaves it as it was.
 func applyTemplatePreviews(ctx context.Context, tx *tx, previews []openentry.ProjectTemplatePreview) error {
 	for i, t := range previews {
-		values := t.AttributeValues
-		if values == nil {
-			values = openentry.AttributeValues{}
-		}
-		_, err := tx.ExecContext(ctx, `
-			INSERT INTO template_previews (identifier, title, position, proportions, attribute_set, attribute_values, version)
-			VALUES (?, ?, ?, ?, ?, ?, 1)
-			ON CONFLICT (identifier) DO UPDATE SET title = excluded.title, position = excluded.position,
-				proportions = excluded.proportions, attribute_set = excluded.attribute_set,
-				attribute_values = excluded.attribute_values,
-				version = template_previews.version + CASE WHEN template_previews.title = excluded.title
-					AND template_previews.proportions = excluded.proportions
-					AND template_previews.attribute_set = excluded.attribute_set
-					AND template_previews.attribute_values = excluded.attribute_values THEN 0 ELSE 1 END`,
-			t.Identifier, mustJSON(openentry.Titles(t.Title)), i+1, mustJSON(t.Proportions.Default), t.AttributeSetIdentifier,
-			mustJSON(values))
-		if err != nil {
+		if err := upsertTemplatePreview(ctx, tx, t, int64(i+1)); err != nil {
 			return fmt.Errorf("template preview %q: %w", t.Identifier, err)
 		}
 	}
 	return nil
+}
+
+// upsertTemplatePreview writes a preview template by marker.
+func upsertTemplatePreview(ctx context.Context, tx *tx, t openentry.ProjectTemplatePreview, position int64) error {
+	values := t.AttributeValues
+	if values == nil {
+		values = openentry.AttributeValues{}
+	}
+	_, err := tx.ExecContext(ctx, `
+		INSERT INTO template_previews (identifier, title, position, proportions, attribute_set, attribute_values, version)
+		VALUES (?, ?, ?, ?, ?, ?, 1)
+		ON CONFLICT (identifier) DO UPDATE SET title = excluded.title, position = excluded.position,
+			proportions = excluded.proportions, attribute_set = excluded.attribute_set,
+			attribute_values = excluded.attribute_values,
+			version = template_previews.version + CASE WHEN template_previews.title = excluded.title
+				AND template_previews.proportions = excluded.proportions
+				AND template_previews.attribute_set = excluded.attribute_set
+				AND template_previews.attribute_values = excluded.attribute_values THEN 0 ELSE 1 END`,
+		t.Identifier, mustJSON(openentry.Titles(t.Title)), position, mustJSON(t.Proportions.Default), t.AttributeSetIdentifier,
+		mustJSON(values))
+	return err
 }

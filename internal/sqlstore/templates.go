@@ -63,21 +63,26 @@ func (d *DB) Template(ctx context.Context, marker string) (*openentry.Template, 
 // applyTemplates upserts the file's templates; version counts real changes.
 func applyTemplates(ctx context.Context, tx *tx, templates []openentry.ProjectTemplate) error {
 	for i, t := range templates {
-		values := t.AttributeValues
-		if values == nil {
-			values = openentry.AttributeValues{}
-		}
-		_, err := tx.ExecContext(ctx, `
-			INSERT INTO templates (identifier, type, title, position, attribute_set, attribute_values, version)
-			VALUES (?, ?, ?, ?, ?, ?, 1)
-			ON CONFLICT (identifier) DO UPDATE SET type = excluded.type, title = excluded.title, position = excluded.position,
-				attribute_set = excluded.attribute_set, attribute_values = excluded.attribute_values,
-				version = templates.version + CASE WHEN templates.title = excluded.title AND templates.type = excluded.type
-					AND templates.attribute_values = excluded.attribute_values THEN 0 ELSE 1 END`,
-			t.Identifier, t.Type, mustJSON(openentry.Titles(t.Title)), i+1, t.AttributeSetIdentifier, mustJSON(values))
-		if err != nil {
+		if err := upsertTemplate(ctx, tx, t, int64(i+1)); err != nil {
 			return fmt.Errorf("template %q: %w", t.Identifier, err)
 		}
 	}
 	return nil
+}
+
+// upsertTemplate writes a template by marker.
+func upsertTemplate(ctx context.Context, tx *tx, t openentry.ProjectTemplate, position int64) error {
+	values := t.AttributeValues
+	if values == nil {
+		values = openentry.AttributeValues{}
+	}
+	_, err := tx.ExecContext(ctx, `
+		INSERT INTO templates (identifier, type, title, position, attribute_set, attribute_values, version)
+		VALUES (?, ?, ?, ?, ?, ?, 1)
+		ON CONFLICT (identifier) DO UPDATE SET type = excluded.type, title = excluded.title, position = excluded.position,
+			attribute_set = excluded.attribute_set, attribute_values = excluded.attribute_values,
+			version = templates.version + CASE WHEN templates.title = excluded.title AND templates.type = excluded.type
+				AND templates.attribute_values = excluded.attribute_values THEN 0 ELSE 1 END`,
+		t.Identifier, t.Type, mustJSON(openentry.Titles(t.Title)), position, t.AttributeSetIdentifier, mustJSON(values))
+	return err
 }
