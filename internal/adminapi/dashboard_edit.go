@@ -99,6 +99,20 @@ func asDomain(err error) error {
 	return err
 }
 
+// listItems reads a list answer: an array, or {items, total}.
+func listItems(body []byte) ([]map[string]any, *int64, error) {
+	var items []map[string]any
+	if json.Unmarshal(body, &items) == nil {
+		return items, nil, nil
+	}
+	var paged struct {
+		Items []map[string]any `json:"items"`
+		Total *int64           `json:"total"`
+	}
+	err := json.Unmarshal(body, &paged)
+	return paged.Items, paged.Total, err
+}
+
 // row is one list item: its key and the columns shown.
 type row struct {
 	Key   string
@@ -139,17 +153,10 @@ func (d *dashboard) editList(w http.ResponseWriter, r *http.Request, a openentry
 		d.fail(w, r, &a, asDomain(err))
 		return
 	}
-	var items []map[string]any
-	var paged struct {
-		Items []map[string]any `json:"items"`
-		Total *int64           `json:"total"`
-	}
-	if json.Unmarshal(body, &items) != nil {
-		if err := json.Unmarshal(body, &paged); err != nil {
-			d.fail(w, r, &a, err)
-			return
-		}
-		items = paged.Items
+	items, total, err := listItems(body)
+	if err != nil {
+		d.fail(w, r, &a, err)
+		return
 	}
 	rows := make([]row, len(items))
 	for i, it := range items {
@@ -159,8 +166,8 @@ func (d *dashboard) editList(w http.ResponseWriter, r *http.Request, a openentry
 		}
 	}
 	var p *pager
-	if paged.Total != nil {
-		pg := newPager(r, *paged.Total, page)
+	if total != nil {
+		pg := newPager(r, *total, page)
 		p = &pg
 	}
 	d.render(w, r, http.StatusOK, "edit-list", view{Title: e.Title, Actor: a, CSRF: d.csrf(r), Data: struct {
@@ -207,8 +214,8 @@ func (d *dashboard) item(r *http.Request, a openentry.Actor, e editable, key str
 	if err != nil {
 		return nil, err
 	}
-	var items []map[string]any
-	if err := json.Unmarshal(body, &items); err != nil {
+	items, _, err := listItems(body)
+	if err != nil {
 		return nil, err
 	}
 	for _, it := range items {

@@ -263,9 +263,12 @@ func TestDashboardEditorOpensEveryKind(t *testing.T) {
 	srv.Staff(t, "owner@shop.test", "owner")
 	b := signInBrowser(t, srv, "owner@shop.test")
 	link := regexp.MustCompile(`href="(/admin/edit/[a-z-]+/[^"]+)"`)
-	for _, kind := range []string{"pages", "blocks", "menus", "attribute-sets", "forms", "order-storages", "payment-accounts", "auth-providers"} {
+	for _, kind := range []string{"pages", "blocks", "menus", "attribute-sets", "forms", "locales", "templates", "template-previews", "collections", "order-storages", "payment-accounts", "auth-providers"} {
 		status, page, _ := b.do("GET", "/admin/edit/"+kind, nil, "")
 		m := link.FindStringSubmatch(page)
+		if status == 200 && m == nil && strings.Contains(page, "Nothing here.") && kind == "collections" {
+			continue // the demo shop has none
+		}
 		if status != 200 || m == nil {
 			t.Errorf("%s: %d, no item link", kind, status)
 			continue
