@@ -1,6 +1,7 @@
 package adminapi
 
 import (
+	"context"
 	"encoding/json"
 	"log/slog"
 	"net/http"
@@ -58,6 +59,44 @@ func toPageJSON(p openentry.ContentPage) pageJSON {
 }
 
 // listOf shapes items, of total in all, with toJSON.
+// handleGetByMarker serves one object read by its {marker}.
+func handleGetByMarker[T, J any](logger *slog.Logger, read func(context.Context, openentry.Actor, string) (*T, error), toJSON func(T) J) actorHandler {
+	return handleActor(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request, a openentry.Actor) (J, error) {
+		v, err := read(r.Context(), a, r.PathValue("marker"))
+		if err != nil {
+			var zero J
+			return zero, err
+		}
+		return toJSON(*v), nil
+	})
+}
+
+// handleListAll serves a whole list, its total its length.
+func handleListAll[T, J any](logger *slog.Logger, read func(context.Context, openentry.Actor) ([]T, error), toJSON func(T) J) actorHandler {
+	return handleActor(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request, a openentry.Actor) (list[J], error) {
+		items, err := read(r.Context(), a)
+		if err != nil {
+			return list[J]{}, err
+		}
+		return listOf(items, int64(len(items)), toJSON), nil
+	})
+}
+
+// handleListPaged serves a page of a list (offset, limit) and its total.
+func handleListPaged[T, J any](logger *slog.Logger, read func(context.Context, openentry.Actor, openentry.Page) ([]T, int64, error), toJSON func(T) J) actorHandler {
+	return handleActor(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request, a openentry.Actor) (list[J], error) {
+		page, err := pageOf(r)
+		if err != nil {
+			return list[J]{}, err
+		}
+		items, total, err := read(r.Context(), a, page)
+		if err != nil {
+			return list[J]{}, err
+		}
+		return listOf(items, total, toJSON), nil
+	})
+}
+
 func listOf[T, J any](items []T, total int64, toJSON func(T) J) list[J] {
 	out := list[J]{Items: make([]J, len(items)), Total: total}
 	for i, it := range items {
@@ -251,27 +290,11 @@ func (b blockBody) edit(marker string, version int64) openentry.BlockEdit {
 }
 
 func handleListBlocks(logger *slog.Logger, content *shop.Content) actorHandler {
-	return handleActor(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request, a openentry.Actor) (list[blockJSON], error) {
-		page, err := pageOf(r)
-		if err != nil {
-			return list[blockJSON]{}, err
-		}
-		blocks, total, err := content.Blocks(r.Context(), a, page)
-		if err != nil {
-			return list[blockJSON]{}, err
-		}
-		return listOf(blocks, total, toBlockJSON), nil
-	})
+	return handleListPaged(logger, content.Blocks, toBlockJSON)
 }
 
 func handleGetBlock(logger *slog.Logger, content *shop.Content) actorHandler {
-	return handleActor(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request, a openentry.Actor) (blockJSON, error) {
-		b, err := content.Block(r.Context(), a, r.PathValue("marker"))
-		if err != nil {
-			return blockJSON{}, err
-		}
-		return toBlockJSON(*b), nil
-	})
+	return handleGetByMarker(logger, content.Block, toBlockJSON)
 }
 
 func handleCreateBlock(logger *slog.Logger, content *shop.Content) actorHandler {
@@ -354,23 +377,11 @@ func toMenuJSON(m openentry.AdminMenu) menuJSON {
 }
 
 func handleListMenus(logger *slog.Logger, content *shop.Content) actorHandler {
-	return handleActor(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request, a openentry.Actor) (list[menuJSON], error) {
-		menus, err := content.Menus(r.Context(), a)
-		if err != nil {
-			return list[menuJSON]{}, err
-		}
-		return listOf(menus, int64(len(menus)), toMenuJSON), nil
-	})
+	return handleListAll(logger, content.Menus, toMenuJSON)
 }
 
 func handleGetMenu(logger *slog.Logger, content *shop.Content) actorHandler {
-	return handleActor(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request, a openentry.Actor) (menuJSON, error) {
-		m, err := content.Menu(r.Context(), a, r.PathValue("marker"))
-		if err != nil {
-			return menuJSON{}, err
-		}
-		return toMenuJSON(*m), nil
-	})
+	return handleGetByMarker(logger, content.Menu, toMenuJSON)
 }
 
 func handleUpdateMenu(logger *slog.Logger, content *shop.Content) actorHandler {

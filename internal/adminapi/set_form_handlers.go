@@ -122,13 +122,7 @@ func handleListAttributeSets(logger *slog.Logger, sf *shop.SetsForms) actorHandl
 }
 
 func handleGetAttributeSet(logger *slog.Logger, sf *shop.SetsForms) actorHandler {
-	return handleActor(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request, a openentry.Actor) (attributeSetJSON, error) {
-		s, err := sf.AttributeSet(r.Context(), a, r.PathValue("marker"))
-		if err != nil {
-			return attributeSetJSON{}, err
-		}
-		return toAttributeSetJSON(*s), nil
-	})
+	return handleGetByMarker(logger, sf.AttributeSet, toAttributeSetJSON)
 }
 
 func handleCreateAttributeSet(logger *slog.Logger, sf *shop.SetsForms) actorHandler {
@@ -251,27 +245,11 @@ func (b formBody) edit(marker string, version int64) openentry.FormEdit {
 }
 
 func handleListForms(logger *slog.Logger, sf *shop.SetsForms) actorHandler {
-	return handleActor(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request, a openentry.Actor) (list[formJSON], error) {
-		page, err := pageOf(r)
-		if err != nil {
-			return list[formJSON]{}, err
-		}
-		forms, total, err := sf.Forms(r.Context(), a, page)
-		if err != nil {
-			return list[formJSON]{}, err
-		}
-		return listOf(forms, total, toFormJSON), nil
-	})
+	return handleListPaged(logger, sf.Forms, toFormJSON)
 }
 
 func handleGetForm(logger *slog.Logger, sf *shop.SetsForms) actorHandler {
-	return handleActor(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request, a openentry.Actor) (formJSON, error) {
-		f, err := sf.Form(r.Context(), a, r.PathValue("marker"))
-		if err != nil {
-			return formJSON{}, err
-		}
-		return toFormJSON(*f), nil
-	})
+	return handleGetByMarker(logger, sf.Form, toFormJSON)
 }
 
 func handleCreateForm(logger *slog.Logger, sf *shop.SetsForms) actorHandler {

@@ -64,13 +64,7 @@ func handleDeleteAt(logger *slog.Logger, key string, del func(ctx context.Contex
 }
 
 func handleListLocales(logger *slog.Logger, setup *shop.Setup) actorHandler {
-	return handleActor(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request, a openentry.Actor) (list[localeJSON], error) {
-		ls, err := setup.Locales(r.Context(), a)
-		if err != nil {
-			return list[localeJSON]{}, err
-		}
-		return listOf(ls, int64(len(ls)), toLocaleJSON), nil
-	})
+	return handleListAll(logger, setup.Locales, toLocaleJSON)
 }
 
 func handleCreateLocale(logger *slog.Logger, setup *shop.Setup) actorHandler {
@@ -143,23 +137,11 @@ func (b templateBody) edit(marker string, version int64) openentry.TemplateEdit 
 }
 
 func handleListTemplates(logger *slog.Logger, setup *shop.Setup) actorHandler {
-	return handleActor(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request, a openentry.Actor) (list[templateJSON], error) {
-		ts, err := setup.Templates(r.Context(), a)
-		if err != nil {
-			return list[templateJSON]{}, err
-		}
-		return listOf(ts, int64(len(ts)), toTemplateJSON), nil
-	})
+	return handleListAll(logger, setup.Templates, toTemplateJSON)
 }
 
 func handleGetTemplate(logger *slog.Logger, setup *shop.Setup) actorHandler {
-	return handleActor(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request, a openentry.Actor) (templateJSON, error) {
-		t, err := setup.Template(r.Context(), a, r.PathValue("marker"))
-		if err != nil {
-			return templateJSON{}, err
-		}
-		return toTemplateJSON(*t), nil
-	})
+	return handleGetByMarker(logger, setup.Template, toTemplateJSON)
 }
 
 func handleCreateTemplate(logger *slog.Logger, setup *shop.Setup) actorHandler {
@@ -233,23 +215,11 @@ func (b collectionBody) edit(marker string, version int64) openentry.CollectionE
 }
 
 func handleListCollections(logger *slog.Logger, setup *shop.Setup) actorHandler {
-	return handleActor(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request, a openentry.Actor) (list[collectionJSON], error) {
-		cs, err := setup.Collections(r.Context(), a)
-		if err != nil {
-			return list[collectionJSON]{}, err
-		}
-		return listOf(cs, int64(len(cs)), toCollectionJSON), nil
-	})
+	return handleListAll(logger, setup.Collections, toCollectionJSON)
 }
 
 func handleGetCollection(logger *slog.Logger, setup *shop.Setup) actorHandler {
-	return handleActor(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request, a openentry.Actor) (collectionJSON, error) {
-		c, err := setup.Collection(r.Context(), a, r.PathValue("marker"))
-		if err != nil {
-			return collectionJSON{}, err
-		}
-		return toCollectionJSON(*c), nil
-	})
+	return handleGetByMarker(logger, setup.Collection, toCollectionJSON)
 }
 
 func handleCreateCollection(logger *slog.Logger, setup *shop.Setup) actorHandler {
@@ -376,23 +346,11 @@ func (b templatePreviewBody) edit(marker string, version int64) openentry.Templa
 }
 
 func handleListTemplatePreviews(logger *slog.Logger, setup *shop.Setup) actorHandler {
-	return handleActor(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request, a openentry.Actor) (list[templatePreviewJSON], error) {
-		ts, err := setup.TemplatePreviews(r.Context(), a)
-		if err != nil {
-			return list[templatePreviewJSON]{}, err
-		}
-		return listOf(ts, int64(len(ts)), toTemplatePreviewJSON), nil
-	})
+	return handleListAll(logger, setup.TemplatePreviews, toTemplatePreviewJSON)
 }
 
 func handleGetTemplatePreview(logger *slog.Logger, setup *shop.Setup) actorHandler {
-	return handleActor(logger, http.StatusOK, func(w http.ResponseWriter, r *http.Request, a openentry.Actor) (templatePreviewJSON, error) {
-		t, err := setup.TemplatePreview(r.Context(), a, r.PathValue("marker"))
-		if err != nil {
-			return templatePreviewJSON{}, err
-		}
-		return toTemplatePreviewJSON(*t), nil
-	})
+	return handleGetByMarker(logger, setup.TemplatePreview, toTemplatePreviewJSON)
 }
 
 func handleCreateTemplatePreview(logger *slog.Logger, setup *shop.Setup) actorHandler {
