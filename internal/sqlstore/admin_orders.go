@@ -364,7 +364,10 @@ func lockOrder(ctx context.Context, tx *tx, id, version int64) (*openentry.Admin
 
 // SetOrderStatus changes an order's status if its version is c.Version.
 func (d *DB) SetOrderStatus(ctx context.Context, c openentry.StatusChange, a openentry.Audit) (*openentry.AdminOrder, error) {
-	return d.changeOrder(ctx, c.OrderID, c.Version, a, func(tx *tx, _ *openentry.AdminOrder) error {
+	return d.changeOrder(ctx, c.OrderID, c.Version, a, func(tx *tx, o *openentry.AdminOrder) error {
+		if err := statusHeld(ctx, tx, o.StorageID, c.StatusIdentifier); err != nil {
+			return err
+		}
 		_, err := tx.ExecContext(ctx, `UPDATE orders SET status_identifier = ?, updated_ms = ?, version = version + 1 WHERE id = ?`,
 			c.StatusIdentifier, tx.nowMS, c.OrderID)
 		return err

@@ -83,6 +83,16 @@ func (d dialect) forUpdate() string {
 	return ""
 }
 
+// forShare is appended to a SELECT of a row the transaction relies on
+// staying as read while others may rely on it too: writers of the row
+// (FOR UPDATE) wait, readers do not.
+func (d dialect) forShare() string {
+	if d.dollar {
+		return " FOR SHARE"
+	}
+	return ""
+}
+
 // forUpdateOf is forUpdate for a join, locking the rows of table only.
 func (d dialect) forUpdateOf(table string) string {
 	if d.dollar {

@@ -138,6 +138,23 @@ func (d *DB) DefaultStatus(ctx context.Context, storageID int64) (*openentry.Ord
 	return &st, fromJSON(infos, &st.LocalizeInfos)
 }
 
+// statusHeld checks, in tx, that the storage still has the status, with
+// the storage's row held so that a settings change removing the status
+// (which takes the row FOR UPDATE and then counts the orders at each
+// status) either waits for this order or is seen by it: no order is left
+// at a status its storage no longer has.
+func statusHeld(ctx context.Context, tx *tx, storageID int64, status string) error {
+	var id int64
+	if err := tx.QueryRowContext(ctx, `SELECT id FROM order_storages WHERE id = ?`+tx.dialect.forShare(), storageID).Scan(&id); err != nil {
+		return notFound(err, fmt.Sprintf("Order storage %d not found", storageID))
+	}
+	err := exists(ctx, tx, `SELECT 1 FROM order_statuses WHERE storage_id = ? AND identifier = ?`, storageID, status)
+	if errors.Is(err, sql.ErrNoRows) || errors.Is(err, openentry.ErrNotFound) {
+		return &openentry.Error{Code: openentry.ErrConflict, Message: fmt.Sprintf("Status %q was just removed from the order storage; try again", status)}
+	}
+	return err
+}
+
 // InsertOrder stores an order and its lines in one transaction, which only
 // inserts: on SQLite the single writer is held for as short as possible.
 func (d *DB) InsertOrder(ctx context.Context, o *openentry.Order) error {
@@ -146,6 +163,9 @@ func (d *DB) InsertOrder(ctx context.Context, o *openentry.Order) error {
 		return err
 	}
 	defer tx.Rollback()
+	if err := statusHeld(ctx, tx, o.StorageID, o.StatusIdentifier); err != nil {
+		return err
+	}
 	err = tx.QueryRowContext(ctx, `INSERT INTO orders (storage_id, user_id, form_identifier, form_data, payment_account_id,
 		status_identifier, currency, total_minor, is_completed, created_ms, updated_ms)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
