@@ -239,6 +239,14 @@ func reindexOne(ctx context.Context, tx *tx, pr openentry.ProjectProduct) error 
 	return indexProjectProducts(ctx, tx, &openentry.Project{Products: []openentry.ProjectProduct{pr}})
 }
 
+// checkValuesOf checks values against set, when there is one.
+func checkValuesOf(set *openentry.AttributeSet, values openentry.AttributeValues) error {
+	if set == nil {
+		return nil
+	}
+	return set.CheckValues(values)
+}
+
 // referenceFields names the field of each reference checkReferences reports.
 var referenceFields = strings.NewReplacer("attribute set ", "attributeSetIdentifier: attribute set ",
 	"product status ", "status: product status ", "related product ", "relatedIds: related product ",
@@ -259,6 +267,19 @@ func (d *DB) SaveProduct(ctx context.Context, w openentry.ProductWrite, a openen
 		return nil, err
 	}
 	pr := w.Product
+	// The values were checked against the set before this transaction; a
+	// set change that committed since (it takes the same lock first) is
+	// seen here, and values it made invalid are refused rather than stored.
+	if pr.AttributeSetIdentifier != "" {
+		set, err := findSet(ctx, tx, pr.AttributeSetIdentifier)
+		if err != nil && !errors.Is(err, openentry.ErrNotFound) { // an unknown set is the reference check's 400
+			return nil, err
+		}
+		if err := checkValuesOf(set, pr.AttributeValues); err != nil {
+			return nil, &openentry.Error{Code: openentry.ErrConflict,
+				Message: fmt.Sprintf("Attribute set %q changed meanwhile and refuses these values (%s); reload", set.Identifier, err)}
+		}
+	}
 	row := productRow{stockRule: stockSet, visible: !pr.Hidden, alwaysBump: true}
 	var before *openentry.AdminProduct
 	if w.Create {

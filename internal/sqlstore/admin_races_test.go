@@ -50,3 +50,38 @@ func TestOrderNeedsAStatusOfItsStorage(t *testing.T) {
 		t.Fatalf("an order at the default status: %v", err)
 	}
 }
+
+// A product write checks its values against the set again in its own
+// transaction: a set change that committed after the use case's check
+// cannot leave values the set refuses.
+func TestProductValuesCheckedAgainstTheSetInTheirTransaction(t *testing.T) {
+	dsn := apptest.DSN(t)
+	p, err := demo.Project()
+	if err != nil {
+		t.Fatal(err)
+	}
+	shop, err := demo.Shop()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := apptest.Open(dsn, p, shop)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Close()
+	db := open(t, dsn)
+	ctx := context.Background()
+	before, err := db.AdminProduct(ctx, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr := openentry.ProjectProduct{ID: 100, Title: map[string]string{"en_US": "Lamp"}, Price: "10", Currency: "USD",
+		AttributeSetIdentifier: "product",
+		// As if checked before the set lost the option "purple" (it never had it).
+		AttributeValues: openentry.AttributeValues{"en_US": {"price": []byte("10"), "color": []byte(`"purple"`)}}}
+	_, err = db.SaveProduct(ctx, openentry.ProductWrite{Product: pr, Version: before.Version, KeepStock: true},
+		openentry.Audit{Actor: openentry.Actor{Kind: openentry.ActorSystem, Name: "test"}, Action: "product.update"})
+	if !errors.Is(err, openentry.ErrConflict) {
+		t.Fatalf("values the set refuses: %v, want a conflict", err)
+	}
+}
