@@ -11,6 +11,10 @@ type ExportStore interface {
 	// users: the format holds clear passwords, the store only hashes.
 	// Attribute values that hold stored files keep their FileRefs.
 	ExportProject(ctx context.Context) (*Project, error)
+	// ExportUsers returns the shop users' accounts (not deleted ones) by
+	// id: provider, login, profile in the default locale and password
+	// hash — personal data, exported only when asked.
+	ExportUsers(ctx context.Context) ([]ProjectUser, error)
 }
 
 // ExportFile is a stored file an exported project names, at Path relative

@@ -246,9 +246,13 @@ type ProjectProductStatus struct {
 // ProjectUser is a seed user, created only if its login is not taken yet;
 // the password is hashed on load and never stored in clear.
 type ProjectUser struct {
-	AuthProvider string      `json:"authProvider"`
-	Login        string      `json:"login"`
-	Password     string      `json:"password"`
+	AuthProvider string `json:"authProvider"`
+	Login        string `json:"login"`
+	Password     string `json:"password,omitempty"`
+	// PasswordHash is the stored argon2id hash in its PHC form, in place of
+	// Password: what `openentry export --users` writes, since the shop
+	// keeps no clear passwords.
+	PasswordHash string      `json:"passwordHash,omitempty"`
 	FormData     []FormField `json:"formData,omitempty"`
 }
 
@@ -494,7 +498,10 @@ func (p *Project) Validate(checkAccount func(ProjectPaymentAccount) error) error
 		}
 	}
 	for _, u := range p.Users {
-		if u.Login == "" || len(u.Password) < MinPasswordLength {
+		switch {
+		case u.PasswordHash != "" && (u.Password != "" || !strings.HasPrefix(u.PasswordHash, "$argon2id$")):
+			bad("user %q: passwordHash must be an argon2id hash ($argon2id$…), given instead of a password", u.Login)
+		case u.Login == "" || (u.PasswordHash == "" && len(u.Password) < MinPasswordLength):
 			bad("user %q: needs a login and a password of at least %d characters", u.Login, MinPasswordLength)
 		}
 	}

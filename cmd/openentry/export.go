@@ -21,11 +21,12 @@ func runExport(ctx context.Context, args []string, getenv func(string) string, s
 	fs.SetOutput(stderr)
 	db := fs.String("db", envOr(getenv, "OPENENTRY_DB", "sqlite:openentry.db"), "database (env OPENENTRY_DB)")
 	out := fs.String("out", "", "project file to write, with its files in files/ next to it (default: stdout)")
+	users := fs.Bool("users", false, "add the shop users' accounts (logins, profiles, password hashes): personal data")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	return withOperator(ctx, app.Config{DB: *db}, stderr, func(a *app.Operator) error {
-		n, err := a.Export(ctx, *out, stdout)
+		n, err := a.Export(ctx, *out, stdout, *users)
 		if err != nil {
 			return err
 		}

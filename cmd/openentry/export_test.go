@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -207,4 +208,57 @@ func renumbered(v any, base string) any {
 		return strings.ReplaceAll(v, base, "<base>")
 	}
 	return v
+}
+
+// With --users the export carries the shop users' accounts, password
+// hashes and all: applied to an empty database, the same users sign in
+// with the same passwords, and exporting again gives the same bytes.
+// Without it, no user's login is in the file.
+func TestExportWithUsers(t *testing.T) {
+	first := apptest.Start(t)
+	signUp := `{"formIdentifier":"reg","authData":[{"marker":"email_reg","value":"ann@example.com"},{"marker":"password_reg","value":"ann-password-1"}],` +
+		`"formData":[{"marker":"name_reg","type":"string","value":"Ann Lee"}],"notificationData":{"email":"ann@example.com","phonePush":[],"phoneSMS":""}}`
+	if code, body := call(t, "POST", first.BaseURL+"/api/content/users-auth-providers/marker/email/users/sign-up", apptest.AppToken, "", signUp); code != 201 {
+		t.Fatalf("sign up: %d %v", code, body)
+	}
+	plain := export(t, first.DSN, t.TempDir())
+	if bytes.Contains(plain, []byte("ann@example.com")) || bytes.Contains(plain, []byte("argon2id")) {
+		t.Error("an export without --users holds a user's data")
+	}
+	withUsers := func(dsn, dir string) []byte {
+		out := filepath.Join(dir, "project.json")
+		var stdout, stderr apptest.Buffer
+		if err := run(context.Background(), []string{"openentry", "export", "--db", dsn, "--out", out, "--users"},
+			func(string) string { return "" }, &stdout, &stderr); err != nil {
+			t.Fatalf("export --users: %v\n%s", err, stderr.String())
+		}
+		data, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return data
+	}
+	dir := t.TempDir()
+	export1 := withUsers(first.DSN, dir)
+	if !bytes.Contains(export1, []byte(`"login": "ann@example.com"`)) || !bytes.Contains(export1, []byte(`"passwordHash": "$argon2id$`)) ||
+		bytes.Contains(export1, []byte("ann-password-1")) {
+		t.Fatalf("export --users: %s", export1)
+	}
+	// The copy gets the export alone, as `serve --project` on an empty database.
+	dsn2 := apptest.DSN(t)
+	a, err := apptest.Open(dsn2, readProject(t, filepath.Join(dir, "project.json")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	second := httptest.NewServer(a.Handler)
+	code, tokens := call(t, "POST", second.URL+"/api/content/users-auth-providers/marker/email/users/auth", apptest.AppToken, "",
+		`{"authData":[{"marker":"email_reg","value":"ann@example.com"},{"marker":"password_reg","value":"ann-password-1"}]}`)
+	second.Close()
+	a.Close()
+	if code != 201 || tokens["accessToken"] == nil {
+		t.Fatalf("sign in on the copy: %d %v", code, tokens)
+	}
+	if export2 := withUsers(dsn2, t.TempDir()); !bytes.Equal(export1, export2) {
+		t.Errorf("the copy exports differently:\n%s\n---\n%s", export1, export2)
+	}
 }

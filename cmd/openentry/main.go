@@ -7,7 +7,7 @@
 //	openentry payments complete|cancel --session N
 //	openentry refunds approve --refund N
 //	openentry seed [--db DB] [--users 1000] [--orders 1000000]
-//	openentry export [--db DB] [--out FILE]
+//	openentry export [--db DB] [--out FILE] [--users]
 //	openentry backup --to FILE [--db sqlite:PATH]
 //	openentry restore --from FILE --db sqlite:PATH [--force]
 package main
@@ -45,7 +45,7 @@ const usage = `usage:
   openentry refunds approve --refund N             pay a refund request back
   openentry admin create --email E --role R [--password-stdin]   add a staff account (the first owner)
   openentry seed [--db DB] [--users N] [--orders N] fill a database with bench users and orders, for measuring
-  openentry export [--db DB] [--out FILE]          write the shop as a project file (files in files/ next to it)
+  openentry export [--db DB] [--out FILE] [--users] write the shop as a project file (files in files/ next to it)
   openentry backup --to FILE [--db sqlite:PATH]    copy a SQLite database while the server runs
   openentry restore --from FILE --db sqlite:PATH [--force]   put a backup in place and migrate it
 `

@@ -19,9 +19,10 @@ import (
 // Export writes the shop as a project file (shop.Exports.Export): to out,
 // with the files it names under shop.ExportDir next to it, or to w when
 // out is "" and the shop names no file. It returns how many files it
-// wrote. The same database exports to the same bytes.
-func (o *Operator) Export(ctx context.Context, out string, w io.Writer) (files int, err error) {
-	p, fs, err := shop.NewExports(o.db).Export(ctx)
+// wrote. The same database exports to the same bytes. withUsers adds the
+// shop users' accounts.
+func (o *Operator) Export(ctx context.Context, out string, w io.Writer, withUsers bool) (files int, err error) {
+	p, fs, err := shop.NewExports(o.db).Export(ctx, withUsers)
 	if err != nil {
 		return 0, err
 	}

@@ -29,7 +29,10 @@ const ExportDir = "files"
 // "files/<sha-256>/<filename>"}: content-addressed, so exporting twice
 // gives the same paths, and the last element keeps the filename the apply
 // takes from it.
-func (e *Exports) Export(ctx context.Context) (*openentry.Project, []openentry.ExportFile, error) {
+//
+// withUsers adds the shop users' accounts (logins, profiles, password
+// hashes): personal data, so only when asked.
+func (e *Exports) Export(ctx context.Context, withUsers bool) (*openentry.Project, []openentry.ExportFile, error) {
 	p, err := e.store.ExportProject(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -62,7 +65,12 @@ func (e *Exports) Export(ctx context.Context) (*openentry.Project, []openentry.E
 		}
 	}
 	// Lists the file must have read as lists, not null.
-	p.Users = []openentry.ProjectUser{} // see ExportStore: no users
+	p.Users = []openentry.ProjectUser{}
+	if withUsers {
+		if p.Users, err = e.store.ExportUsers(ctx); err != nil {
+			return nil, nil, err
+		}
+	}
 	if p.AuthProviders == nil {
 		p.AuthProviders = []openentry.ProjectAuthProvider{}
 	}

@@ -54,6 +54,10 @@ func (s *Projects) Apply(ctx context.Context, p *openentry.Project) error {
 		if exists {
 			continue
 		}
+		if u.PasswordHash != "" {
+			hashes[i] = u.PasswordHash // an export's: kept as it is
+			continue
+		}
 		if hashes[i], err = s.hasher.Hash(ctx, "", u.Password); err != nil {
 			return fmt.Errorf("hash password of seed user %q: %w", u.Login, err)
 		}

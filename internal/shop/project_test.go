@@ -194,6 +194,16 @@ func TestProjectValidate(t *testing.T) {
 			want:   `user "your-user@email.com": needs a login and a password of at least 6 characters`,
 		},
 		{
+			name:   "user with a hash that is not argon2id",
+			change: func(p *openentry.Project) { p.Users[0].Password, p.Users[0].PasswordHash = "", "$2a$10$bcrypt" },
+			want:   `user "your-user@email.com": passwordHash must be an argon2id hash ($argon2id$…), given instead of a password`,
+		},
+		{
+			name:   "user with a password and a hash",
+			change: func(p *openentry.Project) { p.Users[0].PasswordHash = "$argon2id$v=19$m=1024,t=1,p=1$c2FsdA$aGFzaA" },
+			want:   `user "your-user@email.com": passwordHash must be an argon2id hash ($argon2id$…), given instead of a password`,
+		},
+		{
 			name:   "user without login",
 			change: func(p *openentry.Project) { p.Users[0].Login = "" },
 			want:   `user "": needs a login and a password of at least 6 characters`,

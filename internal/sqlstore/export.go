@@ -539,3 +539,29 @@ func setUnits(values openentry.AttributeValues, marker string, units int64) {
 		values[openentry.DefaultLocale][marker] = n
 	}
 }
+
+// ExportUsers returns the accounts of the shop's users that are not
+// deleted, by id, as a project file's users with their password hashes.
+func (d *DB) ExportUsers(ctx context.Context) ([]openentry.ProjectUser, error) {
+	rows, err := d.QueryContext(ctx, `SELECT provider, identifier, password_hash, form_data FROM users
+		WHERE deleted_ms IS NULL ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []openentry.ProjectUser{}
+	for rows.Next() {
+		var u openentry.ProjectUser
+		var data string
+		if err := rows.Scan(&u.AuthProvider, &u.Login, &u.PasswordHash, &data); err != nil {
+			return nil, err
+		}
+		var fd openentry.FormData
+		if err := fromJSON(data, &fd); err != nil {
+			return nil, err
+		}
+		u.FormData = fd[openentry.DefaultLocale]
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
