@@ -109,9 +109,12 @@ test('a viewer sees the shop but cannot change anything', async () => {
   problems.length = 0; // the 403 the browser logged was asked for
   await page.goto(`${BASE}/admin/journal`);
   await page.waitForSelector('text=staff.create');
-  // The page fits a phone: nothing wider than the screen but the scrolling tables.
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  assert.ok(overflow <= 0, `the journal is ${overflow}px wider than a phone`);
+  // The pages fit a phone: nothing wider than the screen but the scrolling tables.
+  for (const url of ['/admin/journal', '/admin/overview', '/admin/orders', '/admin/products', '/admin/users', '/admin/products/14', '/admin/edit/pages']) {
+    await page.goto(`${BASE}${url}`);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `${url} is ${overflow}px wider than a phone`);
+  }
   assert.deepEqual(problems, []);
   await context.close();
 });
