@@ -533,10 +533,7 @@ func TestContentRoles(t *testing.T) {
 	owner.Expect(t, "GET", "/api/admin/menus/information", nil, http.StatusOK, &menu)
 	menuEdit := map[string]any{"version": menu.Version, "pages": []map[string]string{{"pageUrl": "delivery"}}}
 	pagePath := fmt.Sprintf("/api/admin/pages/%d", p.ID)
-	writes := []struct {
-		method, path string
-		body         any
-	}{
+	writes := []adminCall{
 		{"POST", "/api/admin/pages", map[string]any{"pageUrl": "by_role"}},
 		{"PUT", pagePath, p.body()},
 		{"DELETE", pagePath + "?version=1", nil},
@@ -547,18 +544,7 @@ func TestContentRoles(t *testing.T) {
 		{"PUT", "/api/admin/menus/information", menuEdit},
 	}
 	reads := []string{"/api/admin/pages", pagePath, "/api/admin/blocks", "/api/admin/blocks/contact_info", "/api/admin/menus", "/api/admin/menus/information"}
-	for _, role := range []string{"support", "viewer"} {
-		a := as(t, srv, c, role+"@shop.test", role)
-		key := owner.KeyAs(t, role).Via(c.Proxy(srv.BaseURL))
-		for _, who := range []*apptest.Admin{a, key} {
-			for _, w := range writes {
-				who.Expect(t, w.method, w.path, w.body, http.StatusForbidden, nil)
-			}
-			for _, r := range reads {
-				who.Expect(t, "GET", r, nil, http.StatusOK, nil)
-			}
-		}
-	}
+	expectReadOnly(t, srv, owner, c, []string{"support", "viewer"}, writes, reads)
 	var j journal
 	owner.Expect(t, "GET", "/api/admin/journal?action=page.", nil, http.StatusOK, &j)
 	if j.Total != 0 {

@@ -6,6 +6,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"net/http"
 	"os"
 	"regexp"
 	"slices"
@@ -81,6 +82,30 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	os.Exit(code)
+}
+
+// adminCall is one request a test sends.
+type adminCall struct {
+	method, path string
+	body         any
+}
+
+// expectReadOnly signs each role in, as staff and with an API key of the
+// role, and checks that every write is refused (403) and every read served.
+func expectReadOnly(t *testing.T, srv *apptest.Server, owner *apptest.Admin, c *openapitest.Checker, roles []string, writes []adminCall, reads []string) {
+	t.Helper()
+	for _, role := range roles {
+		a := as(t, srv, c, role+"@shop.test", role)
+		key := owner.KeyAs(t, role).Via(c.Proxy(srv.BaseURL))
+		for _, who := range []*apptest.Admin{a, key} {
+			for _, w := range writes {
+				who.Expect(t, w.method, w.path, w.body, http.StatusForbidden, nil)
+			}
+			for _, r := range reads {
+				who.Expect(t, "GET", r, nil, http.StatusOK, nil)
+			}
+		}
+	}
 }
 
 var routePattern = regexp.MustCompile(`^(GET|HEAD|POST|PUT|PATCH|DELETE) (/\S*)$`)

@@ -196,10 +196,7 @@ func TestAdminOrderRoles(t *testing.T) {
 	staff["viewer key"] = owner.KeyAs(t, "viewer").Via(c.Proxy(srv.BaseURL))
 	staff["support key"] = owner.KeyAs(t, "support").Via(c.Proxy(srv.BaseURL))
 	reads := []string{"/api/admin/overview", "/api/admin/orders", "/api/admin/orders.csv", "/api/admin/payments.csv", "/api/admin/refunds"}
-	writes := []struct {
-		method, path string
-		body         any
-	}{
+	writes := []adminCall{
 		{"PATCH", "/api/admin/orders/999999/status", map[string]any{"statusIdentifier": "completed", "version": 1}},
 		{"POST", "/api/admin/orders/999999/cancel", map[string]any{"version": 1}},
 		{"POST", "/api/admin/payments/sessions/999999/settle", map[string]any{"status": "completed"}},

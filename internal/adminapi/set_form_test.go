@@ -494,10 +494,7 @@ func TestSetsFormsRoles(t *testing.T) {
 	owner.Expect(t, "GET", "/api/admin/forms/order", nil, http.StatusOK, &form)
 	newSet := map[string]any{"identifier": "by_role", "attributes": []any{}}
 	newForm := map[string]any{"identifier": "by_role", "type": "data", "attributes": []any{}}
-	writes := []struct {
-		method, path string
-		body         any
-	}{
+	writes := []adminCall{
 		{"POST", "/api/admin/attribute-sets", newSet},
 		{"PUT", "/api/admin/attribute-sets/contact_info", set.body()},
 		{"DELETE", "/api/admin/attribute-sets/contact_info?version=0", nil},
@@ -506,18 +503,7 @@ func TestSetsFormsRoles(t *testing.T) {
 		{"DELETE", "/api/admin/forms/order?version=0", nil},
 	}
 	reads := []string{"/api/admin/attribute-sets", "/api/admin/attribute-sets/contact_info", "/api/admin/forms", "/api/admin/forms/order"}
-	for _, role := range []string{"support", "viewer"} {
-		a := as(t, srv, c, role+"@shop.test", role)
-		key := owner.KeyAs(t, role).Via(c.Proxy(srv.BaseURL))
-		for _, who := range []*apptest.Admin{a, key} {
-			for _, w := range writes {
-				who.Expect(t, w.method, w.path, w.body, http.StatusForbidden, nil)
-			}
-			for _, r := range reads {
-				who.Expect(t, "GET", r, nil, http.StatusOK, nil)
-			}
-		}
-	}
+	expectReadOnly(t, srv, owner, c, []string{"support", "viewer"}, writes, reads)
 	var j journal
 	for _, action := range []string{"attribute_set.", "form."} {
 		owner.Expect(t, "GET", "/api/admin/journal?action="+action, nil, http.StatusOK, &j)

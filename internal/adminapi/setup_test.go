@@ -517,10 +517,7 @@ func TestSetupRoles(t *testing.T) {
 	owner.Expect(t, "POST", "/api/admin/collections", map[string]any{"identifier": "notes", "formIdentifier": "comment_to_product"},
 		http.StatusCreated, &col)
 	fr := map[string]any{"version": ls["fr_FR"].Version, "name": "French", "nativeName": "Français", "shortCode": "fr"}
-	writes := []struct {
-		method, path string
-		body         any
-	}{
+	writes := []adminCall{
 		{"POST", "/api/admin/locales", map[string]any{"code": "it_IT", "name": "Italian"}},
 		{"PUT", "/api/admin/locales/fr_FR", fr},
 		{"DELETE", "/api/admin/locales/fr_FR?version=1", nil},
@@ -534,18 +531,7 @@ func TestSetupRoles(t *testing.T) {
 	}
 	reads := []string{"/api/admin/locales", "/api/admin/templates", "/api/admin/templates/product_card", "/api/admin/collections",
 		"/api/admin/collections/notes", "/api/admin/collections/notes/rows"}
-	for _, role := range []string{"support", "viewer"} {
-		a := as(t, srv, c, role+"@shop.test", role)
-		key := owner.KeyAs(t, role).Via(c.Proxy(srv.BaseURL))
-		for _, who := range []*apptest.Admin{a, key} {
-			for _, w := range writes {
-				who.Expect(t, w.method, w.path, w.body, http.StatusForbidden, nil)
-			}
-			for _, r := range reads {
-				who.Expect(t, "GET", r, nil, http.StatusOK, nil)
-			}
-		}
-	}
+	expectReadOnly(t, srv, owner, c, []string{"support", "viewer"}, writes, reads)
 	for _, action := range []string{"locale.", "template.", "collection_row."} {
 		var j journal
 		owner.Expect(t, "GET", "/api/admin/journal?action="+action, nil, http.StatusOK, &j)
