@@ -7,8 +7,8 @@ type ExportStore interface {
 	// ExportProject returns, from one consistent snapshot, everything a
 	// project file's apply writes: objects in their order (position, then
 	// id), products with their current stock in their set's stock
-	// attribute. Payment accounts come without their secrets, and no
-	// users: the format holds clear passwords, the store only hashes.
+	// attribute. Payment accounts come without their secrets, and users
+	// only from ExportUsers.
 	// Attribute values that hold stored files keep their FileRefs.
 	ExportProject(ctx context.Context) (*Project, error)
 	// ExportUsers returns the shop users' accounts (not deleted ones) by

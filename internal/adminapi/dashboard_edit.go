@@ -12,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/openentry/openentry"
+	"github.com/openentry/openentry/internal/apierror"
 )
 
 // The dashboard edits the shop's other objects (pages, blocks, menus,
@@ -87,14 +88,10 @@ func (e *statusError) Error() string { return e.message }
 // asDomain turns a route's error back into the domain error of its status,
 // so that the page answers the same status.
 func asDomain(err error) error {
-	se, ok := err.(*statusError)
-	if !ok {
-		return err
-	}
-	codes := map[int]error{400: openentry.ErrInvalid, 401: openentry.ErrUnauthorized, 403: openentry.ErrForbidden,
-		404: openentry.ErrNotFound, 409: openentry.ErrConflict, 413: openentry.ErrTooLarge, 429: openentry.ErrTooManyRequests}
-	if code, ok := codes[se.status]; ok {
-		return &openentry.Error{Code: code, Message: se.message}
+	if se, ok := err.(*statusError); ok {
+		if e := apierror.FromStatus(se.status, se.message); e != nil {
+			return e
+		}
 	}
 	return err
 }

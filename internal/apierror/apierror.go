@@ -48,25 +48,39 @@ func Classify(err error) Classified {
 	return c
 }
 
+// sentinels pairs each root sentinel with its status, in the order they
+// are tested (an error may wrap more than one).
+var sentinels = []struct {
+	err    error
+	status int
+}{
+	{openentry.ErrInvalid, http.StatusBadRequest},
+	{openentry.ErrUnauthorized, http.StatusUnauthorized},
+	{openentry.ErrForbidden, http.StatusForbidden},
+	{openentry.ErrNotFound, http.StatusNotFound},
+	{openentry.ErrConflict, http.StatusConflict},
+	{openentry.ErrTooManyRequests, http.StatusTooManyRequests},
+	{openentry.ErrTooLarge, http.StatusRequestEntityTooLarge},
+	{openentry.ErrUpstream, http.StatusBadGateway},
+}
+
 // SentinelStatus is the status of the root sentinel err is or wraps; 0 for none.
 func SentinelStatus(err error) int {
-	switch {
-	case errors.Is(err, openentry.ErrInvalid):
-		return http.StatusBadRequest
-	case errors.Is(err, openentry.ErrUnauthorized):
-		return http.StatusUnauthorized
-	case errors.Is(err, openentry.ErrForbidden):
-		return http.StatusForbidden
-	case errors.Is(err, openentry.ErrNotFound):
-		return http.StatusNotFound
-	case errors.Is(err, openentry.ErrConflict):
-		return http.StatusConflict
-	case errors.Is(err, openentry.ErrTooManyRequests):
-		return http.StatusTooManyRequests
-	case errors.Is(err, openentry.ErrTooLarge):
-		return http.StatusRequestEntityTooLarge
-	case errors.Is(err, openentry.ErrUpstream):
-		return http.StatusBadGateway
+	for _, s := range sentinels {
+		if errors.Is(err, s.err) {
+			return s.status
+		}
 	}
 	return 0
+}
+
+// FromStatus is the domain error an HTTP answer's status and message stand
+// for (the inverse of Classify), or nil for a status no sentinel has.
+func FromStatus(status int, message string) error {
+	for _, s := range sentinels {
+		if s.status == status {
+			return &openentry.Error{Code: s.err, Message: message}
+		}
+	}
+	return nil
 }
