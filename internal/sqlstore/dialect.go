@@ -83,12 +83,12 @@ func (d dialect) forUpdate() string {
 	return ""
 }
 
-// forShare is appended to a SELECT of a row the transaction relies on
-// staying as read while others may rely on it too: writers of the row
-// (FOR UPDATE) wait, readers do not.
-func (d dialect) forShare() string {
+// forShareOf is appended to a SELECT of rows of table the transaction
+// relies on staying as read while others may rely on them too: writers of
+// the rows (FOR UPDATE) wait, readers do not.
+func (d dialect) forShareOf(table string) string {
 	if d.dollar {
-		return " FOR SHARE"
+		return " FOR SHARE OF " + table
 	}
 	return ""
 }

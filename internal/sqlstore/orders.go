@@ -145,11 +145,10 @@ func (d *DB) DefaultStatus(ctx context.Context, storageID int64) (*openentry.Ord
 // at a status its storage no longer has.
 func statusHeld(ctx context.Context, tx *tx, storageID int64, status string) error {
 	var id int64
-	if err := tx.QueryRowContext(ctx, `SELECT id FROM order_storages WHERE id = ?`+tx.dialect.forShare(), storageID).Scan(&id); err != nil {
-		return notFound(err, fmt.Sprintf("Order storage %d not found", storageID))
-	}
-	err := exists(ctx, tx, `SELECT 1 FROM order_statuses WHERE storage_id = ? AND identifier = ?`, storageID, status)
-	if errors.Is(err, sql.ErrNoRows) || errors.Is(err, openentry.ErrNotFound) {
+	err := tx.QueryRowContext(ctx, `SELECT s.id FROM order_storages s
+		JOIN order_statuses st ON st.storage_id = s.id AND st.identifier = ? WHERE s.id = ?`+tx.dialect.forShareOf("s"),
+		status, storageID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
 		return &openentry.Error{Code: openentry.ErrConflict, Message: fmt.Sprintf("Status %q was just removed from the order storage; try again", status)}
 	}
 	return err
